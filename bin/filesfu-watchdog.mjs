@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// Installed bin: runs the compiled CLI when the package was built (npm run build), else the TS source via tsx.
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const compiled = join(root, 'dist', 'watchdog', 'cli.js');
+if (existsSync(compiled)) {
+  await import(pathToFileURL(compiled).href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(pathToFileURL(join(root, 'src', 'watchdog', 'cli.ts')).href);
+}
