@@ -1,0 +1,219 @@
+// Runs N concurrent simulated sessions in one process through the real export path.
+//
+// Time compression, honestly: every recorded sample stands for one simulated second of one session,
+// and a session records K of them per real second. Exports still happen every real
+// `exportIntervalMs` with real timestamps, so nothing downstream sees a forged clock; it sees sessions
+// whose histograms fill K times faster. The triage works on sample and session COUNTS, which are
+// exactly what a real fleet with K times as much wall time would produce. See docs/simulator.md.
+import { createRandom, type Random } from './random.js';
+import type { Scenario } from './scenario-schema.js';
+import { SimulatedSession, drawInstall, type InstallIdentity } from './simulated-session.js';
+import type { SessionTelemetry, TelemetryFactory } from './telemetry.js';
+import type { TokenSource } from './tokens.js';
+
+export interface SimulationOptions {
+  scenario: Scenario;
+  /** Where sessions export (passed to the telemetry factory unchanged). */
+  endpoint: string;
+  tokenFor: TokenSource;
+  telemetryFactory: TelemetryFactory;
+  /** Overrides of the scenario's `run` block. */
+  sessions?: number;
+  durationMs?: number;
+  timeCompression?: number;
+  exportIntervalMs?: number;
+  seed?: number;
+  /** How often the scheduler records due samples (real ms). Default 100. */
+  tickMs?: number;
+  /** Concurrent session shutdowns (final flushes) at the end of the run. Default 64. */
+  finalFlushConcurrency?: number;
+  onProgress?: (progress: SimulationProgress) => void;
+  /** Default 1000 ms. */
+  progressIntervalMs?: number;
+  /** Aborting ends the run early but still flushes every session. */
+  signal?: AbortSignal;
+}
+
+export interface SimulationStats {
+  sessionsStarted: number;
+  sessionsFinished: number;
+  samples: number;
+  faultySamples: number;
+  /** Sessions that carried at least one injected fault. */
+  faultSessions: number;
+  faultSessionsByFault: Record<string, number>;
+  /** Flushes that reported an error (final flush at session end or at the end of the run). */
+  flushFailures: number;
+  lastFlushError: string | undefined;
+}
+
+export interface SimulationProgress extends SimulationStats {
+  elapsedMs: number;
+  durationMs: number;
+  activeSessions: number;
+  /** Samples that were due but not yet recorded at the last tick (the process falling behind). */
+  backlogSamples: number;
+}
+
+export interface SimulationResult extends SimulationProgress {
+  scenario: string;
+  sessions: number;
+  timeCompression: number;
+  exportIntervalMs: number;
+  expectedCulprit: Scenario['expect']['culprit'];
+  aborted: boolean;
+}
+
+interface Slot {
+  install: InstallIdentity;
+  random: Random;
+  startedAtMs: number;
+  recorded: number;
+  session: SimulatedSession;
+  telemetry: SessionTelemetry;
+}
+
+export async function runSimulation(options: SimulationOptions): Promise<SimulationResult> {
+  const { scenario } = options;
+  const sessions = options.sessions ?? scenario.run.sessions;
+  const durationMs = options.durationMs ?? scenario.run.duration;
+  const timeCompression = options.timeCompression ?? scenario.run.timeCompression;
+  const exportIntervalMs = options.exportIntervalMs ?? scenario.run.exportInterval;
+  const tickMs = options.tickMs ?? 100;
+  const progressIntervalMs = options.progressIntervalMs ?? 1000;
+  const fleetRandom = createRandom(options.seed ?? scenario.seed);
+
+  const stats: SimulationStats = {
+    sessionsStarted: 0,
+    sessionsFinished: 0,
+    samples: 0,
+    faultySamples: 0,
+    faultSessions: 0,
+    faultSessionsByFault: Object.fromEntries(scenario.faults.map((fault) => [fault.name, 0])),
+    flushFailures: 0,
+    lastFlushError: undefined,
+  };
+  const slots: Slot[] = [];
+  const pendingShutdowns = new Set<Promise<void>>();
+  let backlogSamples = 0;
+
+  const openSession = (install: InstallIdentity, random: Random): { session: SimulatedSession; telemetry: SessionTelemetry } => {
+    const session = new SimulatedSession(scenario, install, random);
+    const telemetry = options.telemetryFactory({
+      identity: session.identity,
+      endpoint: options.endpoint,
+      token: options.tokenFor(install.installId),
+      exportIntervalMs,
+    });
+    stats.sessionsStarted += 1;
+    if (session.faults.length > 0) stats.faultSessions += 1;
+    for (const fault of session.faults) {
+      stats.faultSessionsByFault[fault.name] = (stats.faultSessionsByFault[fault.name] ?? 0) + 1;
+    }
+    return { session, telemetry };
+  };
+
+  const closeTelemetry = async (telemetry: SessionTelemetry): Promise<void> => {
+    try {
+      await telemetry.shutdown();
+    } catch (error) {
+      stats.flushFailures += 1;
+      stats.lastFlushError = (error as Error).message;
+    }
+  };
+
+  const closeInBackground = (telemetry: SessionTelemetry): void => {
+    const pending = closeTelemetry(telemetry).finally(() => pendingShutdowns.delete(pending));
+    pendingShutdowns.add(pending);
+  };
+
+  const startMs = Date.now();
+  // Sessions start spread over one export interval so that exports do not arrive in lock-step.
+  const staggerMs = Math.min(exportIntervalMs, durationMs / 4);
+  let lastProgressMs = -Infinity;
+  const progress = (): SimulationProgress => ({
+    ...stats,
+    faultSessionsByFault: { ...stats.faultSessionsByFault },
+    elapsedMs: Math.min(Date.now() - startMs, durationMs),
+    durationMs,
+    activeSessions: slots.length,
+    backlogSamples,
+  });
+
+  const tick = (): void => {
+    const now = Date.now();
+    const elapsed = now - startMs;
+    while (slots.length < sessions && (slots.length * staggerMs) / sessions <= elapsed) {
+      const random = fleetRandom.fork(slots.length);
+      const install = drawInstall(scenario, random);
+      slots.push({ install, random, startedAtMs: now, recorded: 0, ...openSession(install, random) });
+    }
+    backlogSamples = 0;
+    for (const slot of slots) {
+      const due = Math.floor(((now - slot.startedAtMs) / 1000) * timeCompression);
+      while (slot.recorded < due) {
+        const sample = slot.session.nextSample();
+        if (sample === undefined) {
+          // The app run ended: its telemetry flushes in the background and the install starts again.
+          stats.sessionsFinished += 1;
+          closeInBackground(slot.telemetry);
+          Object.assign(slot, openSession(slot.install, slot.random));
+          continue;
+        }
+        slot.telemetry.recordCpu(sample.utilization, sample.stage);
+        slot.recorded += 1;
+        stats.samples += 1;
+        if (sample.faulty) stats.faultySamples += 1;
+      }
+    }
+    if (options.onProgress && now - lastProgressMs >= progressIntervalMs) {
+      lastProgressMs = now;
+      options.onProgress(progress());
+    }
+  };
+
+  const aborted = await new Promise<boolean>((resolve) => {
+    let done = false;
+    const interval = setInterval(tick, tickMs);
+    const timeout = setTimeout(() => finish(false), durationMs);
+    const onAbort = (): void => finish(true);
+    function finish(wasAborted: boolean): void {
+      if (done) return;
+      done = true;
+      clearInterval(interval);
+      clearTimeout(timeout);
+      options.signal?.removeEventListener('abort', onAbort);
+      tick();
+      resolve(wasAborted);
+    }
+    tick();
+    if (options.signal?.aborted) finish(true);
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+  await mapWithConcurrency(slots, options.finalFlushConcurrency ?? 64, (slot) => closeTelemetry(slot.telemetry));
+  await Promise.all([...pendingShutdowns]);
+  const final = progress();
+  options.onProgress?.(final);
+  return {
+    ...final,
+    activeSessions: 0,
+    scenario: scenario.name,
+    sessions,
+    timeCompression,
+    exportIntervalMs,
+    expectedCulprit: scenario.expect.culprit,
+    aborted,
+  };
+}
+
+async function mapWithConcurrency<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++];
+      if (item !== undefined) await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}

@@ -1,0 +1,33 @@
+// The seam between a simulated session and the REAL export path: the watchdog's session telemetry
+// (OTel SDK meter provider + our OTLP exporter). Tests inject a recording fake through
+// `TelemetryFactory`; the CLI, the scenario tests and the demo use the real one.
+import type { AppStage } from './stages.js';
+import type { SessionIdentity } from './simulated-session.js';
+
+export interface SessionTelemetry {
+  recordCpu(utilization: number, stage: AppStage): void;
+  forceFlush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export interface TelemetryOptions {
+  identity: SessionIdentity;
+  endpoint: string;
+  token: string;
+  exportIntervalMs: number;
+}
+
+export type TelemetryFactory = (options: TelemetryOptions) => SessionTelemetry;
+
+/** The watchdog library's telemetry, spool disabled: a simulated session has no disk of its own. */
+export async function loadWatchdogTelemetryFactory(): Promise<TelemetryFactory> {
+  const { createSessionTelemetry } = await import('../watchdog/index.js');
+  return (options) =>
+    createSessionTelemetry({
+      identity: options.identity,
+      endpoint: options.endpoint,
+      token: options.token,
+      exportIntervalMs: options.exportIntervalMs,
+      spoolDir: false,
+    });
+}

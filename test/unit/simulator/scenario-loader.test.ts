@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_SCENARIO,
+  ScenarioError,
+  listBuiltInScenarios,
+  loadScenario,
+  parseScenario,
+} from '../../../src/simulator/scenario-loader.js';
+
+const minimal = `
+name: tiny
+fleet:
+  versions: [{ value: '1.0.0', weight: 1 }]
+  os: [{ value: linux, weight: 1 }]
+expect: { culprit: null }
+`;
+
+function problemsOf(text: string): string[] {
+  try {
+    parseScenario(text);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ScenarioError);
+    return (error as ScenarioError).problems;
+  }
+  throw new Error('expected the scenario to be rejected');
+}
+
+describe('built-in scenarios', () => {
+  it('include the five documented scenarios and the default', () => {
+    expect(listBuiltInScenarios()).toEqual(
+      expect.arrayContaining([
+        'study-login-regression',
+        'os-darwin-receiving',
+        'stage-indexing',
+        'slightly-worse-release',
+        'healthy-control',
+      ]),
+    );
+    expect(listBuiltInScenarios()).toContain(DEFAULT_SCENARIO);
+  });
+
+  it.each(listBuiltInScenarios())('%s parses and declares an expectation', (name) => {
+    const scenario = loadScenario(name);
+    expect(scenario.name).toBe(name);
+    expect(scenario.expect).toHaveProperty('culprit');
+    if (scenario.expect.culprit === null) expect(scenario.faults).toEqual([]);
+  });
+});
+
+describe('parseScenario', () => {
+  it('fills defaults for run, stages, baseline and noise', () => {
+    const scenario = parseScenario(minimal);
+    expect(scenario.run.sessions).toBeGreaterThan(0);
+    expect(scenario.run.duration).toBeGreaterThan(0);
+    expect(Object.keys(scenario.stages)).toEqual(
+      expect.arrayContaining(['starting', 'login', 'idle', 'shutdown']),
+    );
+    expect(scenario.baseline['indexing']).toBeDefined();
+    expect(scenario.noise.spikeSamples[0]).toBeGreaterThanOrEqual(1);
+  });
+
+  it('accepts JSON too', () => {
+    const json = JSON.stringify({
+      name: 'json-one',
+      run: { duration: '5s' },
+      fleet: { versions: [{ value: '1', weight: 1 }], os: [{ value: 'darwin', weight: 1 }] },
+      expect: { culprit: null },
+    });
+    expect(parseScenario(json).run.duration).toBe(5000);
+  });
+
+  it('names the path of every problem', () => {
+    const problems = problemsOf(`
+name: Bad Name
+run: { duration: soon, sessions: 0 }
+fleet:
+  versions: []
+  os: [{ value: beos, weight: 1 }]
+faults:
+  - { name: f, match: { stage: lunch }, probability: 2, cpu: [0.9, 0.1] }
+expect: { culprit: null }
+`);
+    const text = problems.join('\n');
+    expect(text).toMatch(/^name: /m);
+    expect(text).toMatch(/^run\.duration: invalid duration "soon"/m);
+    expect(text).toMatch(/^run\.sessions: /m);
+    expect(text).toMatch(/^fleet\.versions: /m);
+    expect(text).toMatch(/^fleet\.os\.0\.value: /m);
+    expect(text).toMatch(/^faults\.0\.match\.stage: /m);
+    expect(text).toMatch(/^faults\.0\.probability: /m);
+    expect(text).toMatch(/^faults\.0\.cpu: range must be/m);
+  });
+
+  it('rejects unknown keys (typos) instead of ignoring them', () => {
+    expect(problemsOf(minimal + 'faultz: []\n').join('\n')).toMatch(/faultz/);
+  });
+
+  it('rejects a culprit that no fault could produce, and faults on versions not in the fleet', () => {
+    const problems = problemsOf(`
+name: inconsistent
+fleet:
+  versions: [{ value: '1.0.0', weight: 1 }]
+  os: [{ value: linux, weight: 1 }]
+faults:
+  - { name: f, match: { version: '9.9.9', stage: login }, probability: 1, cpu: [0.9, 1] }
+expect: { culprit: { version: '1.0.0', stage: login } }
+`);
+    expect(problems.join('\n')).toMatch(/faults\.0\.match\.version: version "9\.9\.9" is not in fleet\.versions/);
+    expect(problems.join('\n')).toMatch(/expect\.culprit: no fault matches the expected culprit/);
+  });
+
+  it('checks fault conditions: syntax and declared facts', () => {
+    const base = (condition: string) => `
+name: conditions
+fleet:
+  versions: [{ value: '1.0.0', weight: 1 }]
+  os: [{ value: linux, weight: 1 }]
+facts: { fileNameLength: { min: 1, max: 80 } }
+faults:
+  - { name: f, match: {}, condition: '${condition}', probability: 1, cpu: [0.9, 1] }
+expect: { culprit: null }
+`;
+    expect(() => parseScenario(base('fileNameLength > 42'))).not.toThrow();
+    expect(problemsOf(base('fileNameLength >> 42')).join()).toMatch(/faults\.0\.condition: invalid condition/);
+    expect(problemsOf(base('pathDepth > 3')).join()).toMatch(/unknown fact "pathDepth"/);
+  });
+
+  it('rejects stage machines that point at nothing or never end', () => {
+    const problems = problemsOf(`
+name: loops
+fleet:
+  versions: [{ value: '1.0.0', weight: 1 }]
+  os: [{ value: linux, weight: 1 }]
+stages:
+  shutdown: { duration: [1, 1], next: { idle: 1 } }
+expect: { culprit: null }
+`);
+    expect(problems.join('\n')).toMatch(/stages: needs a terminal stage/);
+  });
+
+  it('reports YAML syntax errors clearly', () => {
+    expect(problemsOf('name: [unclosed').join()).toMatch(/not valid YAML\/JSON/);
+  });
+});
