@@ -1,0 +1,357 @@
+// Decoders for the data point messages of opentelemetry/proto/metrics/v1 (and their exemplars).
+// Each takes the reader positioned at the message's first field and the message's end offset.
+
+import { rethrowWithin } from '../errors.js';
+import type {
+  Exemplar,
+  ExponentialHistogramBuckets,
+  ExponentialHistogramDataPoint,
+  HistogramDataPoint,
+  NumberDataPoint,
+  SummaryDataPoint,
+  ValueAtQuantile,
+} from '../model.js';
+import { fieldSet, readKeyValueInto, skipOrReject } from './decode-common.js';
+import type { ProtobufReader } from './reader.js';
+
+const NUMBER_POINT_FIELDS = fieldSet(2, 3, 4, 5, 6, 7, 8);
+const HISTOGRAM_POINT_FIELDS = fieldSet(2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
+const EXPONENTIAL_POINT_FIELDS = fieldSet(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14);
+const BUCKETS_FIELDS = fieldSet(1, 2);
+const SUMMARY_POINT_FIELDS = fieldSet(2, 3, 4, 5, 6, 7, 8);
+const QUANTILE_FIELDS = fieldSet(1, 2);
+const EXEMPLAR_FIELDS = fieldSet(2, 3, 4, 5, 6, 7);
+const EMPTY_BYTES = new Uint8Array(0);
+
+function readExemplarInto(r: ProtobufReader, end: number, into: Exemplar[]): void {
+  try {
+    into.push(decodeExemplar(r, r.readLengthDelimitedEnd(end)));
+  } catch (error) {
+    rethrowWithin(error, 'exemplars', into.length);
+  }
+}
+
+function decodeExemplar(r: ProtobufReader, end: number): Exemplar {
+  const exemplar: Exemplar = {
+    filteredAttributes: [],
+    timeUnixNano: 0n,
+    value: 0,
+    valueType: 'double',
+    spanId: EMPTY_BYTES,
+    traceId: EMPTY_BYTES,
+  };
+  while (r.pos < end) {
+    const tag = r.readTag();
+    switch (tag) {
+      case 17:
+        exemplar.timeUnixNano = r.readFixed64BigInt();
+        break;
+      case 25:
+        exemplar.value = r.readDouble();
+        exemplar.valueType = 'double';
+        break;
+      case 34:
+        exemplar.spanId = r.readBytes(end);
+        break;
+      case 42:
+        exemplar.traceId = r.readBytes(end);
+        break;
+      case 49:
+        exemplar.value = r.readSfixed64();
+        exemplar.valueType = 'int';
+        break;
+      case 58:
+        readKeyValueInto(r, end, exemplar.filteredAttributes, 'filtered_attributes');
+        break;
+      default:
+        skipOrReject(r, tag, end, EXEMPLAR_FIELDS, 'Exemplar');
+    }
+  }
+  r.expectEnd(end);
+  return exemplar;
+}
+
+export function decodeNumberDataPoint(r: ProtobufReader, end: number): NumberDataPoint {
+  const point: NumberDataPoint = {
+    attributes: [],
+    startTimeUnixNano: 0n,
+    timeUnixNano: 0n,
+    value: 0,
+    valueType: 'none',
+    exemplars: [],
+    flags: 0,
+  };
+  while (r.pos < end) {
+    const tag = r.readTag();
+    switch (tag) {
+      case 17:
+        point.startTimeUnixNano = r.readFixed64BigInt();
+        break;
+      case 25:
+        point.timeUnixNano = r.readFixed64BigInt();
+        break;
+      case 33:
+        point.value = r.readDouble();
+        point.valueType = 'double';
+        break;
+      case 42:
+        readExemplarInto(r, end, point.exemplars);
+        break;
+      case 49:
+        point.value = r.readSfixed64();
+        point.valueType = 'int';
+        break;
+      case 58:
+        readKeyValueInto(r, end, point.attributes, 'attributes');
+        break;
+      case 64:
+        point.flags = r.readVarint32();
+        break;
+      default:
+        skipOrReject(r, tag, end, NUMBER_POINT_FIELDS, 'NumberDataPoint');
+    }
+  }
+  r.expectEnd(end);
+  return point;
+}
+
+export function decodeHistogramDataPoint(r: ProtobufReader, end: number): HistogramDataPoint {
+  const point: HistogramDataPoint = {
+    attributes: [],
+    startTimeUnixNano: 0n,
+    timeUnixNano: 0n,
+    count: 0,
+    sum: undefined,
+    bucketCounts: [],
+    explicitBounds: [],
+    exemplars: [],
+    flags: 0,
+    min: undefined,
+    max: undefined,
+  };
+  while (r.pos < end) {
+    const tag = r.readTag();
+    switch (tag) {
+      case 17:
+        point.startTimeUnixNano = r.readFixed64BigInt();
+        break;
+      case 25:
+        point.timeUnixNano = r.readFixed64BigInt();
+        break;
+      case 33:
+        point.count = r.readFixed64();
+        break;
+      case 41:
+        point.sum = r.readDouble();
+        break;
+      case 50: {
+        const packedEnd = r.readLengthDelimitedEnd(end);
+        while (r.pos < packedEnd) point.bucketCounts.push(r.readFixed64());
+        r.expectEnd(packedEnd);
+        break;
+      }
+      case 49: // unpacked repeated fixed64
+        point.bucketCounts.push(r.readFixed64());
+        break;
+      case 58: {
+        const packedEnd = r.readLengthDelimitedEnd(end);
+        while (r.pos < packedEnd) point.explicitBounds.push(r.readDouble());
+        r.expectEnd(packedEnd);
+        break;
+      }
+      case 57: // unpacked repeated double
+        point.explicitBounds.push(r.readDouble());
+        break;
+      case 66:
+        readExemplarInto(r, end, point.exemplars);
+        break;
+      case 74:
+        readKeyValueInto(r, end, point.attributes, 'attributes');
+        break;
+      case 80:
+        point.flags = r.readVarint32();
+        break;
+      case 89:
+        point.min = r.readDouble();
+        break;
+      case 97:
+        point.max = r.readDouble();
+        break;
+      default:
+        skipOrReject(r, tag, end, HISTOGRAM_POINT_FIELDS, 'HistogramDataPoint');
+    }
+  }
+  r.expectEnd(end);
+  return point;
+}
+
+function decodeBuckets(r: ProtobufReader, end: number): ExponentialHistogramBuckets {
+  const buckets: ExponentialHistogramBuckets = { offset: 0, bucketCounts: [] };
+  while (r.pos < end) {
+    const tag = r.readTag();
+    switch (tag) {
+      case 8:
+        buckets.offset = r.readSint32();
+        break;
+      case 18: {
+        const packedEnd = r.readLengthDelimitedEnd(end);
+        while (r.pos < packedEnd) buckets.bucketCounts.push(r.readUint64Varint());
+        r.expectEnd(packedEnd);
+        break;
+      }
+      case 16: // unpacked repeated uint64
+        buckets.bucketCounts.push(r.readUint64Varint());
+        break;
+      default:
+        skipOrReject(r, tag, end, BUCKETS_FIELDS, 'Buckets');
+    }
+  }
+  r.expectEnd(end);
+  return buckets;
+}
+
+function readBuckets(r: ProtobufReader, end: number, segment: string): ExponentialHistogramBuckets {
+  try {
+    return decodeBuckets(r, r.readLengthDelimitedEnd(end));
+  } catch (error) {
+    rethrowWithin(error, segment);
+  }
+}
+
+export function decodeExponentialHistogramDataPoint(
+  r: ProtobufReader,
+  end: number,
+): ExponentialHistogramDataPoint {
+  const point: ExponentialHistogramDataPoint = {
+    attributes: [],
+    startTimeUnixNano: 0n,
+    timeUnixNano: 0n,
+    count: 0,
+    sum: undefined,
+    scale: 0,
+    zeroCount: 0,
+    positive: { offset: 0, bucketCounts: [] },
+    negative: { offset: 0, bucketCounts: [] },
+    flags: 0,
+    exemplars: [],
+    min: undefined,
+    max: undefined,
+    zeroThreshold: 0,
+  };
+  while (r.pos < end) {
+    const tag = r.readTag();
+    switch (tag) {
+      case 10:
+        readKeyValueInto(r, end, point.attributes, 'attributes');
+        break;
+      case 17:
+        point.startTimeUnixNano = r.readFixed64BigInt();
+        break;
+      case 25:
+        point.timeUnixNano = r.readFixed64BigInt();
+        break;
+      case 33:
+        point.count = r.readFixed64();
+        break;
+      case 41:
+        point.sum = r.readDouble();
+        break;
+      case 48:
+        point.scale = r.readSint32();
+        break;
+      case 57:
+        point.zeroCount = r.readFixed64();
+        break;
+      case 66:
+        point.positive = readBuckets(r, end, 'positive');
+        break;
+      case 74:
+        point.negative = readBuckets(r, end, 'negative');
+        break;
+      case 80:
+        point.flags = r.readVarint32();
+        break;
+      case 90:
+        readExemplarInto(r, end, point.exemplars);
+        break;
+      case 97:
+        point.min = r.readDouble();
+        break;
+      case 105:
+        point.max = r.readDouble();
+        break;
+      case 113:
+        point.zeroThreshold = r.readDouble();
+        break;
+      default:
+        skipOrReject(r, tag, end, EXPONENTIAL_POINT_FIELDS, 'ExponentialHistogramDataPoint');
+    }
+  }
+  r.expectEnd(end);
+  return point;
+}
+
+function decodeValueAtQuantile(r: ProtobufReader, end: number): ValueAtQuantile {
+  const quantile: ValueAtQuantile = { quantile: 0, value: 0 };
+  while (r.pos < end) {
+    const tag = r.readTag();
+    switch (tag) {
+      case 9:
+        quantile.quantile = r.readDouble();
+        break;
+      case 17:
+        quantile.value = r.readDouble();
+        break;
+      default:
+        skipOrReject(r, tag, end, QUANTILE_FIELDS, 'ValueAtQuantile');
+    }
+  }
+  r.expectEnd(end);
+  return quantile;
+}
+
+export function decodeSummaryDataPoint(r: ProtobufReader, end: number): SummaryDataPoint {
+  const point: SummaryDataPoint = {
+    attributes: [],
+    startTimeUnixNano: 0n,
+    timeUnixNano: 0n,
+    count: 0,
+    sum: 0,
+    quantileValues: [],
+    flags: 0,
+  };
+  while (r.pos < end) {
+    const tag = r.readTag();
+    switch (tag) {
+      case 17:
+        point.startTimeUnixNano = r.readFixed64BigInt();
+        break;
+      case 25:
+        point.timeUnixNano = r.readFixed64BigInt();
+        break;
+      case 33:
+        point.count = r.readFixed64();
+        break;
+      case 41:
+        point.sum = r.readDouble();
+        break;
+      case 50:
+        try {
+          point.quantileValues.push(decodeValueAtQuantile(r, r.readLengthDelimitedEnd(end)));
+        } catch (error) {
+          rethrowWithin(error, 'quantile_values', point.quantileValues.length);
+        }
+        break;
+      case 58:
+        readKeyValueInto(r, end, point.attributes, 'attributes');
+        break;
+      case 64:
+        point.flags = r.readVarint32();
+        break;
+      default:
+        skipOrReject(r, tag, end, SUMMARY_POINT_FIELDS, 'SummaryDataPoint');
+    }
+  }
+  r.expectEnd(end);
+  return point;
+}

@@ -1,0 +1,5 @@
+export { ProtobufReader, WireType } from './reader.js';
+export { ProtobufWriter } from './writer.js';
+export { MAX_ANY_VALUE_DEPTH } from './decode-common.js';
+export { decodeExportMetricsServiceRequest, decodeExportMetricsServiceResponse } from './decode-metrics.js';
+export { encodeExportMetricsServiceRequest, encodeExportMetricsServiceResponse } from './encode-metrics.js';

@@ -1,0 +1,230 @@
+// A minimal protobuf wire-format reader over a Uint8Array. Hand-rolled because the OTel JS packages
+// only encode, and because the gateway decodes every request: no closures, no per-field objects,
+// every read bounds-checked so hostile input ends in an OtlpDecodeError and nothing else.
+
+import { OtlpDecodeError } from '../errors.js';
+
+export const WireType = {
+  Varint: 0,
+  Fixed64: 1,
+  LengthDelimited: 2,
+  StartGroup: 3,
+  EndGroup: 4,
+  Fixed32: 5,
+} as const;
+export type WireType = (typeof WireType)[keyof typeof WireType];
+
+const TWO_POW_32 = 4294967296;
+/** Longest legal varint (a 64-bit value in 7-bit groups). */
+const MAX_VARINT_BYTES = 10;
+
+// fatal: invalid UTF-8 in a string field is malformed input, not something to paper over with U+FFFD.
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+/** Below this length an ASCII string is assembled by hand: cheaper than a TextDecoder call. */
+const SHORT_STRING_BYTES = 24;
+
+export class ProtobufReader {
+  readonly bytes: Uint8Array;
+  /** End of the buffer; nested messages carry their own end, checked by the message decoders. */
+  readonly end: number;
+  pos = 0;
+  private readonly view: DataView;
+
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes;
+    this.end = bytes.length;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** Reads a field tag: `fieldNumber << 3 | wireType`. Field number 0 is malformed. */
+  readTag(): number {
+    const tag = this.readVarint32();
+    if (tag >>> 3 === 0) throw new OtlpDecodeError(`invalid field number 0 at byte ${this.pos}`);
+    return tag;
+  }
+
+  /** A varint truncated to its low 32 bits, unsigned (uint32, enum, bool, tag, length). */
+  readVarint32(): number {
+    const bytes = this.bytes;
+    const pos = this.pos;
+    if (pos < this.end) {
+      const first = bytes[pos]!;
+      if (first < 0x80) {
+        this.pos = pos + 1;
+        return first;
+      }
+    }
+    return this.readVarintSlow() >>> 0;
+  }
+
+  /** An int64 varint (two's complement) as a number; exact up to 2^53. */
+  readInt64Varint(): number {
+    const low = this.readVarintSlow() >>> 0;
+    const high = this.lastVarintHigh;
+    return (high | 0) * TWO_POW_32 + low;
+  }
+
+  /** A uint64 varint as a number; exact up to 2^53. */
+  readUint64Varint(): number {
+    const low = this.readVarintSlow() >>> 0;
+    return this.lastVarintHigh * TWO_POW_32 + low;
+  }
+
+  /** sint32 (zigzag). */
+  readSint32(): number {
+    const n = this.readVarint32();
+    return (n >>> 1) ^ -(n & 1);
+  }
+
+  readBool(): boolean {
+    return this.readVarint32() !== 0;
+  }
+
+  // High 32 bits of the last varint decoded by readVarintSlow; a field instead of a returned pair
+  // so that 64-bit varints allocate nothing.
+  private lastVarintHigh = 0;
+
+  /** Decodes any varint up to 10 bytes; returns the low 32 bits, leaves the high in lastVarintHigh. */
+  private readVarintSlow(): number {
+    const bytes = this.bytes;
+    let pos = this.pos;
+    let low = 0;
+    let high = 0;
+    for (let i = 0; i < MAX_VARINT_BYTES; i++) {
+      if (pos >= this.end) throw new OtlpDecodeError('truncated varint');
+      const byte = bytes[pos++]!;
+      if (i < 4) {
+        low |= (byte & 0x7f) << (i * 7);
+      } else if (i === 4) {
+        low |= (byte & 0x0f) << 28;
+        high = (byte & 0x7f) >>> 4;
+      } else {
+        high |= (byte & 0x7f) << ((i - 5) * 7 + 3);
+      }
+      if (byte < 0x80) {
+        this.pos = pos;
+        this.lastVarintHigh = high >>> 0;
+        return low;
+      }
+    }
+    throw new OtlpDecodeError('varint longer than 10 bytes');
+  }
+
+  private need(bytes: number, what: string): number {
+    const pos = this.pos;
+    if (pos + bytes > this.end) throw new OtlpDecodeError(`truncated ${what}`);
+    this.pos = pos + bytes;
+    return pos;
+  }
+
+  readFixed32(): number {
+    return this.view.getUint32(this.need(4, 'fixed32'), true);
+  }
+
+  readFloat(): number {
+    return this.view.getFloat32(this.need(4, 'float'), true);
+  }
+
+  readDouble(): number {
+    return this.view.getFloat64(this.need(8, 'double'), true);
+  }
+
+  /** fixed64 as a number (counts); exact up to 2^53. */
+  readFixed64(): number {
+    const pos = this.need(8, 'fixed64');
+    return this.view.getUint32(pos + 4, true) * TWO_POW_32 + this.view.getUint32(pos, true);
+  }
+
+  /** fixed64 as an exact bigint (timestamps). */
+  readFixed64BigInt(): bigint {
+    return this.view.getBigUint64(this.need(8, 'fixed64'), true);
+  }
+
+  /** sfixed64 as a number; exact up to 2^53. */
+  readSfixed64(): number {
+    const pos = this.need(8, 'sfixed64');
+    return this.view.getInt32(pos + 4, true) * TWO_POW_32 + this.view.getUint32(pos, true);
+  }
+
+  /**
+   * Reads a length prefix and returns where the length-delimited payload ends, checked against
+   * `limit`, the end of the enclosing message.
+   */
+  readLengthDelimitedEnd(limit: number): number {
+    const length = this.readVarint32();
+    const end = this.pos + length;
+    if (end > limit) {
+      throw new OtlpDecodeError(
+        end > this.end ? 'truncated length-delimited field' : 'length-delimited field overruns its message',
+      );
+    }
+    return end;
+  }
+
+  /** Reads a length-prefixed UTF-8 string. */
+  readString(limit: number): string {
+    const end = this.readLengthDelimitedEnd(limit);
+    const bytes = this.bytes;
+    const start = this.pos;
+    this.pos = end;
+    if (end - start <= SHORT_STRING_BYTES) {
+      let text = '';
+      for (let i = start; i < end; i++) {
+        const byte = bytes[i]!;
+        if (byte >= 0x80) return decodeUtf8(bytes, start, end);
+        text += String.fromCharCode(byte);
+      }
+      return text;
+    }
+    return decodeUtf8(bytes, start, end);
+  }
+
+  /** Reads length-prefixed bytes as a copy, so the result does not pin the request buffer. */
+  readBytes(limit: number): Uint8Array {
+    const end = this.readLengthDelimitedEnd(limit);
+    const copy = this.bytes.slice(this.pos, end);
+    this.pos = end;
+    return copy;
+  }
+
+  /** Skips the value of a field this decoder does not know (forward compatibility). */
+  skipField(tag: number, limit: number): void {
+    switch (tag & 7) {
+      case WireType.Varint:
+        this.readVarintSlow();
+        return;
+      case WireType.Fixed64:
+        this.need(8, 'fixed64');
+        return;
+      case WireType.LengthDelimited:
+        this.pos = this.readLengthDelimitedEnd(limit);
+        return;
+      case WireType.Fixed32:
+        this.need(4, 'fixed32');
+        return;
+      case WireType.StartGroup:
+      case WireType.EndGroup:
+        throw new OtlpDecodeError(`field ${tag >>> 3}: groups (wire type ${tag & 7}) are not supported`);
+      default:
+        throw new OtlpDecodeError(`field ${tag >>> 3}: invalid wire type ${tag & 7}`);
+    }
+  }
+
+  /** Throws for a known field carrying the wrong wire type. */
+  wrongWireType(tag: number, field: string): never {
+    throw new OtlpDecodeError(`${field}: unexpected wire type ${tag & 7} for field ${tag >>> 3}`);
+  }
+
+  /** Checks that a message's fields ended exactly at its declared end. */
+  expectEnd(end: number): void {
+    if (this.pos !== end) throw new OtlpDecodeError('field overruns its message');
+  }
+}
+
+function decodeUtf8(bytes: Uint8Array, start: number, end: number): string {
+  try {
+    return utf8Decoder.decode(bytes.subarray(start, end));
+  } catch {
+    throw new OtlpDecodeError('invalid UTF-8 in string field');
+  }
+}
