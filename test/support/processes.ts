@@ -12,7 +12,7 @@ export function loadProcess(kind: 'busy' | 'idle'): ChildProcess {
 export function watchdogProcess(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
   return spawn(process.execPath, [repoPath('bin', 'filesfu-watchdog.mjs'), ...args], {
     cwd: repoPath(),
-    env: { ...process.env, ...env },
+    env: { ...process.env, FILESFU_WATCHDOG_FROM_SOURCE: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
