@@ -1,0 +1,14 @@
+export { Authenticator } from './authenticator.js';
+export type { AuthFailureReason, AuthResult, AuthenticatorOptions, Principal } from './authenticator.js';
+export { MAX_TOKEN_LENGTH, TOKEN_PREFIX, mintInstallToken, verifyInstallToken } from './install-token.js';
+export type {
+  InstallTokenClaims,
+  MintInstallTokenOptions,
+  TokenFailure,
+  TokenVerification,
+  VerifyOptions,
+} from './install-token.js';
+export { REVOKED_SET_KEY, RevocationList } from './revocation.js';
+export type { RevocationOptions } from './revocation.js';
+export { MIN_SECRET_LENGTH, isValidKeyId, parseSigningKeys } from './signing-keys.js';
+export type { SigningKey } from './signing-keys.js';

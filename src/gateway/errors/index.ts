@@ -1,0 +1,6 @@
+export { errorCatalogue, gatewayErrorCodes, RpcCode } from './catalogue.js';
+export type { CatalogueEntry, GatewayErrorCode } from './catalogue.js';
+export { GatewayError, gatewayError, retryAfterSecondsFromMs } from './gateway-error.js';
+export type { ErrorParams } from './gateway-error.js';
+export { encodeRpcStatusJson, encodeRpcStatusProtobuf } from './rpc-status.js';
+export type { RpcStatus } from './rpc-status.js';

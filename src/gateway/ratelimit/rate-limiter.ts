@@ -1,0 +1,91 @@
+// Per-install and per-credential (signing key) request budgets. The install bucket protects the
+// gateway from one noisy or extracted token; the credential bucket caps what any one key can push
+// in total (size it above fleet size / export interval, with headroom for replays after outages).
+//
+// With Redis the budgets are shared by all replicas. If Redis fails we fall back to the local
+// buckets for that request instead of failing open or closed: each replica then enforces the limit
+// on its own share of the traffic.
+
+import type { Redis } from 'ioredis';
+import { InMemoryTokenBuckets, type BucketLimits, type TakeResult } from './token-bucket.js';
+import { RedisTokenBuckets } from './redis-token-bucket.js';
+
+export type ThrottleReason = 'rate_limit_install' | 'rate_limit_credential';
+
+export type RateDecision =
+  { allowed: true } | { allowed: false; reason: ThrottleReason; retryAfterMs: number };
+
+export interface RateLimiterOptions {
+  enabled: boolean;
+  perInstall: BucketLimits;
+  perCredential: BucketLimits;
+  maxTrackedKeys: number;
+  redis: Redis | undefined;
+  redisKeyPrefix: string;
+  onRedisError: (error: unknown) => void;
+}
+
+const SWEEP_INTERVAL_MS = 30_000;
+
+export class RateLimiter {
+  private readonly localInstall: InMemoryTokenBuckets;
+  private readonly localCredential: InMemoryTokenBuckets;
+  private readonly redisInstall: RedisTokenBuckets | undefined;
+  private readonly redisCredential: RedisTokenBuckets | undefined;
+  private readonly sweepTimer: NodeJS.Timeout;
+
+  constructor(private readonly options: RateLimiterOptions) {
+    this.localInstall = new InMemoryTokenBuckets(options.perInstall, options.maxTrackedKeys);
+    this.localCredential = new InMemoryTokenBuckets(options.perCredential, options.maxTrackedKeys);
+    if (options.redis !== undefined) {
+      this.redisInstall = new RedisTokenBuckets(
+        options.redis,
+        `${options.redisKeyPrefix}i:`,
+        options.perInstall,
+      );
+      this.redisCredential = new RedisTokenBuckets(
+        options.redis,
+        `${options.redisKeyPrefix}k:`,
+        options.perCredential,
+      );
+    }
+    this.sweepTimer = setInterval(() => {
+      const now = Date.now();
+      this.localInstall.sweep(now);
+      this.localCredential.sweep(now);
+    }, SWEEP_INTERVAL_MS);
+    this.sweepTimer.unref();
+  }
+
+  async check(installId: string, keyId: string, nowMs = Date.now()): Promise<RateDecision> {
+    if (!this.options.enabled) return { allowed: true };
+    const install = await this.take(this.redisInstall, this.localInstall, installId, nowMs);
+    if (!install.allowed) {
+      return { allowed: false, reason: 'rate_limit_install', retryAfterMs: install.retryAfterMs };
+    }
+    const credential = await this.take(this.redisCredential, this.localCredential, keyId, nowMs);
+    if (!credential.allowed) {
+      return { allowed: false, reason: 'rate_limit_credential', retryAfterMs: credential.retryAfterMs };
+    }
+    return { allowed: true };
+  }
+
+  close(): void {
+    clearInterval(this.sweepTimer);
+  }
+
+  private async take(
+    shared: RedisTokenBuckets | undefined,
+    local: InMemoryTokenBuckets,
+    key: string,
+    nowMs: number,
+  ): Promise<TakeResult> {
+    if (shared === undefined) return local.take(key, nowMs);
+    try {
+      return await shared.take(key);
+    } catch (error) {
+      this.options.onRedisError(error);
+      return local.take(key, nowMs);
+    }
+  }
+}

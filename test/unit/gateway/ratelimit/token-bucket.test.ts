@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { InMemoryTokenBuckets } from '../../../../src/gateway/ratelimit/index.js';
+
+describe('InMemoryTokenBuckets', () => {
+  it('allows a burst, then refuses with the time until the next token', () => {
+    const buckets = new InMemoryTokenBuckets({ ratePerSecond: 2, burst: 3 }, 100);
+    const now = 1_000_000;
+    expect([1, 2, 3].map(() => buckets.take('a', now).allowed)).toEqual([true, true, true]);
+    const refused = buckets.take('a', now);
+    expect(refused.allowed).toBe(false);
+    expect(refused.retryAfterMs).toBeCloseTo(500, 5);
+  });
+
+  it('refills at the configured rate, never above the burst', () => {
+    const buckets = new InMemoryTokenBuckets({ ratePerSecond: 2, burst: 3 }, 100);
+    let now = 0;
+    for (let i = 0; i < 3; i++) buckets.take('a', now);
+    now += 500; // one token back
+    expect(buckets.take('a', now).allowed).toBe(true);
+    expect(buckets.take('a', now).allowed).toBe(false);
+    now += 60_000; // long idle: full bucket, not 120 tokens
+    const allowed = Array.from({ length: 5 }, () => buckets.take('a', now).allowed);
+    expect(allowed).toEqual([true, true, true, false, false]);
+  });
+
+  it('keeps keys independent', () => {
+    const buckets = new InMemoryTokenBuckets({ ratePerSecond: 1, burst: 1 }, 100);
+    expect(buckets.take('a', 0).allowed).toBe(true);
+    expect(buckets.take('a', 0).allowed).toBe(false);
+    expect(buckets.take('b', 0).allowed).toBe(true);
+  });
+
+  it('sweeps refilled buckets and bounds the number of keys', () => {
+    const buckets = new InMemoryTokenBuckets({ ratePerSecond: 1, burst: 2 }, 3);
+    for (const key of ['a', 'b', 'c', 'd', 'e']) buckets.take(key, 0);
+    expect(buckets.size).toBe(3);
+    buckets.take('e', 0);
+    buckets.sweep(1500); // 'c','d' refilled (1 + 1.5 ≥ 2); 'e' took two tokens: 0 + 1.5 < 2
+    expect(buckets.size).toBe(1);
+    expect(buckets.take('e', 1500).allowed).toBe(true);
+  });
+});
