@@ -1,0 +1,11 @@
+export { bodyEncodingOf, contentTypeFor, wireFormatOf } from './content-negotiation.js';
+export type { BodyEncoding, WireFormat } from './content-negotiation.js';
+export { createJsonLog, throttledLog } from './json-log.js';
+export type { Log, LogLevel } from './json-log.js';
+export { OtlpExportHandler } from './otlp-handler.js';
+export type { OtlpHandlerDeps, OtlpHandlerOptions } from './otlp-handler.js';
+export { readRequestBody } from './read-body.js';
+export type { BodyLimits, ReadBody } from './read-body.js';
+export { discardRemainingBody, writeBody, writeError } from './respond.js';
+export { registerHttpMetrics } from './self-metrics.js';
+export type { HttpMetrics, ThrottledReason } from './self-metrics.js';

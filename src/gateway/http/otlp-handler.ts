@@ -1,0 +1,217 @@
+// POST /v1/metrics, per the OTLP/HTTP spec: authenticate and throttle before reading the body,
+// read it under size limits, decode, hand it to the pipeline, answer with an
+// ExportMetricsServiceResponse (partial_success when points were rejected) or a google.rpc.Status.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  OtlpDecodeError,
+  decodeExportMetricsServiceRequest,
+  decodeExportMetricsServiceRequestJsonBytes,
+  encodeExportMetricsServiceResponse,
+  encodeExportMetricsServiceResponseJson,
+  type ExportMetricsServiceRequest,
+  type ExportMetricsServiceResponse,
+} from '../../otlp/index.js';
+import type { Authenticator } from '../auth/index.js';
+import { GatewayError, gatewayError, retryAfterSecondsFromMs } from '../errors/index.js';
+import type { Pipeline } from '../pipeline/index.js';
+import type { RateLimiter } from '../ratelimit/index.js';
+import { bodyEncodingOf, wireFormatOf, type WireFormat } from './content-negotiation.js';
+import type { Log } from './json-log.js';
+import { readRequestBody, type BodyLimits } from './read-body.js';
+import { discardRemainingBody, writeBody, writeError } from './respond.js';
+import type { HttpMetrics } from './self-metrics.js';
+
+export interface OtlpHandlerOptions {
+  limits: BodyLimits;
+  maxInFlightRequests: number;
+  /** Retry-After for 503s the HTTP layer decides itself (in-flight cap, draining). */
+  overloadRetryAfterSeconds: number;
+}
+
+export interface OtlpHandlerDeps {
+  authenticator: Authenticator;
+  rateLimiter: RateLimiter;
+  pipeline: Pipeline;
+  metrics: HttpMetrics;
+  log: Log;
+  isDraining: () => boolean;
+}
+
+const MAX_ECHOED_HEADER_LENGTH = 64;
+
+export class OtlpExportHandler {
+  private inFlight = 0;
+
+  constructor(
+    private readonly options: OtlpHandlerOptions,
+    private readonly deps: OtlpHandlerDeps,
+  ) {}
+
+  get inFlightRequests(): number {
+    return this.inFlight;
+  }
+
+  /** Never rejects: every failure becomes a response. */
+  readonly handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const startedAt = performance.now();
+    const format = wireFormatOf(request.headers['content-type']);
+    try {
+      const error = await this.handleExport(request, response, format);
+      if (error !== undefined) this.refuse(request, response, error, format ?? 'json');
+    } catch (error) {
+      this.deps.log('error', 'export request failed unexpectedly', { error });
+      if (!response.headersSent)
+        this.refuse(request, response, gatewayError('FILESFU_GW_INTERNAL'), format ?? 'json');
+    }
+    this.deps.metrics.requests.inc({ code: response.statusCode });
+    this.deps.metrics.duration.observe((performance.now() - startedAt) / 1000);
+  };
+
+  /** Returns the error to answer with, or undefined once a success response was written. */
+  private async handleExport(
+    request: IncomingMessage,
+    response: ServerResponse,
+    format: WireFormat | undefined,
+  ): Promise<GatewayError | undefined> {
+    const { deps, options } = this;
+    if (deps.isDraining()) {
+      return gatewayError('FILESFU_GW_SHUTTING_DOWN', {
+        retryAfterSeconds: options.overloadRetryAfterSeconds,
+      });
+    }
+    const auth = await deps.authenticator.authenticate(request.headers.authorization);
+    if (!auth.ok) {
+      deps.metrics.authFailures.inc({ reason: auth.reason });
+      return auth.error;
+    }
+    if (format === undefined) {
+      return gatewayError('FILESFU_GW_UNSUPPORTED_MEDIA_TYPE', {
+        contentType: echo(request.headers['content-type'] ?? ''),
+      });
+    }
+    const encoding = bodyEncodingOf(request.headers['content-encoding']);
+    if (encoding === undefined) {
+      return gatewayError('FILESFU_GW_UNSUPPORTED_ENCODING', {
+        encoding: echo(request.headers['content-encoding'] ?? ''),
+      });
+    }
+    const { installId, keyId } = auth.principal;
+    const rate = await deps.rateLimiter.check(installId, keyId);
+    if (!rate.allowed) {
+      deps.metrics.throttled.inc({ reason: rate.reason });
+      return gatewayError(
+        rate.reason === 'rate_limit_install'
+          ? 'FILESFU_GW_RATE_LIMITED_INSTALL'
+          : 'FILESFU_GW_RATE_LIMITED_CREDENTIAL',
+        { retryAfterSeconds: retryAfterSecondsFromMs(rate.retryAfterMs) },
+      );
+    }
+    const backpressure = deps.pipeline.backpressure();
+    if (!backpressure.accepting || this.inFlight >= options.maxInFlightRequests) {
+      deps.metrics.throttled.inc({ reason: 'backpressure' });
+      return backpressure.accepting
+        ? gatewayError('FILESFU_GW_OVERLOADED', {
+            reason: 'too many requests in flight',
+            retryAfterSeconds: options.overloadRetryAfterSeconds,
+          })
+        : gatewayError('FILESFU_GW_OVERLOADED', {
+            reason: backpressure.reason,
+            retryAfterSeconds: Math.max(1, Math.ceil(backpressure.retryAfterSeconds)),
+          });
+    }
+
+    this.inFlight += 1;
+    try {
+      return await this.ingest(request, response, format, encoding, auth.principal);
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  private async ingest(
+    request: IncomingMessage,
+    response: ServerResponse,
+    format: WireFormat,
+    encoding: 'identity' | 'gzip',
+    principal: { installId: string; keyId: string },
+  ): Promise<GatewayError | undefined> {
+    const { deps } = this;
+    let body: Buffer;
+    try {
+      const read = await readRequestBody(request, encoding, this.options.limits);
+      body = read.body;
+      deps.metrics.bytes.inc({ stage: 'compressed' }, read.wireBytes);
+      deps.metrics.bytes.inc({ stage: 'decompressed' }, body.length);
+    } catch (error) {
+      if (error instanceof GatewayError) return error;
+      throw error;
+    }
+
+    let decoded: ExportMetricsServiceRequest;
+    try {
+      decoded =
+        format === 'protobuf'
+          ? decodeExportMetricsServiceRequest(body)
+          : decodeExportMetricsServiceRequestJsonBytes(body);
+    } catch (error) {
+      if (!(error instanceof OtlpDecodeError)) {
+        // Still the client's bytes that triggered it, so still a 400; but the decoder should have
+        // said so itself.
+        deps.log('warn', 'decoder threw a non-OtlpDecodeError', { error });
+      }
+      return gatewayError('FILESFU_GW_BAD_PAYLOAD', {
+        reason: error instanceof Error ? error.message : String(error),
+      });
+    }
+
+    const outcome = await deps.pipeline.ingest(decoded, principal);
+    if (outcome.invalidRequest) {
+      return gatewayError('FILESFU_GW_INVALID_REQUEST', {
+        reason: outcome.errorMessage === '' ? 'no acceptable data points' : outcome.errorMessage,
+      });
+    }
+    const answer: ExportMetricsServiceResponse =
+      outcome.rejectedDataPoints > 0 || outcome.errorMessage !== ''
+        ? {
+            partialSuccess: {
+              rejectedDataPoints: outcome.rejectedDataPoints,
+              errorMessage: outcome.errorMessage,
+            },
+          }
+        : {};
+    writeBody(
+      response,
+      200,
+      format,
+      toBytes(
+        format === 'protobuf'
+          ? encodeExportMetricsServiceResponse(answer)
+          : encodeExportMetricsServiceResponseJson(answer),
+      ),
+    );
+    return undefined;
+  }
+
+  private refuse(
+    request: IncomingMessage,
+    response: ServerResponse,
+    error: GatewayError,
+    format: WireFormat,
+  ): void {
+    if (!request.complete) {
+      // The unread rest of a rejected body is only worth discarding while it is small.
+      if (error.status === 413) response.shouldKeepAlive = false;
+      discardRemainingBody(request, this.options.limits.maxCompressedBytes);
+    }
+    writeError(response, error, format);
+  }
+}
+
+function echo(value: string): string {
+  return value.length > MAX_ECHOED_HEADER_LENGTH ? `${value.slice(0, MAX_ECHOED_HEADER_LENGTH)}…` : value;
+}
+
+function toBytes(encoded: string | Uint8Array): Uint8Array {
+  return typeof encoded === 'string' ? Buffer.from(encoded, 'utf8') : encoded;
+}

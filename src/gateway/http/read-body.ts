@@ -1,0 +1,153 @@
+// Reads a request body under two limits: the bytes on the wire, and the bytes after gunzip. Gzip is
+// inflated as a stream and abandoned the moment the decompressed cap is crossed, so a gzip bomb
+// costs at most `maxDecompressedBytes` of memory and the CPU to produce them, never the full
+// expansion.
+
+import type { IncomingMessage } from 'node:http';
+import { createGunzip, type Gunzip } from 'node:zlib';
+import { gatewayError, type GatewayError } from '../errors/index.js';
+import type { BodyEncoding } from './content-negotiation.js';
+
+export interface BodyLimits {
+  maxCompressedBytes: number;
+  maxDecompressedBytes: number;
+}
+
+export interface ReadBody {
+  body: Buffer;
+  wireBytes: number;
+}
+
+/** Rejects with a GatewayError (413 / 400); the caller answers and discards the rest of the body. */
+export function readRequestBody(
+  request: IncomingMessage,
+  encoding: BodyEncoding,
+  limits: BodyLimits,
+): Promise<ReadBody> {
+  const declared = request.headers['content-length'];
+  if (declared !== undefined) {
+    const length = Number(declared);
+    const wireLimit =
+      encoding === 'gzip'
+        ? limits.maxCompressedBytes
+        : Math.min(limits.maxCompressedBytes, limits.maxDecompressedBytes);
+    if (length > wireLimit) {
+      return Promise.reject(gatewayError('FILESFU_GW_BODY_TOO_LARGE', { limitBytes: wireLimit }));
+    }
+  }
+  return encoding === 'gzip' ? readGzip(request, limits) : readIdentity(request, limits);
+}
+
+function readIdentity(request: IncomingMessage, limits: BodyLimits): Promise<ReadBody> {
+  const limit = Math.min(limits.maxCompressedBytes, limits.maxDecompressedBytes);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const onData = (chunk: Buffer): void => {
+      received += chunk.length;
+      if (received > limit) {
+        detach();
+        reject(gatewayError('FILESFU_GW_BODY_TOO_LARGE', { limitBytes: limit }));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      detach();
+      // Most watchdog requests arrive in one chunk: no copy then.
+      const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received);
+      resolve({ body, wireBytes: received });
+    };
+    const onAbort = (): void => {
+      detach();
+      reject(gatewayError('FILESFU_GW_BODY_INCOMPLETE', { reason: 'client aborted' }));
+    };
+    const detach = (): void => {
+      request.off('data', onData);
+      request.off('end', onEnd);
+      request.off('error', onAbort);
+      request.off('aborted', onAbort);
+    };
+    request.on('data', onData);
+    request.on('end', onEnd);
+    request.on('error', onAbort);
+    request.on('aborted', onAbort);
+  });
+}
+
+function readGzip(request: IncomingMessage, limits: BodyLimits): Promise<ReadBody> {
+  return new Promise((resolve, reject) => {
+    const inflater: Gunzip = createGunzip();
+    const output: Buffer[] = [];
+    let received = 0;
+    let inflated = 0;
+    let settled = false;
+
+    const settle = (error: GatewayError | undefined): void => {
+      if (settled) return;
+      settled = true;
+      request.off('data', onData);
+      request.off('end', onEnd);
+      request.off('error', onAbort);
+      request.off('aborted', onAbort);
+      inflater.off('data', onInflated);
+      inflater.off('end', onInflatedEnd);
+      inflater.off('drain', onDrain);
+      if (error === undefined) {
+        resolve({
+          body: output.length === 1 ? (output[0] as Buffer) : Buffer.concat(output, inflated),
+          wireBytes: received,
+        });
+        return;
+      }
+      // Stop inflating now; later zlib errors have nobody to report to.
+      inflater.on('error', ignore);
+      inflater.destroy();
+      request.resume();
+      reject(error);
+    };
+    const onData = (chunk: Buffer): void => {
+      received += chunk.length;
+      if (received > limits.maxCompressedBytes) {
+        settle(gatewayError('FILESFU_GW_BODY_TOO_LARGE', { limitBytes: limits.maxCompressedBytes }));
+        return;
+      }
+      // Backpressure: do not buffer compressed input faster than zlib inflates it.
+      if (!inflater.write(chunk)) request.pause();
+    };
+    const onDrain = (): void => {
+      request.resume();
+    };
+    const onEnd = (): void => {
+      inflater.end();
+    };
+    const onAbort = (): void => {
+      settle(gatewayError('FILESFU_GW_BODY_INCOMPLETE', { reason: 'client aborted' }));
+    };
+    const onInflated = (chunk: Buffer): void => {
+      inflated += chunk.length;
+      if (inflated > limits.maxDecompressedBytes) {
+        settle(
+          gatewayError('FILESFU_GW_DECOMPRESSED_TOO_LARGE', { limitBytes: limits.maxDecompressedBytes }),
+        );
+        return;
+      }
+      output.push(chunk);
+    };
+    const onInflatedEnd = (): void => {
+      settle(undefined);
+    };
+    inflater.on('data', onInflated);
+    inflater.on('end', onInflatedEnd);
+    inflater.on('drain', onDrain);
+    inflater.on('error', (error: Error) => {
+      settle(gatewayError('FILESFU_GW_BAD_GZIP', { reason: error.message }));
+    });
+    request.on('data', onData);
+    request.on('end', onEnd);
+    request.on('error', onAbort);
+    request.on('aborted', onAbort);
+  });
+}
+
+function ignore(): void {}

@@ -1,0 +1,49 @@
+// The HTTP layer's own metrics. Names are a contract with the dashboards and alerts: keep them exact.
+
+import { Counter, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
+
+export type ThrottledReason = 'rate_limit_install' | 'rate_limit_credential' | 'backpressure';
+
+export interface HttpMetrics {
+  requests: Counter<'code'>;
+  duration: Histogram;
+  bytes: Counter<'stage'>;
+  throttled: Counter<'reason'>;
+  authFailures: Counter<'reason'>;
+}
+
+export function registerHttpMetrics(registry: Registry, options: { defaultMetrics: boolean }): HttpMetrics {
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry });
+  return {
+    requests: new Counter({
+      name: 'filesfu_gateway_http_requests_total',
+      help: 'OTLP export requests (POST /v1/metrics) answered, by HTTP status code.',
+      labelNames: ['code'],
+      registers: [registry],
+    }),
+    duration: new Histogram({
+      name: 'filesfu_gateway_http_request_duration_seconds',
+      help: 'Time from the start of handling a POST /v1/metrics until its response was written.',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    bytes: new Counter({
+      name: 'filesfu_gateway_http_request_bytes_total',
+      help: 'Request body bytes read: as received (compressed) and after gunzip (decompressed).',
+      labelNames: ['stage'],
+      registers: [registry],
+    }),
+    throttled: new Counter({
+      name: 'filesfu_gateway_throttled_total',
+      help: 'Requests refused with 429/503 before their body was read, by reason.',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    authFailures: new Counter({
+      name: 'filesfu_gateway_auth_failures_total',
+      help: 'Requests refused with 401, by reason.',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+  };
+}
