@@ -4,3 +4,4 @@ export { GatewayError, gatewayError, retryAfterSecondsFromMs } from './gateway-e
 export type { ErrorParams } from './gateway-error.js';
 export { encodeRpcStatusJson, encodeRpcStatusProtobuf } from './rpc-status.js';
 export type { RpcStatus } from './rpc-status.js';
+export { renderErrorReference } from './reference.js';

@@ -14,7 +14,7 @@ import {
 } from '../../otlp/index.js';
 import type { Authenticator } from '../auth/index.js';
 import { GatewayError, gatewayError, retryAfterSecondsFromMs } from '../errors/index.js';
-import type { Pipeline } from '../pipeline/index.js';
+import type { IngestOutcome, Pipeline } from '../pipeline/index.js';
 import type { RateLimiter } from '../ratelimit/index.js';
 import { bodyEncodingOf, wireFormatOf, type WireFormat } from './content-negotiation.js';
 import type { Log } from './json-log.js';
@@ -165,7 +165,14 @@ export class OtlpExportHandler {
       });
     }
 
-    const outcome = await deps.pipeline.ingest(decoded, principal);
+    let outcome: IngestOutcome;
+    try {
+      outcome = await deps.pipeline.ingest(decoded, principal);
+    } catch (error) {
+      // The pipeline signals a retryable state-store failure with a catalogue error (503).
+      if (error instanceof GatewayError) return error;
+      throw error;
+    }
     if (outcome.invalidRequest) {
       return gatewayError('FILESFU_GW_INVALID_REQUEST', {
         reason: outcome.errorMessage === '' ? 'no acceptable data points' : outcome.errorMessage,

@@ -1,0 +1,357 @@
+// The gateway's one typed configuration. Sources, later ones winning key by key:
+// schema defaults ← FILESFU_GATEWAY_CONFIG (YAML/JSON file) ← FILESFU_GATEWAY_CONFIG_JSON ← the
+// explicit FILESFU_GATEWAY_* variables. Invalid config fails at startup with every bad key listed.
+
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { parseSigningKeys, MIN_SECRET_LENGTH } from './auth/index.js';
+import { pipelineConfigProblems, pipelineConfigSchema } from './pipeline/index.js';
+
+const MIB = 1024 * 1024;
+const positiveInt = () => z.number().int().positive();
+
+const serverSchema = z
+  .object({
+    host: z.string().min(1).default('0.0.0.0').describe('Interface to listen on'),
+    port: z.number().int().min(0).max(65535).default(4318).describe('TCP port (0 = any free port)'),
+    replicaId: z
+      .string()
+      .min(1)
+      .max(128)
+      .default(() => `${hostname()}-${process.pid}`)
+      .describe('This replica\'s id: service.instance.id of what it forwards (default "<hostname>-<pid>")'),
+    logLevel: z
+      .enum(['debug', 'info', 'warn', 'error'])
+      .default('info')
+      .describe('Minimum level of JSON log lines'),
+    maxCompressedBodyBytes: positiveInt()
+      .default(4 * MIB)
+      .describe('Largest request body accepted on the wire (bytes, before gunzip) → 413'),
+    maxDecompressedBodyBytes: positiveInt()
+      .default(16 * MIB)
+      .describe('Largest request body after gunzip (bytes); inflating stops the moment it is exceeded → 413'),
+    maxInFlightRequests: positiveInt()
+      .default(256)
+      .describe('Export requests being read or ingested at once (count); more → 503 with Retry-After'),
+    overloadRetryAfterSeconds: positiveInt()
+      .default(5)
+      .describe('Retry-After (seconds) for 503s from the in-flight cap and while draining'),
+    requestTimeoutMs: positiveInt()
+      .default(30_000)
+      .describe('Milliseconds a client may take to send a whole request (slow-loris bound)'),
+    headersTimeoutMs: positiveInt()
+      .default(10_000)
+      .describe('Milliseconds a client may take to send request headers'),
+    keepAliveTimeoutMs: positiveInt()
+      .default(65_000)
+      .describe('Milliseconds an idle keep-alive connection is kept (above the watchdog export interval)'),
+    shutdownGraceMs: positiveInt()
+      .default(10_000)
+      .describe('Milliseconds SIGTERM waits for in-flight requests before closing connections and flushing'),
+  })
+  .strict()
+  .default({});
+
+const bucketSchema = (ratePerSecond: number, burst: number, what: string) =>
+  z
+    .object({
+      ratePerSecond: z
+        .number()
+        .positive()
+        .default(ratePerSecond)
+        .describe(`Sustained requests per second ${what}`),
+      burst: positiveInt()
+        .default(burst)
+        .describe(`Requests ${what} allowed at once after being idle (bucket size)`),
+    })
+    .strict()
+    .default({});
+
+const rateLimitSchema = z
+  .object({
+    enabled: z.boolean().default(true).describe('Enforce the per-install and per-credential request budgets'),
+    // A watchdog exports every 10 s (0.1 req/s); a backlog replay after an outage needs headroom.
+    perInstall: bucketSchema(2, 30, 'per install'),
+    // The key id is shared by the whole fleet: size it above fleet size / export interval.
+    perCredential: bucketSchema(10_000, 20_000, 'per signing key (all installs using it)'),
+    maxTrackedKeys: positiveInt()
+      .default(200_000)
+      .describe('In-memory buckets kept at most (count); bounds memory under many distinct installs'),
+    redisUrl: z
+      .string()
+      .url()
+      .optional()
+      .describe('Redis shared by all replicas for the budgets; unset = each replica counts alone'),
+    redisKeyPrefix: z.string().default('filesfu:rl:').describe('Prefix of the rate-limit keys in Redis'),
+    redisTimeoutMs: positiveInt()
+      .default(200)
+      .describe(
+        'Milliseconds a Redis rate-limit check may take before this replica falls back to local buckets',
+      ),
+  })
+  .strict()
+  .default({});
+
+const signingKeySchema = z
+  .object({
+    keyId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'keyId must be 1-64 of [A-Za-z0-9_-]'),
+    secret: z.string().min(MIN_SECRET_LENGTH, `secret must be at least ${MIN_SECRET_LENGTH} characters`),
+  })
+  .strict();
+
+const authSchema = z
+  .object({
+    keys: z
+      .array(signingKeySchema)
+      .min(1, 'at least one signing key is required (FILESFU_GATEWAY_AUTH_KEYS="keyId:secret")')
+      .default([])
+      .describe(
+        'HMAC-SHA256 signing keys for install tokens; several for rotation (FILESFU_GATEWAY_AUTH_KEYS)',
+      ),
+    revokedInstallIds: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Install ids whose tokens are refused (in addition to the Redis set filesfu:revoked)'),
+    maxTokenAgeSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe('Tokens older than this are refused (seconds since issue; 0 = no expiry)'),
+    clockSkewSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .default(300)
+      .describe("How far in the future a token's issue time may be (seconds)"),
+    redisUrl: z
+      .string()
+      .url()
+      .optional()
+      .describe('Redis holding the revoked-installs set filesfu:revoked; unset = config list only'),
+    revocationCacheSeconds: positiveInt()
+      .default(30)
+      .describe(
+        'Seconds a Redis revocation answer is cached per install (how fast a revocation takes effect)',
+      ),
+    maxCachedRevocations: positiveInt()
+      .default(200_000)
+      .describe('Cached revocation answers kept at most (count)'),
+  })
+  .strict()
+  .default({});
+
+export const gatewayConfigSchema = z
+  .object({
+    server: serverSchema,
+    auth: authSchema,
+    rateLimit: rateLimitSchema,
+    pipeline: pipelineConfigSchema.default({}),
+  })
+  .strict();
+
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+/** Deep-partial input form (what files and FILESFU_GATEWAY_CONFIG_JSON contain). */
+export type GatewayConfigInput = z.input<typeof gatewayConfigSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid gateway configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+type Tree = Record<string, unknown>;
+
+export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
+  const problems: string[] = [];
+  const layers: Tree[] = [];
+  const file = env['FILESFU_GATEWAY_CONFIG'];
+  if (file !== undefined && file !== '') {
+    const layer = readLayer(
+      () => parseYaml(readFileSync(file, 'utf8')) as unknown,
+      `FILESFU_GATEWAY_CONFIG (${file})`,
+      problems,
+    );
+    if (layer !== undefined) layers.push(layer);
+  }
+  const json = env['FILESFU_GATEWAY_CONFIG_JSON'];
+  if (json !== undefined && json !== '') {
+    const layer = readLayer(() => JSON.parse(json) as unknown, 'FILESFU_GATEWAY_CONFIG_JSON', problems);
+    if (layer !== undefined) layers.push(layer);
+  }
+  layers.push(envLayer(env, problems));
+  const merged = layers.reduce<Tree>((into, layer) => deepMerge(into, layer), {});
+  const parsed = gatewayConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    problems.push(...parsed.error.issues.map(describeIssue));
+  } else {
+    problems.push(...pipelineConfigProblems(parsed.data.pipeline));
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  return parsed.data;
+}
+
+function describeIssue(issue: z.ZodIssue): string {
+  return `${issue.path.join('.') || '(root)'}: ${issue.message}`;
+}
+
+/** Validates an already-assembled (deep-partial) config object, e.g. in tests. */
+export function parseGatewayConfig(input: unknown): GatewayConfig {
+  const parsed = gatewayConfigSchema.safeParse(input);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map(describeIssue));
+  const problems = pipelineConfigProblems(parsed.data.pipeline);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return parsed.data;
+}
+
+function readLayer(read: () => unknown, source: string, problems: string[]): Tree | undefined {
+  let value: unknown;
+  try {
+    value = read();
+  } catch (error) {
+    problems.push(`${source}: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+  if (value === null || value === undefined) return {};
+  if (!isTree(value)) {
+    problems.push(`${source}: must be an object`);
+    return undefined;
+  }
+  return value;
+}
+
+function envLayer(env: Env, problems: string[]): Tree {
+  const layer: Tree = {};
+  const set = (path: string[], value: unknown): void => {
+    let node = layer;
+    for (const key of path.slice(0, -1)) {
+      node = (node[key] ??= {}) as Tree;
+    }
+    node[path[path.length - 1] as string] = value;
+  };
+  const host = env['FILESFU_GATEWAY_HOST'];
+  if (host) set(['server', 'host'], host);
+  const port = env['FILESFU_GATEWAY_PORT'];
+  if (port) set(['server', 'port'], /^\d+$/.test(port) ? Number(port) : port);
+  const replicaId = env['FILESFU_GATEWAY_REPLICA_ID'];
+  if (replicaId) set(['server', 'replicaId'], replicaId);
+  const logLevel = env['FILESFU_GATEWAY_LOG_LEVEL'];
+  if (logLevel) set(['server', 'logLevel'], logLevel);
+  const collectorUrl = env['FILESFU_GATEWAY_COLLECTOR_URL'];
+  if (collectorUrl) set(['pipeline', 'export', 'collectorUrl'], collectorUrl);
+  const redisUrl = env['FILESFU_GATEWAY_REDIS_URL'];
+  if (redisUrl) {
+    set(['pipeline', 'state', 'redisUrl'], redisUrl);
+    set(['rateLimit', 'redisUrl'], redisUrl);
+    set(['auth', 'redisUrl'], redisUrl);
+  }
+  const keys = env['FILESFU_GATEWAY_AUTH_KEYS'];
+  if (keys) {
+    try {
+      set(['auth', 'keys'], parseSigningKeys(keys));
+    } catch (error) {
+      problems.push(
+        `auth.keys (FILESFU_GATEWAY_AUTH_KEYS): ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+  return layer;
+}
+
+function isTree(value: unknown): value is Tree {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function deepMerge(base: Tree, override: Tree): Tree {
+  const out: Tree = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const existing = out[key];
+    out[key] = isTree(existing) && isTree(value) ? deepMerge(existing, value) : value;
+  }
+  return out;
+}
+
+// ---- The config reference in docs/gateway.md is generated from the schema, so it cannot drift.
+
+export interface ConfigReferenceRow {
+  key: string;
+  type: string;
+  default: string;
+  description: string;
+}
+
+export function configReferenceRows(): ConfigReferenceRow[] {
+  const rows: ConfigReferenceRow[] = [];
+  walk(gatewayConfigSchema, [], undefined, rows);
+  return rows;
+}
+
+export function renderConfigReference(): string {
+  const lines = ['| key | type | default | description |', '|---|---|---|---|'];
+  for (const row of configReferenceRows()) {
+    lines.push(
+      `| \`${row.key}\` | ${row.type} | ${row.default} | ${row.description.replace(/\|/g, '\\|')} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function walk(
+  schema: z.ZodTypeAny,
+  path: string[],
+  description: string | undefined,
+  rows: ConfigReferenceRow[],
+): void {
+  let inner = schema;
+  let describedAs = description ?? schema.description;
+  let defaultValue: unknown = undefined;
+  let hasDefault = false;
+  for (;;) {
+    describedAs ??= inner.description;
+    if (inner instanceof z.ZodDefault) {
+      if (!hasDefault) {
+        hasDefault = true;
+        defaultValue = (inner._def as { defaultValue: () => unknown }).defaultValue();
+      }
+      inner = (inner._def as { innerType: z.ZodTypeAny }).innerType;
+    } else if (inner instanceof z.ZodOptional) {
+      inner = inner.unwrap() as z.ZodTypeAny;
+    } else if (inner instanceof z.ZodEffects) {
+      inner = inner.innerType() as z.ZodTypeAny;
+    } else {
+      break;
+    }
+  }
+  if (inner instanceof z.ZodObject) {
+    for (const [key, child] of Object.entries(inner.shape as Record<string, z.ZodTypeAny>)) {
+      walk(child, [...path, key], undefined, rows);
+    }
+    return;
+  }
+  const key = path.join('.');
+  rows.push({
+    key,
+    type: typeName(inner),
+    default:
+      key === 'server.replicaId'
+        ? '`<hostname>-<pid>`'
+        : hasDefault
+          ? `\`${JSON.stringify(defaultValue)}\``
+          : '(unset)',
+    description: describedAs ?? '',
+  });
+}
+
+function typeName(schema: z.ZodTypeAny): string {
+  if (schema instanceof z.ZodString) return 'string';
+  if (schema instanceof z.ZodNumber) return schema.isInt ? 'integer' : 'number';
+  if (schema instanceof z.ZodBoolean) return 'boolean';
+  if (schema instanceof z.ZodEnum) return (schema.options as string[]).map((o) => `\`${o}\``).join(' \\| ');
+  if (schema instanceof z.ZodArray) return `${typeName(schema.element as z.ZodTypeAny)}[]`;
+  if (schema instanceof z.ZodObject) return 'object';
+  return 'value';
+}

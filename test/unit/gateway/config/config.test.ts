@@ -1,0 +1,118 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  ConfigError,
+  configReferenceRows,
+  loadGatewayConfig,
+  renderConfigReference,
+} from '../../../../src/gateway/config.js';
+
+const KEYS = 'k1:0123456789abcdef0123';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadGatewayConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadGatewayConfig', () => {
+  it('fills every default from the schema', () => {
+    const config = loadGatewayConfig({ FILESFU_GATEWAY_AUTH_KEYS: KEYS });
+    expect(config.server.port).toBe(4318);
+    expect(config.server.maxDecompressedBodyBytes).toBeGreaterThan(config.server.maxCompressedBodyBytes);
+    expect(config.rateLimit.perInstall).toEqual({ ratePerSecond: 2, burst: 30 });
+    expect(config.auth.keys).toEqual([{ keyId: 'k1', secret: '0123456789abcdef0123' }]);
+    expect(config.pipeline.export.collectorUrl).toMatch(/\/v1\/metrics$/);
+  });
+
+  it('maps the explicit environment variables onto their keys', () => {
+    const config = loadGatewayConfig({
+      FILESFU_GATEWAY_AUTH_KEYS: `${KEYS},k2:fedcba9876543210`,
+      FILESFU_GATEWAY_HOST: '127.0.0.1',
+      FILESFU_GATEWAY_PORT: '0',
+      FILESFU_GATEWAY_REPLICA_ID: 'gw-7',
+      FILESFU_GATEWAY_COLLECTOR_URL: 'http://127.0.0.1:9/v1/metrics',
+      FILESFU_GATEWAY_REDIS_URL: 'redis://127.0.0.1:6390',
+    });
+    expect(config.server).toMatchObject({ host: '127.0.0.1', port: 0, replicaId: 'gw-7' });
+    expect(config.auth.keys.map((k) => k.keyId)).toEqual(['k1', 'k2']);
+    expect(config.pipeline.export.collectorUrl).toBe('http://127.0.0.1:9/v1/metrics');
+    expect(config.pipeline.state.redisUrl).toBe('redis://127.0.0.1:6390');
+    expect(config.rateLimit.redisUrl).toBe('redis://127.0.0.1:6390');
+    expect(config.auth.redisUrl).toBe('redis://127.0.0.1:6390');
+  });
+
+  it('layers file ← JSON ← explicit variables, key by key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gw-config-'));
+    const file = join(dir, 'gateway.yaml');
+    writeFileSync(
+      file,
+      'server:\n  port: 1111\n  logLevel: debug\nrateLimit:\n  perInstall:\n    burst: 5\n',
+    );
+    const config = loadGatewayConfig({
+      FILESFU_GATEWAY_AUTH_KEYS: KEYS,
+      FILESFU_GATEWAY_CONFIG: file,
+      FILESFU_GATEWAY_CONFIG_JSON: JSON.stringify({
+        server: { port: 2222 },
+        rateLimit: { perInstall: { ratePerSecond: 9 } },
+      }),
+      FILESFU_GATEWAY_PORT: '3333',
+    });
+    expect(config.server.port).toBe(3333);
+    expect(config.server.logLevel).toBe('debug');
+    expect(config.rateLimit.perInstall).toEqual({ ratePerSecond: 9, burst: 5 });
+  });
+
+  it('lists every invalid key at once', () => {
+    const problems = problemsOf({
+      FILESFU_GATEWAY_CONFIG_JSON: JSON.stringify({
+        server: { port: 70000, maxCompressedBodyBytes: -1, typo: true },
+        rateLimit: { perInstall: { burst: 'many' } },
+      }),
+      FILESFU_GATEWAY_PORT: 'http',
+    });
+    const joined = problems.join('\n');
+    expect(joined).toMatch(/^server\.port: /m);
+    expect(joined).toMatch(/^server\.maxCompressedBodyBytes: /m);
+    expect(joined).toMatch(/server: .*typo/m);
+    expect(joined).toMatch(/^rateLimit\.perInstall\.burst: /m);
+    expect(joined).toMatch(/^auth\.keys: .*at least one signing key/m);
+  });
+
+  it('reports unreadable sources and bad keys without echoing secrets', () => {
+    const problems = problemsOf({
+      FILESFU_GATEWAY_CONFIG: '/nonexistent/gateway.yaml',
+      FILESFU_GATEWAY_CONFIG_JSON: '{not json',
+      FILESFU_GATEWAY_AUTH_KEYS: 'k1:tooshort-secret',
+    });
+    const joined = problems.join('\n');
+    expect(joined).toContain('FILESFU_GATEWAY_CONFIG (/nonexistent/gateway.yaml)');
+    expect(joined).toContain('FILESFU_GATEWAY_CONFIG_JSON');
+    expect(joined).toContain('auth.keys (FILESFU_GATEWAY_AUTH_KEYS)');
+    expect(joined).not.toContain('tooshort-secret');
+  });
+});
+
+describe('config reference', () => {
+  it('documents every key with a description', () => {
+    const rows = configReferenceRows();
+    expect(rows.length).toBeGreaterThan(30);
+    for (const row of rows) expect(row.description, row.key).not.toBe('');
+  });
+
+  it('is embedded verbatim in docs/gateway.md (regenerate: node --import tsx src/gateway/main.ts --config-reference)', () => {
+    const doc = readFileSync(new URL('../../../../docs/gateway.md', import.meta.url), 'utf8');
+    const begin = '<!-- config-reference:begin -->\n';
+    const end = '\n<!-- config-reference:end -->';
+    const start = doc.indexOf(begin);
+    expect(start, 'docs/gateway.md lacks the config-reference markers').toBeGreaterThanOrEqual(0);
+    const embedded = doc.slice(start + begin.length, doc.indexOf(end, start));
+    expect(embedded).toBe(renderConfigReference());
+  });
+});
