@@ -1,0 +1,135 @@
+import type { CounterMetricName } from '../validation/metric-model.js';
+import { CPU_BUCKETS } from '../validation/metric-model.js';
+import type { ExemplarCandidate } from './session-exemplar.js';
+import { higherCandidate } from './session-exemplar.js';
+
+export type Labels = Readonly<Record<string, string>>;
+
+export interface HistogramSeries {
+  labels: Labels;
+  startTimeUnixNano: bigint;
+  bucketCounts: number[];
+  count: number;
+  sum: number;
+  min: number | undefined;
+  max: number | undefined;
+  lastUpdateMs: number;
+  /** Highest sample of the current flush interval; cleared once exported. */
+  exemplar: ExemplarCandidate | undefined;
+}
+
+export interface CounterSeries {
+  metric: CounterMetricName;
+  labels: Labels;
+  startTimeUnixNano: bigint;
+  value: number;
+  lastUpdateMs: number;
+}
+
+export interface HistogramDelta {
+  bucketCounts: readonly number[];
+  count: number;
+  sum: number;
+  min: number | undefined;
+  max: number | undefined;
+}
+
+/** A consistent copy of everything to export, plus which exemplars it carried. */
+export interface AggregateSnapshot {
+  histograms: Array<Omit<HistogramSeries, 'bucketCounts'> & { bucketCounts: number[] }>;
+  counters: CounterSeries[];
+}
+
+const NS_PER_MS = 1_000_000n;
+
+function nowNanos(nowMs: number): bigint {
+  return BigInt(Math.floor(nowMs)) * NS_PER_MS;
+}
+
+/**
+ * Cumulative aggregates keyed by (metric, bounded label set). Memory is bounded by the series
+ * budget (plus one overflow series per metric); series idle for seriesIdleTimeoutMs are dropped.
+ * Start time = creation of the series in this process, so a restart is a visible counter reset.
+ */
+export class CumulativeStore {
+  private readonly histograms = new Map<string, HistogramSeries>();
+  private readonly counters = new Map<string, CounterSeries>();
+
+  get seriesCount(): number {
+    return this.histograms.size + this.counters.size;
+  }
+
+  addHistogram(
+    key: string,
+    labels: Labels,
+    delta: HistogramDelta,
+    exemplar: ExemplarCandidate | undefined,
+    nowMs: number,
+  ): void {
+    let series = this.histograms.get(key);
+    if (!series) {
+      series = {
+        labels,
+        startTimeUnixNano: nowNanos(nowMs),
+        bucketCounts: new Array<number>(CPU_BUCKETS.length + 1).fill(0),
+        count: 0,
+        sum: 0,
+        min: undefined,
+        max: undefined,
+        lastUpdateMs: nowMs,
+        exemplar: undefined,
+      };
+      this.histograms.set(key, series);
+    }
+    delta.bucketCounts.forEach((c, i) => {
+      series.bucketCounts[i] = (series.bucketCounts[i] ?? 0) + c;
+    });
+    series.count += delta.count;
+    series.sum += delta.sum;
+    if (delta.min !== undefined)
+      series.min = series.min === undefined ? delta.min : Math.min(series.min, delta.min);
+    if (delta.max !== undefined)
+      series.max = series.max === undefined ? delta.max : Math.max(series.max, delta.max);
+    series.exemplar = higherCandidate(series.exemplar, exemplar);
+    series.lastUpdateMs = nowMs;
+  }
+
+  addCounter(metric: CounterMetricName, key: string, labels: Labels, increment: number, nowMs: number): void {
+    let series = this.counters.get(key);
+    if (!series) {
+      series = { metric, labels, startTimeUnixNano: nowNanos(nowMs), value: 0, lastUpdateMs: nowMs };
+      this.counters.set(key, series);
+    }
+    series.value += increment;
+    series.lastUpdateMs = nowMs;
+  }
+
+  expireIdle(nowMs: number, idleTimeoutMs: number): number {
+    const cutoff = nowMs - idleTimeoutMs;
+    let expired = 0;
+    for (const map of [this.histograms, this.counters] as Array<Map<string, { lastUpdateMs: number }>>) {
+      for (const [key, series] of map) {
+        if (series.lastUpdateMs < cutoff) {
+          map.delete(key);
+          expired++;
+        }
+      }
+    }
+    return expired;
+  }
+
+  snapshot(): AggregateSnapshot {
+    return {
+      histograms: [...this.histograms.values()].map((s) => ({ ...s, bucketCounts: [...s.bucketCounts] })),
+      counters: [...this.counters.values()].map((s) => ({ ...s })),
+    };
+  }
+
+  /** After a successful export: start a new exemplar interval, unless a higher sample arrived meanwhile. */
+  exemplarsExported(snapshot: AggregateSnapshot): void {
+    const exported = new Set(snapshot.histograms.map((h) => h.exemplar).filter((e) => e !== undefined));
+    for (const series of this.histograms.values()) {
+      if (series.exemplar && exported.has(series.exemplar)) series.exemplar = undefined;
+    }
+  }
+}

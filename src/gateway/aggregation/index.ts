@@ -1,0 +1,11 @@
+export { CumulativeStore } from './cumulative-store.js';
+export type {
+  AggregateSnapshot,
+  CounterSeries,
+  HistogramDelta,
+  HistogramSeries,
+  Labels,
+} from './cumulative-store.js';
+export { sessionExemplar, uuidBytes, higherCandidate } from './session-exemplar.js';
+export type { ExemplarCandidate } from './session-exemplar.js';
+export { buildExportRequest, GATEWAY_SCOPE_NAME, GATEWAY_SERVICE_NAME } from './build-export-request.js';

@@ -1,0 +1,60 @@
+import type { StateStore } from '../state/index.js';
+
+export interface SeriesBudgetConfig {
+  admissionCacheMs: number;
+}
+
+type Log = (level: 'warn', msg: string, fields?: Record<string, unknown>) => void;
+
+interface CachedAdmission {
+  admitted: boolean;
+  untilMs: number;
+}
+
+/**
+ * The global active-series budget, shared through the state store. Decisions are cached locally
+ * for admissionCacheMs so that the store is asked once per series and interval, not per point;
+ * re-asking also keeps admitted series from expiring in the store while they are in use.
+ */
+export class SeriesBudget {
+  private readonly cache = new Map<string, CachedAdmission>();
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly config: SeriesBudgetConfig,
+    private readonly log: Log,
+  ) {}
+
+  /** The subset of `keys` that may have their own series; the rest go to overflow. Never rejects. */
+  async admit(keys: Iterable<string>, nowMs: number): Promise<Set<string>> {
+    const admitted = new Set<string>();
+    const toAsk: string[] = [];
+    for (const key of new Set(keys)) {
+      const cached = this.cache.get(key);
+      if (cached && cached.untilMs > nowMs) {
+        if (cached.admitted) admitted.add(key);
+      } else {
+        toAsk.push(key);
+      }
+    }
+    if (toAsk.length === 0) return admitted;
+    try {
+      const decisions = await this.store.admitSeries(toAsk, nowMs);
+      toAsk.forEach((key, i) => {
+        const ok = decisions[i] === true;
+        this.cache.set(key, { admitted: ok, untilMs: nowMs + this.config.admissionCacheMs });
+        if (ok) admitted.add(key);
+      });
+    } catch (err) {
+      // Keep series we already had (their totals continue); new ones overflow, so totals stay correct.
+      for (const key of toAsk) if (this.cache.get(key)?.admitted) admitted.add(key);
+      this.log('warn', 'series admission failed; new series go to overflow', { err: (err as Error).message });
+    }
+    return admitted;
+  }
+
+  /** Drops expired decisions so the cache stays as small as the working set. */
+  prune(nowMs: number): void {
+    for (const [key, cached] of this.cache) if (cached.untilMs <= nowMs) this.cache.delete(key);
+  }
+}

@@ -1,0 +1,116 @@
+import type { AggregateSnapshot, CumulativeStore } from '../aggregation/index.js';
+import { buildExportRequest } from '../aggregation/index.js';
+import type { ExportConfig } from '../pipeline/config.js';
+import { postOtlpMetrics } from './post-otlp.js';
+
+export interface ExportLoopMetrics {
+  exported(result: 'success' | 'failure', durationSeconds: number, nowMs: number): void;
+}
+
+export interface ExportLoopDeps {
+  store: CumulativeStore;
+  replicaId: string;
+  config: ExportConfig;
+  metrics: ExportLoopMetrics;
+  log: (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+  /** Test seam; defaults to OTLP/HTTP protobuf. */
+  post?: typeof postOtlpMetrics;
+  now?: () => number;
+}
+
+const NS_PER_MS = 1_000_000n;
+
+/**
+ * Exports the cumulative aggregate every flushIntervalMs. Cumulative data makes failures harmless:
+ * nothing is lost, the next flush carries it. Flushes never overlap (a tick during a flush is
+ * skipped) and never reject. Tracks since when accepted data is unexported, for backpressure.
+ */
+export class ExportLoop {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<boolean> | undefined;
+  /** Time the oldest not-yet-exported data was accepted; undefined when everything is exported. */
+  private dirtySinceMs: number | undefined;
+  /** Bumped on every accepted batch, to tell whether data arrived while a flush was in flight. */
+  private generation = 0;
+  private readonly post: typeof postOtlpMetrics;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: ExportLoopDeps) {
+    this.post = deps.post ?? postOtlpMetrics;
+    this.now = deps.now ?? Date.now;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      if (!this.running) void this.flush();
+    }, this.deps.config.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Call after aggregating accepted data. */
+  markDirty(): void {
+    this.generation++;
+    this.dirtySinceMs ??= this.now();
+  }
+
+  /** Milliseconds the oldest accepted data has waited for a successful export (0 when none). */
+  unexportedMs(): number {
+    return this.dirtySinceMs === undefined ? 0 : Math.max(0, this.now() - this.dirtySinceMs);
+  }
+
+  /** One export; waits for a running one first, because data may have arrived after its snapshot. */
+  async flush(): Promise<boolean> {
+    while (this.running) await this.running;
+    const run = this.exportOnce().finally(() => {
+      this.running = undefined;
+    });
+    this.running = run;
+    return run;
+  }
+
+  /** Final flush for SIGTERM: retried until success or shutdownFlushTimeoutMs. */
+  async shutdown(): Promise<boolean> {
+    this.stop();
+    const deadline = this.now() + this.deps.config.shutdownFlushTimeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      if (await this.flush()) return true;
+      const left = deadline - this.now();
+      if (left <= 0) return false;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(left, 200 * 2 ** Math.min(attempt, 4))));
+    }
+  }
+
+  private async exportOnce(): Promise<boolean> {
+    const { store, config, replicaId, metrics, log } = this.deps;
+    const generation = this.generation;
+    const snapshot: AggregateSnapshot = store.snapshot();
+    if (snapshot.histograms.length === 0 && snapshot.counters.length === 0) {
+      this.dirtySinceMs = undefined;
+      return true;
+    }
+    const startedMs = this.now();
+    const request = buildExportRequest(snapshot, replicaId, BigInt(Math.floor(startedMs)) * NS_PER_MS);
+    try {
+      await this.post(config.collectorUrl, request, config.timeoutMs);
+      const endMs = this.now();
+      metrics.exported('success', (endMs - startedMs) / 1000, endMs);
+      store.exemplarsExported(snapshot);
+      this.dirtySinceMs = this.generation === generation ? undefined : startedMs;
+      return true;
+    } catch (err) {
+      const endMs = this.now();
+      metrics.exported('failure', (endMs - startedMs) / 1000, endMs);
+      log('warn', 'export to collector failed; will retry with the next flush', {
+        err: (err as Error).message,
+        unexportedMs: this.unexportedMs(),
+      });
+      return false;
+    }
+  }
+}

@@ -1,0 +1,3 @@
+export { ExportLoop } from './export-loop.js';
+export type { ExportLoopDeps, ExportLoopMetrics } from './export-loop.js';
+export { postOtlpMetrics, ExportFailedError } from './post-otlp.js';

@@ -1,0 +1,184 @@
+import { z } from 'zod';
+import { CPU_BUCKETS, KNOWN_OS_TYPES, KNOWN_STAGES } from '../validation/metric-model.js';
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+
+const positiveInt = () => z.number().int().positive();
+
+export const validationConfigSchema = z
+  .object({
+    maxFutureSkewMs: positiveInt()
+      .default(5 * MINUTE_MS)
+      .describe('Milliseconds a point timestamp may lie in the future (client clock skew) before rejection'),
+    maxPointAgeMs: positiveInt()
+      .default(48 * HOUR_MS)
+      .describe(
+        'Milliseconds a point timestamp may lie in the past before rejection; must exceed the watchdog spool max age',
+      ),
+    maxAttributes: positiveInt()
+      .default(128)
+      .describe('Maximum number of attributes on one resource or one data point (count)'),
+    maxAttributeValueBytes: positiveInt()
+      .default(4096)
+      .describe('Maximum size of one attribute value in UTF-8 bytes (arrays/kvlists: summed)'),
+    maxSessionIdLength: positiveInt()
+      .default(64)
+      .describe('Maximum length of the session.id resource attribute (characters)'),
+  })
+  .default({});
+
+export const limitsConfigSchema = z
+  .object({
+    maxSeries: positiveInt()
+      .default(2000)
+      .describe(
+        'Global budget of forwarded label sets (count, across all metrics and replicas); beyond it points go to the overflow series',
+      ),
+    maxVersions: positiveInt()
+      .default(20)
+      .describe('Maximum number of distinct active `version` label values (count); the rest become "other"'),
+    maxLabelValueLength: positiveInt()
+      .default(64)
+      .describe('Maximum length of any forwarded label value (characters); longer values become "other"'),
+    seriesIdleTimeoutMs: positiveInt()
+      .default(15 * MINUTE_MS)
+      .describe(
+        'Milliseconds after which a series that received no points expires and frees its budget slot',
+      ),
+    admissionCacheMs: positiveInt()
+      .default(15_000)
+      .describe(
+        'Milliseconds a replica trusts its local copy of a series/version admission before asking the state store again',
+      ),
+    versionWindowMs: positiveInt()
+      .default(24 * HOUR_MS)
+      .describe('Sliding window (milliseconds) over which version usage (new sessions) is ranked'),
+    versionWindowBuckets: positiveInt()
+      .max(1000)
+      .default(24)
+      .describe('Number of time buckets the version window is split into (count); resolution of the slide'),
+    maxTrackedVersions: positiveInt()
+      .default(1000)
+      .describe('Maximum number of distinct versions whose usage is counted per window bucket (count)'),
+    stages: z
+      .array(z.string().min(1))
+      .default([...KNOWN_STAGES])
+      .describe('Allow-list of `stage` label values; others become "other"'),
+    osTypes: z
+      .array(z.string().min(1))
+      .default([...KNOWN_OS_TYPES])
+      .describe('Allow-list of `os` label values; others become "other"'),
+  })
+  .default({});
+
+export const sessionsConfigSchema = z
+  .object({
+    thresholds: z
+      .array(z.number())
+      .min(1)
+      .default([0.3, 0.8])
+      .refine((ts) => ts.every((t) => CPU_BUCKETS.includes(t)), {
+        message: `every threshold must be one of CPU_BUCKETS (${CPU_BUCKETS.join(', ')})`,
+      })
+      .describe('CPU utilization thresholds (fraction of all logical CPUs) for the over-threshold counters'),
+    overThresholdMinSamples: positiveInt()
+      .default(5)
+      .describe('Samples above a threshold (count) after which a session counts as having gone over it'),
+    maxTrackedSessions: positiveInt()
+      .default(200_000)
+      .describe(
+        'Maximum number of sessions whose dedup watermark and progress are kept (count); least recently seen are evicted',
+      ),
+  })
+  .default({});
+
+export const stateConfigSchema = z
+  .object({
+    redisUrl: z
+      .string()
+      .url()
+      .optional()
+      .describe(
+        'Redis URL of the state shared by all replicas; unset = in-memory state (single replica only)',
+      ),
+    keyPrefix: z.string().default('filesfu:gw:').describe('Prefix of every Redis key the pipeline writes'),
+    dedupWindowMs: positiveInt()
+      .default(72 * HOUR_MS)
+      .describe(
+        'Milliseconds a session watermark (and its progress) is kept after its last point; must exceed validation.maxPointAgeMs',
+      ),
+    housekeepingIntervalMs: positiveInt()
+      .default(10_000)
+      .describe(
+        'Milliseconds between housekeeping runs (expire idle series/sessions, re-rank versions, refresh gauges)',
+      ),
+    commandTimeoutMs: positiveInt()
+      .default(5_000)
+      .describe(
+        'Milliseconds a single Redis command may take before the request fails (and is retried by the client)',
+      ),
+  })
+  .default({});
+
+export const exportConfigSchema = z
+  .object({
+    collectorUrl: z
+      .string()
+      .url()
+      .default('http://127.0.0.1:4318/v1/metrics')
+      .describe('OTLP/HTTP metrics endpoint of the collector (full URL ending in /v1/metrics)'),
+    flushIntervalMs: positiveInt()
+      .default(10_000)
+      .describe('Milliseconds between exports of the cumulative aggregate to the collector'),
+    timeoutMs: positiveInt().default(5_000).describe('Milliseconds one export request may take'),
+    maxUnexportedMs: positiveInt()
+      .default(60_000)
+      .describe(
+        'Milliseconds accepted data may stay unexported (collector down) before the gateway refuses new data with 503',
+      ),
+    retryAfterSeconds: positiveInt()
+      .default(30)
+      .describe('Retry-After (seconds) sent to clients while the gateway refuses data'),
+    shutdownFlushTimeoutMs: positiveInt()
+      .default(10_000)
+      .describe('Milliseconds the final flush on SIGTERM may take, retries included'),
+  })
+  .default({});
+
+export const pipelineConfigSchema = z.object({
+  validation: validationConfigSchema,
+  limits: limitsConfigSchema,
+  sessions: sessionsConfigSchema,
+  state: stateConfigSchema,
+  export: exportConfigSchema,
+});
+
+export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;
+export type ValidationConfig = PipelineConfig['validation'];
+export type LimitsConfig = PipelineConfig['limits'];
+export type SessionsConfig = PipelineConfig['sessions'];
+export type StateConfig = PipelineConfig['state'];
+export type ExportConfig = PipelineConfig['export'];
+
+/**
+ * Cross-section rules zod cannot express on the plain object schema (kept a ZodObject so the
+ * gateway's config can compose it). Returns human-readable problems; empty when consistent.
+ */
+export function pipelineConfigProblems(config: PipelineConfig): string[] {
+  const problems: string[] = [];
+  if (config.state.dedupWindowMs <= config.validation.maxPointAgeMs) {
+    problems.push(
+      'pipeline.state.dedupWindowMs must exceed pipeline.validation.maxPointAgeMs, otherwise a replay older than its watermark would be counted again',
+    );
+  }
+  if (config.limits.admissionCacheMs >= config.limits.seriesIdleTimeoutMs) {
+    problems.push(
+      'pipeline.limits.admissionCacheMs must be shorter than pipeline.limits.seriesIdleTimeoutMs',
+    );
+  }
+  if (config.limits.versionWindowMs < config.limits.versionWindowBuckets) {
+    problems.push('pipeline.limits.versionWindowMs must be at least versionWindowBuckets milliseconds');
+  }
+  return problems;
+}

@@ -1,0 +1,244 @@
+import type { ExportMetricsServiceRequest } from '../../otlp/index.js';
+import { CumulativeStore } from '../aggregation/index.js';
+import { LabelBounds, SeriesBudget, VersionBounds, seriesKey } from '../cardinality/index.js';
+import { gatewayError } from '../errors/index.js';
+import { ExportLoop } from '../export/index.js';
+import type { StateSnapshot, StateStore } from '../state/index.js';
+import { CPU_METRIC, OVERFLOW_ATTRIBUTE, validateRequest } from '../validation/index.js';
+import type { PipelineConfig } from './config.js';
+import type { Backpressure, IngestOutcome, Pipeline, PipelineDeps, Principal } from './contract.js';
+import type { LimitName, LimitReading } from './self-metrics.js';
+import { PipelineSelfMetrics } from './self-metrics.js';
+import type { Contribution, PreparedSession } from './session-contributions.js';
+import { sessionContributions, sessionIntervals } from './session-contributions.js';
+
+const OVERFLOW_LABELS = { [OVERFLOW_ATTRIBUTE]: 'true' } as const;
+
+/** validate → bound labels → commit per session (dedup + progress, atomic) → budget → aggregate → export. */
+export class GatewayPipeline implements Pipeline {
+  private readonly aggregate = new CumulativeStore();
+  private readonly labels: LabelBounds;
+  private readonly versions: VersionBounds;
+  private readonly budget: SeriesBudget;
+  private readonly exporter: ExportLoop;
+  private readonly metrics: PipelineSelfMetrics;
+  private readonly thresholds: number[];
+  private snapshot: StateSnapshot = { activeSeries: 0, trackedSessions: 0, activeVersions: [] };
+  // Largest attribute count/size seen, in the current and the previous housekeeping interval.
+  private observedAttributes = { maxAttributes: 0, maxAttributeValueBytes: 0 };
+  private previousObservedAttributes = { maxAttributes: 0, maxAttributeValueBytes: 0 };
+  private housekeepingTimer: NodeJS.Timeout | undefined;
+  private housekeepingRun: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly config: PipelineConfig,
+    private readonly store: StateStore,
+    private readonly deps: PipelineDeps,
+  ) {
+    const warn = (level: 'warn', msg: string, fields?: Record<string, unknown>) =>
+      deps.log(level, msg, fields);
+    this.thresholds = [...config.sessions.thresholds];
+    this.labels = new LabelBounds(config.limits);
+    this.versions = new VersionBounds(store, this.labels, config.limits, warn);
+    this.budget = new SeriesBudget(store, config.limits, warn);
+    this.metrics = new PipelineSelfMetrics(deps.registry, () => this.limitReadings());
+    this.exporter = new ExportLoop({
+      store: this.aggregate,
+      replicaId: deps.replicaId,
+      config: config.export,
+      metrics: this.metrics,
+      log: deps.log,
+    });
+  }
+
+  /** Starts background loops after a first housekeeping (so version/series state is warm). */
+  async start(): Promise<void> {
+    await this.housekeeping();
+    this.exporter.start();
+    this.housekeepingTimer = setInterval(
+      () => void this.housekeeping(),
+      this.config.state.housekeepingIntervalMs,
+    );
+    this.housekeepingTimer.unref();
+  }
+
+  async ingest(request: ExportMetricsServiceRequest, principal: Principal): Promise<IngestOutcome> {
+    const nowMs = Date.now();
+    const validated = validateRequest(request, principal.installId, this.config.validation, nowMs);
+    this.metrics.received.inc(validated.receivedDataPoints);
+    this.metrics.countRejections(validated.rejections);
+    this.observe(validated.observed);
+
+    const versions = await this.versions.bound(
+      validated.sessions.map((s) => s.identity.version),
+      nowMs,
+    );
+    const prepared: PreparedSession[] = validated.sessions.map(({ identity, samples }) => ({
+      sessionId: identity.sessionId,
+      version: versions.get(identity.version) ?? { value: identity.version, bounded: undefined },
+      os: this.labels.os(identity.osType),
+      samples: samples.map((sample) => ({ sample, stage: this.labels.stage(sample.stage) })),
+    }));
+    const commits = await Promise.allSettled(
+      prepared.map((session) =>
+        this.store.commitSession(
+          { sessionId: session.sessionId, intervals: sessionIntervals(session, this.thresholds) },
+          nowMs,
+        ),
+      ),
+    );
+
+    let accepted = 0;
+    let duplicate = 0;
+    let failedSessions = 0;
+    const contributions: Contribution[] = [];
+    const newSessionsByVersion = new Map<string, number>();
+    commits.forEach((commit, i) => {
+      const session = prepared[i] as PreparedSession;
+      if (commit.status === 'rejected') {
+        failedSessions++;
+        this.deps.log('warn', 'state store commit failed', { err: String(commit.reason) });
+        return;
+      }
+      const outcome = sessionContributions(session, commit.value);
+      accepted += outcome.accepted;
+      duplicate += outcome.duplicate;
+      contributions.push(...outcome.contributions);
+      for (const limit of outcome.bounded) this.metrics.overflowed.inc({ limit });
+      const raw = validated.sessions[i]?.identity.version;
+      if (commit.value.newlySeen && raw !== undefined && !this.labels.capLength(raw).bounded) {
+        newSessionsByVersion.set(raw, (newSessionsByVersion.get(raw) ?? 0) + 1);
+      }
+    });
+
+    await this.aggregateContributions(contributions, nowMs);
+    this.metrics.accepted.inc(accepted);
+    this.metrics.duplicate.inc(duplicate);
+    if (newSessionsByVersion.size > 0) {
+      this.store
+        .recordVersionUsage(newSessionsByVersion, nowMs)
+        .catch((err: unknown) =>
+          this.deps.log('warn', 'recording version usage failed', { err: String(err) }),
+        );
+    }
+    if (failedSessions > 0) {
+      // Committed sessions are counted; on the client's retry they are duplicates, the rest is new.
+      throw gatewayError('FILESFU_GW_OVERLOADED', {
+        reason: 'state store unavailable',
+        retryAfterSeconds: this.config.export.retryAfterSeconds,
+      });
+    }
+    const rejected = validated.rejections.total;
+    return {
+      acceptedDataPoints: accepted,
+      rejectedDataPoints: rejected,
+      duplicateDataPoints: duplicate,
+      errorMessage: validated.rejections.message(),
+      invalidRequest: rejected > 0 && accepted === 0 && duplicate === 0,
+    };
+  }
+
+  backpressure(): Backpressure {
+    const retryAfterSeconds = this.config.export.retryAfterSeconds;
+    if (!this.store.ready())
+      return { accepting: false, retryAfterSeconds, reason: 'state store unavailable' };
+    if (this.exporter.unexportedMs() > this.config.export.maxUnexportedMs) {
+      return { accepting: false, retryAfterSeconds, reason: 'collector unreachable, data not exported' };
+    }
+    return { accepting: true, retryAfterSeconds: 0, reason: '' };
+  }
+
+  ready(): boolean {
+    return !this.closed && this.store.ready();
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.housekeepingTimer) clearInterval(this.housekeepingTimer);
+    const flushed = await this.exporter.shutdown();
+    if (!flushed) this.deps.log('error', 'final flush to the collector failed; unexported data is lost');
+    await this.housekeepingRun;
+    await this.store.close();
+  }
+
+  /** Exports now (tests, and the final flush); resolves false on failure. */
+  flushNow(): Promise<boolean> {
+    return this.exporter.flush();
+  }
+
+  private async aggregateContributions(contributions: Contribution[], nowMs: number): Promise<void> {
+    if (contributions.length === 0) return;
+    const admitted = await this.budget.admit(
+      contributions.map((c) => c.key),
+      nowMs,
+    );
+    for (const c of contributions) {
+      const own = admitted.has(c.key);
+      if (!own) this.metrics.overflowed.inc({ limit: 'series' });
+      if (c.kind === 'histogram') {
+        const key = own ? c.key : seriesKey(CPU_METRIC, OVERFLOW_LABELS);
+        this.aggregate.addHistogram(key, own ? c.labels : OVERFLOW_LABELS, c.delta, c.exemplar, nowMs);
+      } else {
+        const key = own ? c.key : seriesKey(c.metric, OVERFLOW_LABELS);
+        this.aggregate.addCounter(c.metric, key, own ? c.labels : OVERFLOW_LABELS, 1, nowMs);
+      }
+    }
+    this.exporter.markDirty();
+  }
+
+  /** Never rejects; overlapping runs are coalesced into the running one. */
+  private housekeeping(): Promise<void> {
+    this.housekeepingRun ??= (async () => {
+      const nowMs = Date.now();
+      try {
+        this.snapshot = await this.store.housekeeping(nowMs);
+        this.versions.refresh(this.snapshot.activeVersions, nowMs);
+      } catch (err) {
+        this.deps.log('warn', 'state housekeeping failed', { err: (err as Error).message });
+      }
+      this.previousObservedAttributes = this.observedAttributes;
+      this.observedAttributes = { maxAttributes: 0, maxAttributeValueBytes: 0 };
+      this.budget.prune(nowMs);
+      this.aggregate.expireIdle(nowMs, this.config.limits.seriesIdleTimeoutMs);
+    })().finally(() => {
+      this.housekeepingRun = undefined;
+    });
+    return this.housekeepingRun;
+  }
+
+  private observe(observed: { maxAttributes: number; maxAttributeValueBytes: number }): void {
+    this.observedAttributes = {
+      maxAttributes: Math.max(this.observedAttributes.maxAttributes, observed.maxAttributes),
+      maxAttributeValueBytes: Math.max(
+        this.observedAttributes.maxAttributeValueBytes,
+        observed.maxAttributeValueBytes,
+      ),
+    };
+  }
+
+  /** Read on every scrape. Attribute maxima cover the last one to two housekeeping intervals. */
+  private limitReadings(): Record<LimitName, LimitReading> {
+    const { limits, sessions, validation, export: exportConfig } = this.config;
+    const [a, b] = [this.observedAttributes, this.previousObservedAttributes];
+    const observed = {
+      maxAttributes: Math.max(a.maxAttributes, b.maxAttributes),
+      maxAttributeValueBytes: Math.max(a.maxAttributeValueBytes, b.maxAttributeValueBytes),
+    };
+    return {
+      series: { current: this.snapshot.activeSeries, max: limits.maxSeries },
+      versions: { current: this.versions.activeCount, max: limits.maxVersions },
+      sessions: { current: this.snapshot.trackedSessions, max: sessions.maxTrackedSessions },
+      attributes: { current: observed.maxAttributes, max: validation.maxAttributes },
+      attribute_value_bytes: {
+        current: observed.maxAttributeValueBytes,
+        max: validation.maxAttributeValueBytes,
+      },
+      unexported_seconds: {
+        current: this.exporter.unexportedMs() / 1000,
+        max: exportConfig.maxUnexportedMs / 1000,
+      },
+    };
+  }
+}

@@ -1,0 +1,129 @@
+import type { Registry } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import type { RejectionTally } from '../validation/index.js';
+
+/** Every limit the pipeline enforces, as the `limit` label of the current/max gauges. */
+export type LimitName =
+  'series' | 'versions' | 'sessions' | 'attributes' | 'attribute_value_bytes' | 'unexported_seconds';
+
+export interface LimitReading {
+  current: number;
+  max: number;
+}
+
+/**
+ * The pipeline's self-metrics, names exactly as agreed with the dashboards/alerts. Gauges are read
+ * on scrape from `readLimits`, so they cost nothing between scrapes.
+ */
+export class PipelineSelfMetrics {
+  readonly received: Counter;
+  readonly accepted: Counter;
+  readonly rejected: Counter<'reason'>;
+  readonly duplicate: Counter;
+  readonly overflowed: Counter<'limit'>;
+  readonly exportTotal: Counter<'result'>;
+  readonly exportDuration: Histogram;
+  readonly exportLastSuccess: Gauge;
+
+  constructor(registry: Registry, readLimits: () => Record<LimitName, LimitReading>) {
+    const registers = [registry];
+    this.received = new Counter({
+      name: 'filesfu_gateway_datapoints_received_total',
+      help: 'OTLP data points received by the pipeline (after decoding)',
+      registers,
+    });
+    this.accepted = new Counter({
+      name: 'filesfu_gateway_datapoints_accepted_total',
+      help: 'Data points accepted and aggregated (duplicates excluded)',
+      registers,
+    });
+    this.rejected = new Counter({
+      name: 'filesfu_gateway_datapoints_rejected_total',
+      help: 'Data points rejected by validation, by reason (reported to the client as partial success)',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.duplicate = new Counter({
+      name: 'filesfu_gateway_datapoints_duplicate_total',
+      help: 'Data points dropped as replays of an already counted interval (acknowledged, not rejected)',
+      registers,
+    });
+    this.overflowed = new Counter({
+      name: 'filesfu_gateway_datapoints_overflowed_total',
+      help: 'Data points (and session increments) whose labels a limit replaced: "other" values or the overflow series',
+      labelNames: ['limit'],
+      registers,
+    });
+    const limits = () => readLimits();
+    new Gauge({
+      name: 'filesfu_gateway_limit_current',
+      help: 'Current value of each enforced limit (same unit as filesfu_gateway_limit_max)',
+      labelNames: ['limit'],
+      registers,
+      collect() {
+        for (const [limit, reading] of Object.entries(limits())) this.set({ limit }, reading.current);
+      },
+    });
+    new Gauge({
+      name: 'filesfu_gateway_limit_max',
+      help: 'Configured maximum of each enforced limit',
+      labelNames: ['limit'],
+      registers,
+      collect() {
+        for (const [limit, reading] of Object.entries(limits())) this.set({ limit }, reading.max);
+      },
+    });
+    new Gauge({
+      name: 'filesfu_gateway_series_active',
+      help: 'Forwarded label sets currently holding a slot of the global series budget (all replicas)',
+      registers,
+      collect() {
+        this.set(limits().series.current);
+      },
+    });
+    new Gauge({
+      name: 'filesfu_gateway_series_budget',
+      help: 'Configured global series budget (maxSeries)',
+      registers,
+      collect() {
+        this.set(limits().series.max);
+      },
+    });
+    new Gauge({
+      name: 'filesfu_gateway_sessions_active',
+      help: 'Sessions whose dedup watermark and progress are tracked in the state store',
+      registers,
+      collect() {
+        this.set(limits().sessions.current);
+      },
+    });
+    this.exportTotal = new Counter({
+      name: 'filesfu_gateway_export_total',
+      help: 'Exports of the cumulative aggregate to the collector, by result',
+      labelNames: ['result'],
+      registers,
+    });
+    this.exportDuration = new Histogram({
+      name: 'filesfu_gateway_export_duration_seconds',
+      help: 'Duration of one export to the collector (seconds)',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.exportLastSuccess = new Gauge({
+      name: 'filesfu_gateway_export_last_success_timestamp_seconds',
+      help: 'Unix time of the last successful export to the collector (seconds)',
+      registers,
+    });
+    for (const result of ['success', 'failure']) this.exportTotal.inc({ result }, 0);
+  }
+
+  countRejections(tally: RejectionTally): void {
+    for (const [reason, n] of tally.entries()) this.rejected.inc({ reason }, n);
+  }
+
+  exported(result: 'success' | 'failure', durationSeconds: number, nowMs: number): void {
+    this.exportTotal.inc({ result });
+    this.exportDuration.observe(durationSeconds);
+    if (result === 'success') this.exportLastSuccess.set(nowMs / 1000);
+  }
+}

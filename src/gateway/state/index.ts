@@ -1,0 +1,14 @@
+export type {
+  SessionCommit,
+  SessionCommitResult,
+  SessionInterval,
+  StageThreshold,
+  StateSnapshot,
+  StateStore,
+  StateStoreOptions,
+} from './state-store.js';
+export { MemoryStateStore } from './memory-store.js';
+export { RedisStateStore } from './redis-store.js';
+export type { RedisStateStoreOptions } from './redis-store.js';
+export { nanosToSortableString, sortableStringToNanos } from './timestamps.js';
+export { rankVersions, versionBucketIndex } from './version-window.js';

@@ -1,0 +1,113 @@
+import { applySessionCommit, newSessionProgress } from './session-progress.js';
+import type { SessionProgress } from './session-progress.js';
+import type {
+  SessionCommit,
+  SessionCommitResult,
+  StateSnapshot,
+  StateStore,
+  StateStoreOptions,
+} from './state-store.js';
+import { rankVersions, versionBucketIndex } from './version-window.js';
+
+/**
+ * The embedded store for a single replica. Bounded: at most maxTrackedSessions sessions (least
+ * recently seen evicted first), sessions idle for dedupWindowMs forgotten, series bounded by the
+ * budget itself, version usage trimmed to maxTrackedVersions per bucket.
+ */
+export class MemoryStateStore implements StateStore {
+  // Map iteration order is insertion order; re-inserting on every touch makes it an LRU.
+  private readonly sessions = new Map<string, SessionProgress>();
+  private readonly series = new Map<string, number>();
+  private activeVersions = new Set<string>();
+  private readonly versionBuckets = new Map<number, Map<string, number>>();
+
+  constructor(private readonly options: StateStoreOptions) {}
+
+  async commitSession(commit: SessionCommit, nowMs: number): Promise<SessionCommitResult> {
+    let progress = this.sessions.get(commit.sessionId);
+    if (progress && progress.lastSeenMs < nowMs - this.options.dedupWindowMs) progress = undefined;
+    progress ??= newSessionProgress(nowMs);
+    this.sessions.delete(commit.sessionId);
+    const result = applySessionCommit(progress, commit, this.options);
+    progress.lastSeenMs = nowMs;
+    this.sessions.set(commit.sessionId, progress);
+    this.evictSessionsBeyondLimit();
+    return result;
+  }
+
+  async admitSeries(keys: string[], nowMs: number): Promise<boolean[]> {
+    return keys.map((key) => {
+      if (this.series.has(key) || this.series.size < this.options.maxSeries) {
+        this.series.set(key, nowMs);
+        return true;
+      }
+      return false;
+    });
+  }
+
+  async admitVersions(versions: string[]): Promise<boolean[]> {
+    return versions.map((version) => {
+      if (this.activeVersions.has(version)) return true;
+      if (this.activeVersions.size >= this.options.maxVersions) return false;
+      this.activeVersions.add(version);
+      return true;
+    });
+  }
+
+  async recordVersionUsage(sessionsByVersion: Map<string, number>, nowMs: number): Promise<void> {
+    const index = versionBucketIndex(nowMs, this.options);
+    let bucket = this.versionBuckets.get(index);
+    if (!bucket) this.versionBuckets.set(index, (bucket = new Map()));
+    for (const [version, n] of sessionsByVersion) bucket.set(version, (bucket.get(version) ?? 0) + n);
+  }
+
+  async housekeeping(nowMs: number): Promise<StateSnapshot> {
+    const seriesCutoff = nowMs - this.options.seriesIdleTimeoutMs;
+    for (const [key, lastSeen] of this.series) if (lastSeen < seriesCutoff) this.series.delete(key);
+    const sessionCutoff = nowMs - this.options.dedupWindowMs;
+    for (const [id, progress] of this.sessions) {
+      if (progress.lastSeenMs >= sessionCutoff) break; // LRU order: the rest is newer
+      this.sessions.delete(id);
+    }
+    this.rerankVersions(nowMs);
+    return {
+      activeSeries: this.series.size,
+      trackedSessions: this.sessions.size,
+      activeVersions: [...this.activeVersions],
+    };
+  }
+
+  ready(): boolean {
+    return true;
+  }
+
+  async close(): Promise<void> {}
+
+  private evictSessionsBeyondLimit(): void {
+    while (this.sessions.size > this.options.maxTrackedSessions) {
+      const oldest = this.sessions.keys().next();
+      if (oldest.done) return;
+      this.sessions.delete(oldest.value);
+    }
+  }
+
+  private rerankVersions(nowMs: number): void {
+    const current = versionBucketIndex(nowMs, this.options);
+    const usage = new Map<string, number>();
+    for (const [index, bucket] of this.versionBuckets) {
+      if (index <= current - this.options.versionWindowBuckets) {
+        this.versionBuckets.delete(index);
+        continue;
+      }
+      trimToTop(bucket, this.options.maxTrackedVersions);
+      for (const [version, n] of bucket) usage.set(version, (usage.get(version) ?? 0) + n);
+    }
+    this.activeVersions = new Set(rankVersions(usage, this.activeVersions, this.options.maxVersions));
+  }
+}
+
+function trimToTop(bucket: Map<string, number>, keep: number): void {
+  if (bucket.size <= keep) return;
+  const sorted = [...bucket.entries()].sort((a, b) => b[1] - a[1]);
+  for (const [version] of sorted.slice(keep)) bucket.delete(version);
+}

@@ -1,0 +1,74 @@
+// The state that must be shared by all gateway replicas (and survive a replica restart when it is
+// Redis): per-session deduplication watermarks and progress, the global series budget and the
+// version ranking. Every operation that decides something is atomic in the store.
+
+/** One accepted-or-duplicate sample interval of a session, as the store needs it. */
+export interface SessionInterval {
+  startTimeUnixNano: bigint;
+  timeUnixNano: bigint;
+  /** Bounded stage label. */
+  stage: string;
+  /** Samples above each configured threshold, in the order of `StateStoreOptions.thresholds`. */
+  samplesAbove: number[];
+}
+
+export interface SessionCommit {
+  sessionId: string;
+  intervals: SessionInterval[];
+}
+
+export interface StageThreshold {
+  stage: string;
+  threshold: string;
+}
+
+/** What a commit changed: which intervals were duplicates and which session facts became true now. */
+export interface SessionCommitResult {
+  duplicate: boolean[];
+  newlySeen: boolean;
+  newStages: string[];
+  newOverThresholds: string[];
+  newStageOverThresholds: StageThreshold[];
+}
+
+export interface StateStoreOptions {
+  /** Threshold label values ("0.3", …), same order as SessionInterval.samplesAbove. */
+  thresholds: string[];
+  overThresholdMinSamples: number;
+  maxTrackedSessions: number;
+  dedupWindowMs: number;
+  maxSeries: number;
+  seriesIdleTimeoutMs: number;
+  maxVersions: number;
+  versionWindowMs: number;
+  versionWindowBuckets: number;
+  maxTrackedVersions: number;
+}
+
+export interface StateStore {
+  /**
+   * Atomically, for one session: marks intervals whose start lies before the session's watermark
+   * (the latest accepted interval end) as duplicates, advances the watermark, and updates progress.
+   */
+  commitSession(commit: SessionCommit, nowMs: number): Promise<SessionCommitResult>;
+  /** Per key: already admitted (touched) or admitted now because the budget has room → true; else false. */
+  admitSeries(keys: string[], nowMs: number): Promise<boolean[]>;
+  /** Per version: in the active set, or added because a slot is free → true; else false. */
+  admitVersions(versions: string[]): Promise<boolean[]>;
+  /** Counts new sessions per (raw, length-bounded) version in the current window bucket. */
+  recordVersionUsage(sessionsByVersion: Map<string, number>, nowMs: number): Promise<void>;
+  /**
+   * Housekeeping (idempotent, safe from every replica): expire idle series and old sessions, evict
+   * beyond maxTrackedSessions, re-rank versions (active set := top maxVersions in the window).
+   */
+  housekeeping(nowMs: number): Promise<StateSnapshot>;
+  ready(): boolean;
+  close(): Promise<void>;
+}
+
+/** Sizes after housekeeping, for the limit gauges. */
+export interface StateSnapshot {
+  activeSeries: number;
+  trackedSessions: number;
+  activeVersions: string[];
+}

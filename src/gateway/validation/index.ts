@@ -1,0 +1,11 @@
+export * from './metric-model.js';
+export * from './reasons.js';
+export type { AttributeLimits, AttributeObservations } from './attributes.js';
+export { attributeValueBytes } from './attributes.js';
+export { toCanonicalBuckets, samplesAbove, canonicalBoundIndex } from './buckets.js';
+export type { CpuSample, PointLimits } from './point.js';
+export { validateCpuPoint } from './point.js';
+export type { SessionIdentity, ResourceLimits } from './resource.js';
+export { validateResource } from './resource.js';
+export type { RequestLimits, SessionSamples, ValidatedRequest } from './validate-request.js';
+export { validateRequest } from './validate-request.js';

@@ -1,0 +1,78 @@
+import type { HistogramDataPoint } from '../../otlp/model.js';
+import type { AttributeLimits, AttributeObservations } from './attributes.js';
+import { checkAttributeLimits, stringAttribute } from './attributes.js';
+import { toCanonicalBuckets } from './buckets.js';
+import { STAGE_ATTRIBUTE } from './metric-model.js';
+import type { RejectReason } from './reasons.js';
+
+/** A CPU histogram point that passed validation, re-bucketed onto CPU_BUCKETS. */
+export interface CpuSample {
+  /** Raw stage attribute (bounded later, by cardinality/); undefined when absent. */
+  stage: string | undefined;
+  startTimeUnixNano: bigint;
+  timeUnixNano: bigint;
+  /** CPU_BUCKETS.length + 1 counts. */
+  bucketCounts: number[];
+  count: number;
+  sum: number;
+  min: number | undefined;
+  max: number | undefined;
+}
+
+export interface PointLimits extends AttributeLimits {
+  maxFutureSkewMs: number;
+  maxPointAgeMs: number;
+}
+
+const NS_PER_MS = 1_000_000n;
+
+function checkNumber(value: number | undefined): RejectReason | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isFinite(value)) return 'nan_value';
+  return value < 0 ? 'negative_value' : undefined;
+}
+
+export function validateCpuPoint(
+  point: HistogramDataPoint,
+  limits: PointLimits,
+  nowMs: number,
+  observed: AttributeObservations,
+): CpuSample | RejectReason {
+  const attributeProblem = checkAttributeLimits(point.attributes, limits, observed);
+  if (attributeProblem) return attributeProblem;
+
+  const { startTimeUnixNano: start, timeUnixNano: time } = point;
+  // A start time is required: it is the deduplication identity of a DELTA interval.
+  if (start <= 0n || start > time) return 'invalid_timestamps';
+  const nowNs = BigInt(Math.floor(nowMs)) * NS_PER_MS;
+  if (time > nowNs + BigInt(limits.maxFutureSkewMs) * NS_PER_MS) return 'timestamp_in_future';
+  if (time < nowNs - BigInt(limits.maxPointAgeMs) * NS_PER_MS) return 'timestamp_too_old';
+
+  const numberProblem =
+    checkNumber(point.sum) ??
+    checkNumber(point.min) ??
+    checkNumber(point.max) ??
+    point.explicitBounds.map(checkNumber).find((r) => r === 'nan_value');
+  if (numberProblem) return numberProblem;
+  if (!Number.isSafeInteger(point.count) || point.count < 0) return 'negative_value';
+  let bucketTotal = 0;
+  for (const c of point.bucketCounts) {
+    if (!Number.isSafeInteger(c) || c < 0) return 'negative_value';
+    bucketTotal += c;
+  }
+  if (point.bucketCounts.length > 0 && bucketTotal !== point.count) return 'count_mismatch';
+
+  const bucketCounts = toCanonicalBuckets(point.explicitBounds, point.bucketCounts, point.count);
+  if (!bucketCounts) return 'incompatible_buckets';
+
+  return {
+    stage: stringAttribute(point.attributes, STAGE_ATTRIBUTE),
+    startTimeUnixNano: start,
+    timeUnixNano: time,
+    bucketCounts,
+    count: point.count,
+    sum: point.sum ?? 0,
+    min: point.min,
+    max: point.max,
+  };
+}

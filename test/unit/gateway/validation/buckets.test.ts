@@ -1,0 +1,51 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CPU_BUCKETS, samplesAbove, toCanonicalBuckets } from '../../../../src/gateway/validation/index.js';
+
+describe('toCanonicalBuckets', () => {
+  it('is the identity on canonical bounds', () => {
+    const counts = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+    expect(toCanonicalBuckets(CPU_BUCKETS, counts, 45)).toEqual(counts);
+  });
+
+  it('accepts empty bucket counts of an empty point only', () => {
+    expect(toCanonicalBuckets(CPU_BUCKETS, [], 0)).toEqual(new Array(9).fill(0));
+    expect(toCanonicalBuckets(CPU_BUCKETS, [], 3)).toBeUndefined();
+  });
+
+  it('rejects bounds that miss or straddle a canonical bound, or are not increasing', () => {
+    expect(toCanonicalBuckets([0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 0.9], new Array(8).fill(0), 0)).toBeUndefined();
+    expect(
+      toCanonicalBuckets([0.06, 0.1, 0.2, 0.3, 0.5, 0.8, 0.9, 1], new Array(9).fill(0), 0),
+    ).toBeUndefined();
+    expect(
+      toCanonicalBuckets([0.1, 0.05, 0.2, 0.3, 0.5, 0.8, 0.9, 1], new Array(9).fill(0), 0),
+    ).toBeUndefined();
+    expect(toCanonicalBuckets(CPU_BUCKETS, new Array(8).fill(0), 0)).toBeUndefined();
+  });
+
+  it('preserves the total and the samples above every threshold for any refinement', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.double({ min: 0.001, max: 3, noNaN: true }), { maxLength: 12 }),
+        fc.array(fc.double({ min: 0, max: 1.5, noNaN: true }), { maxLength: 50 }),
+        (extra, samples) => {
+          const bounds = [...new Set([...CPU_BUCKETS, ...extra])].sort((a, b) => a - b);
+          const fine = new Array<number>(bounds.length + 1).fill(0);
+          const canonical = new Array<number>(CPU_BUCKETS.length + 1).fill(0);
+          for (const v of samples) {
+            const i = bounds.findIndex((b) => v <= b);
+            fine[i === -1 ? bounds.length : i]! += 1;
+            const j = CPU_BUCKETS.findIndex((b) => v <= b);
+            canonical[j === -1 ? CPU_BUCKETS.length : j]! += 1;
+          }
+          const merged = toCanonicalBuckets(bounds, fine, samples.length);
+          expect(merged).toEqual(canonical);
+          for (const t of CPU_BUCKETS) {
+            expect(samplesAbove(merged!, t)).toBe(samples.filter((v) => v > t).length);
+          }
+        },
+      ),
+    );
+  });
+});
