@@ -12,6 +12,8 @@ const SIGNED_DECIMAL = /^-?\d+$/;
 const HEX = /^(?:[0-9a-fA-F]{2})*$/;
 const BASE64 = /^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$/;
 const UINT64_MAX = 2n ** 64n - 1n;
+const TWO_POW_64 = 2 ** 64;
+const TWO_POW_63 = 2 ** 63;
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 const UINT32_MAX = 4294967295;
@@ -69,7 +71,7 @@ export function asTimestamp(value: unknown, what: string): bigint {
   if (typeof value === 'string' && UNSIGNED_DECIMAL.test(value)) {
     const nanos = BigInt(value);
     if (nanos <= UINT64_MAX) return nanos;
-  } else if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 2 ** 64) {
+  } else if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < TWO_POW_64) {
     return BigInt(value);
   }
   throw mismatch(what, 'an unsigned 64-bit integer (decimal string or number)', value);
@@ -78,21 +80,15 @@ export function asTimestamp(value: unknown, what: string): bigint {
 /** uint64 as a number (exact up to 2^53). */
 export function asUint64(value: unknown, what: string): number {
   if (value === undefined) return 0;
-  if (typeof value === 'number') {
-    if (Number.isInteger(value) && value >= 0) return value;
-  } else if (typeof value === 'string' && UNSIGNED_DECIMAL.test(value)) {
-    return Number(value);
-  }
+  const n = typeof value === 'string' && UNSIGNED_DECIMAL.test(value) ? Number(value) : value;
+  if (typeof n === 'number' && Number.isInteger(n) && n >= 0 && n < TWO_POW_64) return n;
   throw mismatch(what, 'an unsigned 64-bit integer (decimal string or number)', value);
 }
 
 /** int64 as a number (exact up to 2^53). */
 export function asInt64(value: unknown, what: string): number {
-  if (typeof value === 'number') {
-    if (Number.isInteger(value)) return value;
-  } else if (typeof value === 'string' && SIGNED_DECIMAL.test(value)) {
-    return Number(value);
-  }
+  const n = typeof value === 'string' && SIGNED_DECIMAL.test(value) ? Number(value) : value;
+  if (typeof n === 'number' && Number.isInteger(n) && n >= -TWO_POW_63 && n < TWO_POW_63) return n;
   throw mismatch(what, 'a 64-bit integer (decimal string or number)', value);
 }
 
