@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buildExportRequest,
+  CumulativeStore,
+  higherCandidate,
+  sessionExemplar,
+  uuidBytes,
+} from '../../../../src/gateway/aggregation/index.js';
+import { AggregationTemporality } from '../../../../src/otlp/index.js';
+
+const delta = (counts: number[], sum: number, min: number, max: number) => ({
+  bucketCounts: counts,
+  count: counts.reduce((a, b) => a + b, 0),
+  sum,
+  min,
+  max,
+});
+
+describe('CumulativeStore', () => {
+  it('accumulates histograms and counters per series and keeps the start time of creation', () => {
+    const store = new CumulativeStore();
+    const labels = { version: '1', stage: 'idle', os: 'linux' };
+    store.addHistogram('h', labels, delta([1, 0, 0, 0, 0, 0, 0, 0, 1], 1.2, 0.01, 1.19), undefined, 1000);
+    store.addHistogram('h', labels, delta([0, 2, 0, 0, 0, 0, 0, 0, 0], 0.15, 0.07, 0.08), undefined, 2000);
+    store.addCounter('filesfu.sessions', 'c', { version: '1', os: 'linux' }, 1, 1000);
+    store.addCounter('filesfu.sessions', 'c', { version: '1', os: 'linux' }, 1, 3000);
+    const { histograms, counters } = store.snapshot();
+    expect(histograms[0]).toMatchObject({
+      bucketCounts: [1, 2, 0, 0, 0, 0, 0, 0, 1],
+      count: 4,
+      min: 0.01,
+      max: 1.19,
+      startTimeUnixNano: 1000n * 1_000_000n,
+    });
+    expect(histograms[0]?.sum).toBeCloseTo(1.35);
+    expect(counters[0]).toMatchObject({ value: 2, startTimeUnixNano: 1000n * 1_000_000n });
+  });
+
+  it('expires idle series', () => {
+    const store = new CumulativeStore();
+    store.addCounter('filesfu.sessions', 'old', {}, 1, 0);
+    store.addCounter('filesfu.sessions', 'new', {}, 1, 50_000);
+    expect(store.expireIdle(60_001, 60_000)).toBe(1);
+    expect(store.seriesCount).toBe(1);
+  });
+
+  it('keeps the highest sample as exemplar until it is exported', () => {
+    const store = new CumulativeStore();
+    const add = (max: number, sessionId: string) =>
+      store.addHistogram(
+        'h',
+        {},
+        delta([1, 0, 0, 0, 0, 0, 0, 0, 0], max, max, max),
+        { value: max, timeUnixNano: 1n, sessionId },
+        0,
+      );
+    add(0.5, 's1');
+    add(0.9, 's2');
+    add(0.7, 's3');
+    const snapshot = store.snapshot();
+    expect(snapshot.histograms[0]?.exemplar?.sessionId).toBe('s2');
+    add(0.95, 's4'); // arrives while the export is in flight
+    store.exemplarsExported(snapshot);
+    expect(store.snapshot().histograms[0]?.exemplar?.sessionId).toBe('s4');
+    store.exemplarsExported(store.snapshot());
+    expect(store.snapshot().histograms[0]?.exemplar).toBeUndefined();
+  });
+});
+
+describe('session exemplars', () => {
+  it('carry the session UUID as trace id and as filtered attribute', () => {
+    const id = '0f8fad5b-d9cb-469f-a165-70867728950e';
+    const exemplar = sessionExemplar({ value: 0.9, timeUnixNano: 5n, sessionId: id });
+    expect(Buffer.from(exemplar.traceId).toString('hex')).toBe('0f8fad5bd9cb469fa16570867728950e');
+    expect(Buffer.from(exemplar.spanId).toString('hex')).toBe('0f8fad5bd9cb469f');
+    expect(exemplar.filteredAttributes).toEqual([{ key: 'session.id', value: id }]);
+    expect(uuidBytes('not-a-uuid-at-all')).toBeUndefined();
+    expect(sessionExemplar({ value: 1, timeUnixNano: 1n, sessionId: 'abcdefgh' }).traceId).toHaveLength(0);
+  });
+
+  it('prefer the higher value and keep the earlier on ties', () => {
+    const a = { value: 0.5, timeUnixNano: 1n, sessionId: 'a' };
+    const b = { value: 0.5, timeUnixNano: 2n, sessionId: 'b' };
+    expect(higherCandidate(a, b)).toBe(a);
+    expect(higherCandidate(undefined, b)).toBe(b);
+    expect(higherCandidate(a, { ...b, value: 0.6 })?.sessionId).toBe('b');
+  });
+});
+
+describe('buildExportRequest', () => {
+  it('builds one cumulative request stamped with the replica identity', () => {
+    const store = new CumulativeStore();
+    store.addHistogram('h', { version: '1' }, delta([0, 0, 0, 0, 0, 0, 0, 0, 1], 1, 1, 1), undefined, 0);
+    store.addCounter('filesfu.sessions.over_threshold', 'c', { threshold: '0.3' }, 1, 0);
+    const request = buildExportRequest(store.snapshot(), 'replica-7', 42n);
+    const resource = request.resourceMetrics[0]!;
+    expect(resource.resource.attributes).toEqual([
+      { key: 'service.name', value: 'filesfu-gateway' },
+      { key: 'service.instance.id', value: 'replica-7' },
+    ]);
+    const metrics = resource.scopeMetrics[0]!.metrics;
+    expect(resource.scopeMetrics[0]!.scope.name).toBe('filesfu-gateway');
+    expect(metrics.map((m) => [m.name, m.type])).toEqual([
+      ['process.cpu.utilization', 'histogram'],
+      ['filesfu.sessions.over_threshold', 'sum'],
+    ]);
+    for (const m of metrics) {
+      if (m.type === 'histogram' || m.type === 'sum') {
+        expect(m.aggregationTemporality).toBe(AggregationTemporality.Cumulative);
+        expect(m.dataPoints[0]?.timeUnixNano).toBe(42n);
+      }
+    }
+  });
+});

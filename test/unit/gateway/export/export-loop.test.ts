@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CumulativeStore } from '../../../../src/gateway/aggregation/index.js';
+import { ExportLoop } from '../../../../src/gateway/export/index.js';
+import type { ExportLoopDeps } from '../../../../src/gateway/export/index.js';
+import { pipelineConfigSchema } from '../../../../src/gateway/pipeline/config.js';
+import { exportedSums, startFakeCollector, type FakeCollector } from '../../../support/fake-collector.js';
+
+let collector: FakeCollector;
+beforeAll(async () => {
+  collector = await startFakeCollector();
+});
+afterAll(() => collector.close());
+
+function loop(overrides: Partial<ExportLoopDeps> = {}, exportOverrides: Record<string, unknown> = {}) {
+  const results: string[] = [];
+  const store = new CumulativeStore();
+  const config = pipelineConfigSchema.parse({
+    export: { collectorUrl: collector.url, ...exportOverrides },
+  }).export;
+  const exporter = new ExportLoop({
+    store,
+    replicaId: 'r1',
+    config,
+    metrics: { exported: (result) => results.push(result) },
+    log: () => {},
+    ...overrides,
+  });
+  return { exporter, store, results };
+}
+
+describe('ExportLoop', () => {
+  it('exports cumulative values and nothing is lost across a failed export', async () => {
+    const { exporter, store, results } = loop();
+    store.addCounter('filesfu.sessions', 'c', { version: '1' }, 1, Date.now());
+    exporter.markDirty();
+    collector.status = 503;
+    expect(await exporter.flush()).toBe(false);
+    store.addCounter('filesfu.sessions', 'c', { version: '1' }, 1, Date.now());
+    collector.status = 200;
+    expect(await exporter.flush()).toBe(true);
+    expect(exportedSums(collector.latest(), 'filesfu.sessions')[0]?.point.value).toBe(2);
+    expect(results).toEqual(['failure', 'success']);
+  });
+
+  it('measures how long accepted data has been unexported, from the first unexported batch', async () => {
+    let now = 1_000_000;
+    const { exporter, store } = loop({ now: () => now });
+    expect(exporter.unexportedMs()).toBe(0);
+    store.addCounter('filesfu.sessions', 'c', {}, 1, now);
+    exporter.markDirty();
+    now += 5000;
+    exporter.markDirty();
+    expect(exporter.unexportedMs()).toBe(5000);
+    collector.status = 500;
+    await exporter.flush();
+    now += 1000;
+    expect(exporter.unexportedMs()).toBe(6000);
+    collector.status = 200;
+    await exporter.flush();
+    expect(exporter.unexportedMs()).toBe(0);
+  });
+
+  it('never runs two exports at once; a flush during one runs after it', async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const { exporter, store } = loop({
+      post: async () => {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        inFlight--;
+      },
+    });
+    store.addCounter('filesfu.sessions', 'c', {}, 1, Date.now());
+    const results = await Promise.all([exporter.flush(), exporter.flush(), exporter.flush()]);
+    expect(results).toEqual([true, true, true]);
+    expect(maxInFlight).toBe(1);
+  });
+
+  it('retries the final flush until it succeeds within the shutdown bound', async () => {
+    let attempts = 0;
+    const { exporter, store } = loop({
+      post: async () => {
+        if (++attempts < 3) throw new Error('collector restarting');
+      },
+    });
+    store.addCounter('filesfu.sessions', 'c', {}, 1, Date.now());
+    expect(await exporter.shutdown()).toBe(true);
+    expect(attempts).toBe(3);
+  });
+
+  it('gives up the final flush after shutdownFlushTimeoutMs', async () => {
+    const { exporter, store } = loop(
+      {
+        post: async () => {
+          throw new Error('collector gone');
+        },
+      },
+      { shutdownFlushTimeoutMs: 50 },
+    );
+    store.addCounter('filesfu.sessions', 'c', {}, 1, Date.now());
+    expect(await exporter.shutdown()).toBe(false);
+  });
+});

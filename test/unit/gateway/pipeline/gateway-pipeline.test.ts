@@ -1,0 +1,314 @@
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { Registry } from 'prom-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createPipeline,
+  GatewayPipeline,
+  pipelineConfigSchema,
+} from '../../../../src/gateway/pipeline/index.js';
+import type { Pipeline } from '../../../../src/gateway/pipeline/index.js';
+import { GatewayError } from '../../../../src/gateway/errors/index.js';
+import {
+  cpuRequest,
+  nowNs,
+  NS_PER_MS,
+  sessionExport,
+  type SessionExport,
+} from '../../../support/cpu-requests.js';
+import {
+  exportedHistograms,
+  exportedSums,
+  startFakeCollector,
+  type FakeCollector,
+} from '../../../support/fake-collector.js';
+import { startTestRedis, type TestRedis } from '../../../support/redis.js';
+
+const PRINCIPAL = { installId: 'install-1', keyId: 'k1' };
+const STAGES = ['starting', 'idle', 'indexing', 'sending', 'weird-stage'];
+const OSES = ['linux', 'darwin', 'windows', 'plan9'];
+
+let collector: FakeCollector;
+let redis: TestRedis;
+let prefix = 0;
+const pipelines: Pipeline[] = [];
+
+beforeAll(async () => {
+  [collector, redis] = await Promise.all([startFakeCollector(), startTestRedis()]);
+});
+afterEach(async () => {
+  await Promise.all(pipelines.splice(0).map((p) => p.shutdown()));
+  collector.received.length = 0;
+  collector.status = 200;
+});
+afterAll(async () => {
+  await collector.close();
+  await redis.stop();
+});
+
+async function newPipeline(
+  store: 'memory' | 'redis',
+  overrides: Record<string, Record<string, unknown>> = {},
+  registry = new Registry(),
+): Promise<GatewayPipeline> {
+  const config = pipelineConfigSchema.parse({
+    ...overrides,
+    export: { collectorUrl: collector.url, flushIntervalMs: 3_600_000, ...overrides['export'] },
+    state: {
+      ...(store === 'redis' ? { redisUrl: redis.url, keyPrefix: `p${prefix++}:` } : {}),
+      ...overrides['state'],
+    },
+  });
+  const pipeline = await createPipeline(config, { registry, replicaId: 'replica-a', log: () => {} });
+  pipelines.push(pipeline);
+  if (!(pipeline instanceof GatewayPipeline)) throw new Error('unexpected pipeline type');
+  return pipeline;
+}
+
+function sumBuckets(points: ReturnType<typeof exportedHistograms>): number {
+  return points.reduce((n, p) => n + p.point.count, 0);
+}
+
+function total(points: ReturnType<typeof exportedSums>): number {
+  return points.reduce((n, p) => n + p.point.value, 0);
+}
+
+describe.each(['memory', 'redis'] as const)('pipeline with %s state', (store) => {
+  it('keeps totals exact across the series budget: overflow series absorb the rest', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            version: fc.constantFrom('1.0', '1.1', '2.0', '3.0', 'x'.repeat(80)),
+            osType: fc.constantFrom(...OSES),
+            stages: fc.dictionary(
+              fc.constantFrom(...STAGES),
+              fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 12 }),
+              { minKeys: 1, maxKeys: 3 },
+            ),
+          }),
+          { minLength: 1, maxLength: 25 },
+        ),
+        async (sessions) => {
+          const pipeline = await newPipeline(store, { limits: { maxSeries: 7, maxVersions: 2 } });
+          const exports: SessionExport[] = sessions.map((s) => sessionExport(s));
+          const outcome = await pipeline.ingest(cpuRequest(exports), PRINCIPAL);
+          const points = exports.reduce((n, s) => n + Object.keys(s.stages).length, 0);
+          expect(outcome).toMatchObject({
+            acceptedDataPoints: points,
+            rejectedDataPoints: 0,
+            duplicateDataPoints: 0,
+          });
+          expect(await pipeline.flushNow()).toBe(true);
+          const latest = collector.latest();
+          const histograms = exportedHistograms(latest);
+          const samples = exports.reduce((n, s) => n + Object.values(s.stages).flat().length, 0);
+          expect(sumBuckets(histograms)).toBe(samples);
+          expect(total(exportedSums(latest, 'filesfu.sessions'))).toBe(exports.length);
+          expect(total(exportedSums(latest, 'filesfu.stage.sessions'))).toBe(points);
+          // Bounded labels only, and at most maxSeries own series plus one overflow series per metric.
+          const all = [
+            ...histograms,
+            ...['filesfu.sessions', 'filesfu.stage.sessions', 'filesfu.sessions.over_threshold'].flatMap(
+              (m) => exportedSums(latest, m),
+            ),
+            ...exportedSums(latest, 'filesfu.stage.sessions.over_threshold'),
+          ];
+          const overflow = all.filter((s) => s.labels['otel.metric.overflow'] === 'true');
+          expect(all.length - overflow.length).toBeLessThanOrEqual(7);
+          for (const s of overflow) expect(Object.keys(s.labels)).toEqual(['otel.metric.overflow']);
+          for (const s of all) {
+            if (s.labels['os'] !== undefined)
+              expect(['linux', 'darwin', 'windows', 'other']).toContain(s.labels['os']);
+            if (s.labels['stage'] !== undefined) expect(s.labels['stage']).not.toBe('weird-stage');
+            if (s.labels['version'] !== undefined) expect(s.labels['version'].length).toBeLessThanOrEqual(64);
+          }
+          const versions = new Set(all.map((s) => s.labels['version']).filter((v) => v && v !== 'other'));
+          expect(versions.size).toBeLessThanOrEqual(2);
+          await pipeline.shutdown();
+          collector.received.length = 0;
+        },
+      ),
+      { numRuns: store === 'redis' ? 8 : 20 },
+    );
+  });
+
+  it('counts a retried request once and acknowledges the replay as duplicates', async () => {
+    const pipeline = await newPipeline(store);
+    const request = cpuRequest([
+      sessionExport({ stages: { idle: [0.1, 0.5], indexing: [0.9] } }),
+      sessionExport(),
+    ]);
+    const first = await pipeline.ingest(request, PRINCIPAL);
+    const retry = await pipeline.ingest(request, PRINCIPAL);
+    expect(first).toMatchObject({ acceptedDataPoints: 3, duplicateDataPoints: 0 });
+    expect(retry).toEqual({
+      acceptedDataPoints: 0,
+      rejectedDataPoints: 0,
+      duplicateDataPoints: 3,
+      errorMessage: '',
+      invalidRequest: false,
+    });
+    await pipeline.flushNow();
+    expect(sumBuckets(exportedHistograms(collector.latest()))).toBe(5);
+    expect(total(exportedSums(collector.latest(), 'filesfu.sessions'))).toBe(2);
+  });
+
+  it('counts a session over a threshold once, summing samples across its exports', async () => {
+    const pipeline = await newPipeline(store);
+    const sessionId = randomUUID();
+    const t = nowNs(-60_000);
+    const interval = (n: number, stages: Record<string, number[]>) =>
+      sessionExport({
+        sessionId,
+        startNs: t + BigInt(n) * 10_000n * NS_PER_MS,
+        endNs: t + BigInt(n + 1) * 10_000n * NS_PER_MS,
+        stages,
+      });
+    await pipeline.ingest(cpuRequest([interval(0, { indexing: [0.5, 0.5, 0.5], idle: [0.01] })]), PRINCIPAL);
+    await pipeline.ingest(cpuRequest([interval(1, { sending: [0.4, 0.85] })]), PRINCIPAL);
+    await pipeline.ingest(cpuRequest([interval(2, { indexing: [0.95, 0.95, 0.95, 0.95, 0.95] })]), PRINCIPAL);
+    await pipeline.flushNow();
+    const latest = collector.latest();
+    const over = exportedSums(latest, 'filesfu.sessions.over_threshold');
+    expect(Object.fromEntries(over.map((s) => [s.labels['threshold'], s.point.value]))).toEqual({
+      '0.3': 1,
+      '0.8': 1,
+    });
+    const stageOver = exportedSums(latest, 'filesfu.stage.sessions.over_threshold');
+    expect(
+      stageOver.map((s) => `${s.labels['stage']}@${s.labels['threshold']}=${s.point.value}`).sort(),
+    ).toEqual(['indexing@0.3=1', 'indexing@0.8=1']);
+    expect(total(exportedSums(latest, 'filesfu.sessions'))).toBe(1);
+    expect(
+      exportedSums(latest, 'filesfu.stage.sessions')
+        .map((s) => s.labels['stage'])
+        .sort(),
+    ).toEqual(['idle', 'indexing', 'sending']);
+  });
+
+  it('exports the hottest session of the interval as the exemplar, its UUID as trace id', async () => {
+    const pipeline = await newPipeline(store);
+    const cool = sessionExport({ stages: { idle: [0.2, 0.4] } });
+    const hot = sessionExport({ stages: { idle: [0.1, 0.97] } });
+    await pipeline.ingest(cpuRequest([cool, hot]), PRINCIPAL);
+    await pipeline.flushNow();
+    const [series] = exportedHistograms(collector.latest());
+    expect(series?.point.exemplars).toHaveLength(1);
+    const exemplar = series!.point.exemplars[0]!;
+    expect(exemplar.value).toBe(0.97);
+    expect(exemplar.filteredAttributes).toEqual([{ key: 'session.id', value: hot.sessionId }]);
+    expect(Buffer.from(exemplar.traceId).toString('hex')).toBe(hot.sessionId.replace(/-/g, ''));
+    expect(exemplar.spanId).toHaveLength(8);
+    // A new interval starts after a successful export.
+    await pipeline.ingest(cpuRequest([sessionExport({ stages: { idle: [0.3] } })]), PRINCIPAL);
+    await pipeline.flushNow();
+    expect(exportedHistograms(collector.latest())[0]?.point.exemplars[0]?.value).toBe(0.3);
+  });
+
+  it('reports rejections as a partial success and a wholly invalid request as invalid', async () => {
+    const pipeline = await newPipeline(store);
+    const partial = await pipeline.ingest(
+      cpuRequest([sessionExport(), sessionExport({ installId: 'not-me' })]),
+      PRINCIPAL,
+    );
+    expect(partial).toEqual({
+      acceptedDataPoints: 1,
+      rejectedDataPoints: 1,
+      duplicateDataPoints: 0,
+      errorMessage: '1 data point rejected: 1 install_id_mismatch (install id does not match credential)',
+      invalidRequest: false,
+    });
+    const invalid = await pipeline.ingest(cpuRequest([sessionExport({ installId: 'not-me' })]), PRINCIPAL);
+    expect(invalid.invalidRequest).toBe(true);
+    const empty = await pipeline.ingest({ resourceMetrics: [] }, PRINCIPAL);
+    expect(empty).toMatchObject({ acceptedDataPoints: 0, rejectedDataPoints: 0, invalidRequest: false });
+  });
+
+  it('keeps aggregating while the collector is down and refuses data once it is unexported too long', async () => {
+    const pipeline = await newPipeline(store, { export: { maxUnexportedMs: 1, retryAfterSeconds: 7 } });
+    collector.status = 503;
+    await pipeline.ingest(cpuRequest([sessionExport({ stages: { idle: [0.1, 0.2] } })]), PRINCIPAL);
+    expect(await pipeline.flushNow()).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(pipeline.backpressure()).toMatchObject({ accepting: false, retryAfterSeconds: 7 });
+    await pipeline.ingest(cpuRequest([sessionExport({ stages: { idle: [0.3] } })]), PRINCIPAL);
+    collector.status = 200;
+    expect(await pipeline.flushNow()).toBe(true);
+    expect(pipeline.backpressure().accepting).toBe(true);
+    expect(sumBuckets(exportedHistograms(collector.latest()))).toBe(3);
+  });
+
+  it('registers the agreed self-metrics with every limit as current vs max', async () => {
+    const registry = new Registry();
+    const pipeline = await newPipeline(store, {}, registry);
+    await pipeline.ingest(cpuRequest([sessionExport(), sessionExport({ installId: 'x' })]), PRINCIPAL);
+    await pipeline.ingest(cpuRequest([sessionExport()]), PRINCIPAL);
+    const text = await registry.metrics();
+    for (const name of [
+      'filesfu_gateway_datapoints_received_total 3',
+      'filesfu_gateway_datapoints_accepted_total 2',
+      'filesfu_gateway_datapoints_rejected_total{reason="install_id_mismatch"} 1',
+      'filesfu_gateway_datapoints_duplicate_total 0',
+      'filesfu_gateway_limit_max{limit="series"} 2000',
+      'filesfu_gateway_limit_max{limit="versions"} 20',
+      'filesfu_gateway_limit_max{limit="sessions"} 200000',
+      'filesfu_gateway_limit_max{limit="attributes"} 128',
+      'filesfu_gateway_limit_max{limit="attribute_value_bytes"} 4096',
+      'filesfu_gateway_limit_max{limit="unexported_seconds"} 60',
+      'filesfu_gateway_series_budget 2000',
+      'filesfu_gateway_export_total{result="success"} 0',
+    ]) {
+      expect(text).toContain(name);
+    }
+    for (const name of [
+      'filesfu_gateway_limit_current{limit="series"}',
+      'filesfu_gateway_series_active',
+      'filesfu_gateway_sessions_active',
+      'filesfu_gateway_export_duration_seconds_bucket',
+      'filesfu_gateway_export_last_success_timestamp_seconds',
+      'filesfu_gateway_datapoints_overflowed_total',
+    ]) {
+      expect(text).toContain(name);
+    }
+  });
+});
+
+describe('pipeline with an unavailable redis', () => {
+  it('is not ready, refuses data with Retry-After, and fails a request with a retryable error', async () => {
+    const dead = await startTestRedis();
+    const url = dead.url;
+    await dead.stop();
+    const config = pipelineConfigSchema.parse({
+      export: { collectorUrl: collector.url },
+      state: { redisUrl: url, commandTimeoutMs: 200 },
+    });
+    const pipeline = await createPipeline(config, {
+      registry: new Registry(),
+      replicaId: 'r',
+      log: () => {},
+    });
+    pipelines.push(pipeline);
+    expect(pipeline.ready()).toBe(false);
+    expect(pipeline.backpressure()).toMatchObject({ accepting: false, reason: 'state store unavailable' });
+    const error = await pipeline.ingest(cpuRequest([sessionExport()]), PRINCIPAL).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GatewayError);
+    expect((error as GatewayError).retryable).toBe(true);
+  });
+});
+
+describe('pipeline config', () => {
+  it('fails at startup when the dedup window does not outlast the point age limit', async () => {
+    const config = pipelineConfigSchema.parse({
+      state: { dedupWindowMs: 1000 },
+      validation: { maxPointAgeMs: 2000 },
+    });
+    await expect(
+      createPipeline(config, { registry: new Registry(), replicaId: 'r', log: () => {} }),
+    ).rejects.toThrow(/dedupWindowMs must exceed/);
+  });
+
+  it('rejects thresholds that are not bucket bounds', () => {
+    expect(() => pipelineConfigSchema.parse({ sessions: { thresholds: [0.25] } })).toThrow(/CPU_BUCKETS/);
+  });
+});
