@@ -1,0 +1,18 @@
+export { parseProcStat, ProcStatParseError, type ProcStat } from './proc-stat.js';
+export { clockTicksPerSecond, DEFAULT_CLOCK_TICKS_PER_SECOND } from './clock-ticks.js';
+export {
+  createCpuSource,
+  ProcessGoneError,
+  ProcfsCpuSource,
+  SelfCpuSource,
+  PidusageCpuSource,
+  type CpuTimeSource,
+  type CpuTarget,
+} from './cpu-source.js';
+export {
+  CpuSampler,
+  normaliseUtilization,
+  SUSPEND_FACTOR,
+  type CpuSamplerOptions,
+  type CpuSamplerStats,
+} from './cpu-sampler.js';

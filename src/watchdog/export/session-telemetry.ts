@@ -1,0 +1,181 @@
+// One session's export pipeline: MeterProvider → PeriodicExportingMetricReader (DELTA) →
+// SpoolingMetricExporter → spool (disk or memory) → OrderedSender → gateway.
+//
+// A plain MeterProvider + PeriodicExportingMetricReader rather than @opentelemetry/sdk-node: sdk-node
+// brings tracing, logs, auto-instrumentation and resource detectors the watchdog does not need, costs
+// startup time and memory, and cannot be instantiated thousands of times in one process (the simulator).
+// The resource is built from attributes only (no detectors) so it is exactly docs/metrics.md §1.
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type MeterProviderOptions,
+} from '@opentelemetry/sdk-metrics';
+import { silentLogger, type Logger } from '../log.js';
+import {
+  CPU_BUCKETS,
+  CPU_METRIC_NAME,
+  CPU_METRIC_UNIT,
+  SCOPE_NAME,
+  STAGE_ATTRIBUTE,
+} from '../metric-model.js';
+import { resourceAttributes, type SessionIdentity } from '../session/index.js';
+import { DiskSpool, MemorySpool, type Spool, type SpoolStats } from '../spool/index.js';
+import { createHttpPoster, otlpMetricsUrl } from './http-poster.js';
+import { OrderedSender, type SenderStats } from './ordered-sender.js';
+import { createReplayConsentGate, type ReplayConsentHook } from './replay-consent.js';
+import type { RetrySettings } from './retry-policy.js';
+import { SpoolingMetricExporter } from './spooling-exporter.js';
+
+export interface SessionTelemetryOptions {
+  identity: SessionIdentity;
+  /** Gateway base URL or full OTLP metrics URL; a bare origin gets /v1/metrics. */
+  endpoint: string;
+  /** Install token, sent as `Authorization: Bearer <token>`. */
+  token?: string | undefined;
+  exportIntervalMs: number;
+  /** Directory of the durable spool; false (default) = in-memory ordered queue, same sender. */
+  spoolDir?: string | false;
+  fetch?: typeof fetch;
+  logger?: Logger;
+  /** Spool bounds. Defaults: 50 MiB, 24 h. */
+  spoolMaxBytes?: number;
+  spoolMaxAgeMs?: number;
+  /** fsync each spool segment (disk spool only). Default true. */
+  spoolFsync?: boolean;
+  requestTimeoutMs?: number;
+  retry?: Partial<RetrySettings>;
+  /** Gate replay of a previous run's backlog larger than thresholdBytes (disk spool only). */
+  replayConsent?: { thresholdBytes: number; decide: ReplayConsentHook };
+  /** How long shutdown() waits for the spool to drain before leaving the rest on disk. Default 5 s. */
+  shutdownDrainTimeoutMs?: number;
+}
+
+export interface SessionTelemetryStats {
+  samplesRecorded: number;
+  spool: SpoolStats & { backlogEntries: number; backlogBytes: number };
+  sender: SenderStats;
+}
+
+export interface SessionTelemetry {
+  /** Records one CPU sample (0..1, normalised by logical CPUs) in `stage`. */
+  recordCpu(utilization: number, stage: string): void;
+  /** Exports what was recorded so far and waits (bounded) until the spool is delivered. */
+  forceFlush(): Promise<void>;
+  /** Final export, bounded drain, stop. Undelivered disk-spool entries stay for the next run. */
+  shutdown(): Promise<void>;
+  /** Samples recorded by this instance (the exactly-once accounting unit). */
+  readonly samplesRecorded: number;
+  stats(): Promise<SessionTelemetryStats>;
+}
+
+export const DEFAULT_SPOOL_MAX_BYTES = 50 * 1024 * 1024;
+export const DEFAULT_SPOOL_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+const DEFAULT_SHUTDOWN_DRAIN_TIMEOUT_MS = 5_000;
+
+export function createSessionTelemetry(options: SessionTelemetryOptions): SessionTelemetry {
+  const logger = options.logger ?? silentLogger;
+  const bounds = {
+    maxBytes: options.spoolMaxBytes ?? DEFAULT_SPOOL_MAX_BYTES,
+    maxAgeMs: options.spoolMaxAgeMs ?? DEFAULT_SPOOL_MAX_AGE_MS,
+  };
+  const onDrop = (entry: { seq: number; bytes: number }, reason: string): void =>
+    logger.warn('spool.dropped', { seq: entry.seq, bytes: entry.bytes, reason });
+
+  let gate: (() => Promise<void>) | undefined;
+  const spoolReady: Promise<Spool> = options.spoolDir
+    ? DiskSpool.open({ dir: options.spoolDir, ...bounds, fsync: options.spoolFsync ?? true, onDrop }).then(
+        (spool) => {
+          const backlog = spool.backlog();
+          if (backlog.entries > 0)
+            logger.info('spool.replay', { entries: backlog.entries, bytes: backlog.bytes });
+          if (options.replayConsent)
+            gate = createReplayConsentGate(spool, { ...options.replayConsent, logger });
+          return spool;
+        },
+      )
+    : Promise.resolve(new MemorySpool(bounds, onDrop));
+  // The sender awaits this itself; avoid an unhandled rejection in the meantime.
+  spoolReady.catch(() => {});
+
+  const sender = new OrderedSender({
+    spool: spoolReady,
+    post: createHttpPoster({
+      url: otlpMetricsUrl(options.endpoint),
+      token: options.token,
+      timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    }),
+    gate: () => (gate ? gate() : Promise.resolve()),
+    logger,
+    ...(options.retry ? { retry: options.retry } : {}),
+  });
+  const exporter = new SpoolingMetricExporter({ spool: spoolReady, onSpooled: () => sender.wake(), logger });
+  const reader = new PeriodicExportingMetricReader({
+    exporter,
+    exportIntervalMillis: options.exportIntervalMs,
+    exportTimeoutMillis: Math.min(options.exportIntervalMs, 30_000),
+  });
+  const providerOptions: MeterProviderOptions = {
+    resource: resourceFromAttributes(resourceAttributes(options.identity)),
+    readers: [reader],
+  };
+  const provider = new MeterProvider(providerOptions);
+  const histogram = provider.getMeter(SCOPE_NAME).createHistogram(CPU_METRIC_NAME, {
+    unit: CPU_METRIC_UNIT,
+    description:
+      'CPU utilization of the FilesForYou app, 0..1 normalised by logical CPUs, one sample per period',
+    advice: { explicitBucketBoundaries: [...CPU_BUCKETS] },
+  });
+  sender.start();
+
+  let samplesRecorded = 0;
+  let shutdownPromise: Promise<void> | undefined;
+  const drainTimeoutMs = options.shutdownDrainTimeoutMs ?? DEFAULT_SHUTDOWN_DRAIN_TIMEOUT_MS;
+
+  return {
+    recordCpu(utilization, stage) {
+      if (shutdownPromise || !Number.isFinite(utilization)) return;
+      histogram.record(Math.min(1, Math.max(0, utilization)), { [STAGE_ATTRIBUTE]: stage });
+      samplesRecorded += 1;
+    },
+    async forceFlush() {
+      await provider.forceFlush();
+      await sender.drain(drainTimeoutMs);
+    },
+    shutdown() {
+      shutdownPromise ??= (async () => {
+        await provider.shutdown();
+        const drained = await sender.drain(drainTimeoutMs);
+        await sender.stop();
+        const spool = await spoolReady;
+        if (!drained) {
+          logger.warn('export.shutdown_undelivered', {
+            entries: spool.backlog().entries,
+            bytes: spool.backlog().bytes,
+            persisted: Boolean(options.spoolDir),
+          });
+        }
+      })();
+      return shutdownPromise;
+    },
+    get samplesRecorded() {
+      return samplesRecorded;
+    },
+    async stats() {
+      const spool = await spoolReady;
+      const backlog = spool.backlog();
+      return {
+        samplesRecorded,
+        spool: {
+          ...spool.stats,
+          droppedByReason: { ...spool.stats.droppedByReason },
+          backlogEntries: backlog.entries,
+          backlogBytes: backlog.bytes,
+        },
+        sender: { ...sender.stats },
+      };
+    },
+  };
+}

@@ -1,0 +1,9 @@
+export {
+  localIdentity,
+  resourceAttributes,
+  semconvHostArch,
+  semconvOsType,
+  type SessionIdentity,
+} from './identity.js';
+export { loadOrCreateInstallId, INSTALL_ID_FILE } from './install-id.js';
+export { resolveSession, forgetSession, SESSION_FILE, type ResolvedSession } from './session-store.js';

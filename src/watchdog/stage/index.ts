@@ -1,0 +1,16 @@
+export {
+  parseStageLine,
+  encodeStageMessage,
+  type StageMessage,
+  type ParseResult,
+  type ProtocolLimits,
+} from './protocol.js';
+export { LineSplitter, type LineSplitterEvents } from './line-splitter.js';
+export {
+  startStageServer,
+  defaultStageSocketPath,
+  type StageServer,
+  type StageServerOptions,
+  type StageServerStats,
+} from './stage-server.js';
+export { createStageReporter, type StageReporter, type StageReporterOptions } from './client.js';
