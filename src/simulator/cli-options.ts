@@ -17,7 +17,8 @@ export class UsageError extends Error {
 export function positiveInteger(flag: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new UsageError(`--${flag} must be a positive integer, got "${raw}"`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new UsageError(`--${flag} must be a positive integer, got "${raw}"`);
   return value;
 }
 

@@ -16,7 +16,9 @@ const CONDITION = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|==|!=|>|<)\s*(-?\d+(?:\
 export function parseCondition(source: string): Condition {
   const match = CONDITION.exec(source);
   if (!match || match[1] === undefined || match[2] === undefined || match[3] === undefined) {
-    throw new Error(`invalid condition "${source}": expected "<fact> <op> <number>" with op one of > >= < <= == !=`);
+    throw new Error(
+      `invalid condition "${source}": expected "<fact> <op> <number>" with op one of > >= < <= == !=`,
+    );
   }
   return { fact: match[1], comparison: match[2] as Comparison, value: Number(match[3]), source };
 }

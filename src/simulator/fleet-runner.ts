@@ -36,13 +36,23 @@ export interface SimulationOptions {
 
 export interface SimulationStats {
   sessionsStarted: number;
+  /** Sessions that recorded at least one sample (only those can appear in filesfu_sessions_total). */
+  sessionsReporting: number;
   sessionsFinished: number;
   samples: number;
   faultySamples: number;
   /** Sessions that carried at least one injected fault. */
   faultSessions: number;
   faultSessionsByFault: Record<string, number>;
-  /** Flushes that reported an error (final flush at session end or at the end of the run). */
+  /** Export requests the gateway accepted (from the watchdog sender's accounting). */
+  exportsDelivered: number;
+  /** Exports retried (429/503/network) — backpressure seen by the sessions. */
+  exportRetries: number;
+  /** Exports given up on: refused permanently, or still queued when the session shut down. */
+  exportsFailed: number;
+  /** Data points the gateway reported as rejected (OTLP partial success). */
+  rejectedDataPoints: number;
+  /** Session shutdowns that threw (should be 0: the telemetry reports failures in its stats). */
   flushFailures: number;
   lastFlushError: string | undefined;
 }
@@ -69,6 +79,8 @@ interface Slot {
   random: Random;
   startedAtMs: number;
   recorded: number;
+  /** Samples of the current session (a new session of the install starts at 0). */
+  sessionSamples: number;
   session: SimulatedSession;
   telemetry: SessionTelemetry;
 }
@@ -85,11 +97,16 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
 
   const stats: SimulationStats = {
     sessionsStarted: 0,
+    sessionsReporting: 0,
     sessionsFinished: 0,
     samples: 0,
     faultySamples: 0,
     faultSessions: 0,
     faultSessionsByFault: Object.fromEntries(scenario.faults.map((fault) => [fault.name, 0])),
+    exportsDelivered: 0,
+    exportRetries: 0,
+    exportsFailed: 0,
+    rejectedDataPoints: 0,
     flushFailures: 0,
     lastFlushError: undefined,
   };
@@ -97,7 +114,10 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const pendingShutdowns = new Set<Promise<void>>();
   let backlogSamples = 0;
 
-  const openSession = (install: InstallIdentity, random: Random): { session: SimulatedSession; telemetry: SessionTelemetry } => {
+  const openSession = (
+    install: InstallIdentity,
+    random: Random,
+  ): { session: SimulatedSession; telemetry: SessionTelemetry } => {
     const session = new SimulatedSession(scenario, install, random);
     const telemetry = options.telemetryFactory({
       identity: session.identity,
@@ -116,6 +136,14 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const closeTelemetry = async (telemetry: SessionTelemetry): Promise<void> => {
     try {
       await telemetry.shutdown();
+      const delivery = await telemetry.stats?.();
+      if (delivery) {
+        stats.exportsDelivered += delivery.sender.delivered;
+        stats.exportRetries += delivery.sender.retries;
+        stats.exportsFailed += delivery.sender.deadLettered + delivery.spool.backlogEntries;
+        stats.rejectedDataPoints += delivery.sender.rejectedDataPoints;
+        if (delivery.sender.lastError !== undefined) stats.lastFlushError = delivery.sender.lastError;
+      }
     } catch (error) {
       stats.flushFailures += 1;
       stats.lastFlushError = (error as Error).message;
@@ -146,7 +174,14 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     while (slots.length < sessions && (slots.length * staggerMs) / sessions <= elapsed) {
       const random = fleetRandom.fork(slots.length);
       const install = drawInstall(scenario, random);
-      slots.push({ install, random, startedAtMs: now, recorded: 0, ...openSession(install, random) });
+      slots.push({
+        install,
+        random,
+        startedAtMs: now,
+        recorded: 0,
+        sessionSamples: 0,
+        ...openSession(install, random),
+      });
     }
     backlogSamples = 0;
     for (const slot of slots) {
@@ -157,11 +192,12 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
           // The app run ended: its telemetry flushes in the background and the install starts again.
           stats.sessionsFinished += 1;
           closeInBackground(slot.telemetry);
-          Object.assign(slot, openSession(slot.install, slot.random));
+          Object.assign(slot, openSession(slot.install, slot.random), { sessionSamples: 0 });
           continue;
         }
         slot.telemetry.recordCpu(sample.utilization, sample.stage);
         slot.recorded += 1;
+        if (slot.sessionSamples++ === 0) stats.sessionsReporting += 1;
         stats.samples += 1;
         if (sample.faulty) stats.faultySamples += 1;
       }
@@ -191,7 +227,9 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     else options.signal?.addEventListener('abort', onAbort, { once: true });
   });
 
-  await mapWithConcurrency(slots, options.finalFlushConcurrency ?? 64, (slot) => closeTelemetry(slot.telemetry));
+  await mapWithConcurrency(slots, options.finalFlushConcurrency ?? 64, (slot) =>
+    closeTelemetry(slot.telemetry),
+  );
   await Promise.all([...pendingShutdowns]);
   const final = progress();
   options.onProgress?.(final);

@@ -1,5 +1,10 @@
 export { runSimulation } from './fleet-runner.js';
-export type { SimulationOptions, SimulationProgress, SimulationResult, SimulationStats } from './fleet-runner.js';
+export type {
+  SimulationOptions,
+  SimulationProgress,
+  SimulationResult,
+  SimulationStats,
+} from './fleet-runner.js';
 export {
   BUILT_IN_SCENARIO_DIR,
   DEFAULT_SCENARIO,

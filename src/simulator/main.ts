@@ -40,7 +40,9 @@ async function main(): Promise<number> {
   const keyId = values['token-key-id'] ?? process.env.FILESFU_TOKEN_KEY_ID;
   const secret = values['token-secret'] ?? process.env.FILESFU_TOKEN_SECRET;
   if (!keyId || !secret) {
-    throw new UsageError('--token-key-id and --token-secret (or FILESFU_TOKEN_KEY_ID/FILESFU_TOKEN_SECRET) are required');
+    throw new UsageError(
+      '--token-key-id and --token-secret (or FILESFU_TOKEN_KEY_ID/FILESFU_TOKEN_SECRET) are required',
+    );
   }
   const scenario = loadScenario(values.scenario);
   const endpoint = values.endpoint ?? process.env.FILESFU_SIMULATE_ENDPOINT ?? 'http://127.0.0.1:4318';
@@ -61,7 +63,7 @@ async function main(): Promise<number> {
   progress.done();
   if (values.json) console.log(JSON.stringify(result, null, 2));
   else console.log(formatSummary(result));
-  return result.flushFailures > 0 ? 1 : 0;
+  return result.flushFailures + result.exportsFailed > 0 ? 1 : 0;
 }
 
 main().then(

@@ -19,9 +19,14 @@ export function createProgressWriter(
     update(progress) {
       if (stream.isTTY) {
         const width = Math.max(10, Math.min(30, (stream.columns ?? 80) - 70));
-        stream.write(`\r${progressBar(progress.elapsedMs / progress.durationMs, width)} ${progressLine(progress)}\x1b[K`);
+        stream.write(
+          `\r${progressBar(progress.elapsedMs / progress.durationMs, width)} ${progressLine(progress)}\x1b[K`,
+        );
         wroteLine = true;
-      } else if (progress.elapsedMs - lastPlainMs >= plainEveryMs || progress.elapsedMs >= progress.durationMs) {
+      } else if (
+        progress.elapsedMs - lastPlainMs >= plainEveryMs ||
+        progress.elapsedMs >= progress.durationMs
+      ) {
         lastPlainMs = progress.elapsedMs;
         stream.write(`[simulate] ${progressLine(progress)}\n`);
       }
@@ -47,7 +52,10 @@ export function progressLine(progress: SimulationProgress): string {
     `${progress.samples} samples`,
     `${progress.faultSessions} faulty`,
   ];
-  if (progress.flushFailures > 0) parts.push(`${progress.flushFailures} flush failures`);
+  if (progress.exportsDelivered > 0) parts.push(`${progress.exportsDelivered} exports`);
+  if (progress.exportsFailed + progress.flushFailures > 0) {
+    parts.push(`${progress.exportsFailed + progress.flushFailures} failed`);
+  }
   if (progress.backlogSamples > 0) parts.push(`${progress.backlogSamples} samples behind`);
   return parts.join(' · ');
 }
@@ -63,10 +71,15 @@ export function formatSummary(result: SimulationResult): string {
     `sessions            ${result.sessionsStarted} started, ${result.sessionsFinished} ran to shutdown`,
     `samples             ${result.samples} (${result.faultySamples} from injected faults)`,
     `fault sessions      ${result.faultSessions}${faults ? ` (${faults})` : ''}`,
-    `flush failures      ${result.flushFailures}${result.lastFlushError ? ` (last: ${result.lastFlushError})` : ''}`,
+    `exports             ${result.exportsDelivered} delivered, ${result.exportRetries} retried, ${result.exportsFailed} failed, ${result.rejectedDataPoints} points rejected (counted as sessions end)`,
+    `failures            ${result.exportsFailed + result.flushFailures}${result.lastFlushError ? ` (last error: ${result.lastFlushError})` : ''}`,
     `expected culprit    ${
       culprit
-        ? [`version=${culprit.version}`, culprit.stage && `stage=${culprit.stage}`, culprit.os && `os=${culprit.os}`]
+        ? [
+            `version=${culprit.version}`,
+            culprit.stage && `stage=${culprit.stage}`,
+            culprit.os && `os=${culprit.os}`,
+          ]
             .filter(Boolean)
             .join(' ')
         : 'none (control)'

@@ -57,5 +57,7 @@ export function parseScenario(text: string, source = '<inline>'): Scenario {
 }
 
 function describeIssues(error: ZodError): string[] {
-  return error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`);
+  return error.issues.map(
+    (issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`,
+  );
 }

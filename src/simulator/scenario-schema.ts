@@ -57,7 +57,11 @@ const fault = z
     name: z.string().min(1),
     /** Which sessions (version/os) and when (stage) the fault applies. Omitted keys match anything. */
     match: z
-      .object({ version: z.string().min(1).optional(), os: z.enum(OS_TYPES).optional(), stage: stage.optional() })
+      .object({
+        version: z.string().min(1).optional(),
+        os: z.enum(OS_TYPES).optional(),
+        stage: stage.optional(),
+      })
       .strict(),
     /** Optional "<fact> <op> <number>" on the session's facts, e.g. "fileNameLength > 42". */
     condition: z.string().optional(),
@@ -152,14 +156,19 @@ const scenarioObject = z
 
 const scenarioWithDefaults = scenarioObject.transform((scenario) => ({
   ...scenario,
-  stages: { ...parseDefaults(DEFAULT_STAGE_MACHINE, stageSpec), ...scenario.stages } as Record<string, StageSpec>,
+  stages: { ...parseDefaults(DEFAULT_STAGE_MACHINE, stageSpec), ...scenario.stages } as Record<
+    string,
+    StageSpec
+  >,
   baseline: { ...parseDefaults(DEFAULT_BASELINE, cpuDistribution), ...scenario.baseline } as Record<
     string,
     CpuDistribution
   >,
 }));
 
-export const scenarioSchema = scenarioWithDefaults.superRefine((scenario, ctx) => checkConsistency(scenario, ctx));
+export const scenarioSchema = scenarioWithDefaults.superRefine((scenario, ctx) =>
+  checkConsistency(scenario, ctx),
+);
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type Scenario = z.output<typeof scenarioSchema>;
@@ -168,23 +177,37 @@ export type StageSpec = z.output<typeof stageSpec>;
 export type CpuDistribution = z.output<typeof cpuDistribution>;
 export type Culprit = NonNullable<Scenario['expect']['culprit']>;
 
-function parseDefaults<T extends z.ZodTypeAny>(defaults: Record<string, z.input<T>>, schema: T): Record<string, z.output<T>> {
-  return Object.fromEntries(Object.entries(defaults).map(([key, value]) => [key, schema.parse(value) as z.output<T>]));
+function parseDefaults<T extends z.ZodTypeAny>(
+  defaults: Record<string, z.input<T>>,
+  schema: T,
+): Record<string, z.output<T>> {
+  return Object.fromEntries(
+    Object.entries(defaults).map(([key, value]) => [key, schema.parse(value) as z.output<T>]),
+  );
 }
 
 function checkConsistency(scenario: z.output<typeof scenarioWithDefaults>, ctx: z.RefinementCtx): void {
   const versions = new Set(scenario.fleet.versions.map((v) => v.value));
   const stages = scenario.stages;
-  if (!stages['starting']) ctx.addIssue({ code: 'custom', path: ['stages'], message: 'needs a "starting" stage' });
+  if (!stages['starting'])
+    ctx.addIssue({ code: 'custom', path: ['stages'], message: 'needs a "starting" stage' });
   for (const [name, spec] of Object.entries(stages)) {
     for (const target of Object.keys(spec.next)) {
       if (!stages[target]) {
-        ctx.addIssue({ code: 'custom', path: ['stages', name, 'next', target], message: `unknown stage "${target}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stages', name, 'next', target],
+          message: `unknown stage "${target}"`,
+        });
       }
     }
   }
   if (!Object.values(stages).some((spec) => Object.keys(spec.next).length === 0)) {
-    ctx.addIssue({ code: 'custom', path: ['stages'], message: 'needs a terminal stage (next: {}) so sessions end' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['stages'],
+      message: 'needs a terminal stage (next: {}) so sessions end',
+    });
   }
   scenario.faults.forEach((f, index) => {
     if (f.match.version !== undefined && !versions.has(f.match.version)) {
@@ -205,7 +228,11 @@ function checkConsistency(scenario: z.output<typeof scenarioWithDefaults>, ctx: 
           });
         }
       } catch (error) {
-        ctx.addIssue({ code: 'custom', path: ['faults', index, 'condition'], message: (error as Error).message });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['faults', index, 'condition'],
+          message: (error as Error).message,
+        });
       }
     }
   });

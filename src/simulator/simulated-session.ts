@@ -55,7 +55,9 @@ export class SimulatedSession {
     this.facts = Object.fromEntries(
       Object.entries(scenario.facts).map(([name, spec]) => [name, random.integer(spec.min, spec.max)]),
     );
-    this.faults = scenario.faults.filter((fault) => this.matchesStatically(fault) && random.chance(fault.probability));
+    this.faults = scenario.faults.filter(
+      (fault) => this.matchesStatically(fault) && random.chance(fault.probability),
+    );
     this.stage = 'starting';
     this.samplesLeftInStage = this.drawStageLength('starting');
   }
@@ -111,7 +113,8 @@ export class SimulatedSession {
   private matchesStatically(fault: Fault): boolean {
     if (fault.match.version !== undefined && fault.match.version !== this.identity.appVersion) return false;
     if (fault.match.os !== undefined && fault.match.os !== this.identity.osType) return false;
-    if (fault.condition !== undefined && !evaluateCondition(parseCondition(fault.condition), this.facts)) return false;
+    if (fault.condition !== undefined && !evaluateCondition(parseCondition(fault.condition), this.facts))
+      return false;
     return true;
   }
 

@@ -8,6 +8,19 @@ export interface SessionTelemetry {
   recordCpu(utilization: number, stage: AppStage): void;
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
+  /** Delivery accounting, read once after shutdown (the watchdog's telemetry provides it). */
+  stats?(): Promise<TelemetryDeliveryStats>;
+}
+
+export interface TelemetryDeliveryStats {
+  sender: {
+    delivered: number;
+    deadLettered: number;
+    retries: number;
+    rejectedDataPoints: number;
+    lastError: string | undefined;
+  };
+  spool: { backlogEntries: number };
 }
 
 export interface TelemetryOptions {

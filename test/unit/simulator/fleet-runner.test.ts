@@ -34,6 +34,12 @@ class RecordingTelemetry implements SessionTelemetry {
     this.shutdowns += 1;
     if (this.failShutdown) throw new Error('export refused');
   }
+  async stats() {
+    return {
+      sender: { delivered: 2, deadLettered: 0, retries: 1, rejectedDataPoints: 0, lastError: undefined },
+      spool: { backlogEntries: 0 },
+    };
+  }
 }
 
 function fakeFleet(failShutdown = false) {
@@ -76,6 +82,7 @@ describe('runSimulation', () => {
     expect(recorded).toBeGreaterThanOrEqual(5 * Math.floor(50 * (0.6 - 0.1)) - 5);
     // Sessions last 4..7 samples here, so installs start new sessions within the run.
     expect(result.sessionsStarted).toBe(fleet.created.length);
+    expect(result.sessionsReporting).toBe(fleet.created.filter((t) => t.samples.length > 0).length);
     expect(result.sessionsFinished).toBeGreaterThan(0);
     expect(result.sessionsStarted).toBe(result.sessionsFinished + 5);
     for (const telemetry of fleet.created) {
@@ -100,9 +107,14 @@ describe('runSimulation', () => {
     expect(result.faultSessionsByFault).toEqual({ 'hot-login': faulty.length });
     for (const telemetry of fleet.created) {
       const hot = telemetry.options.identity.appVersion === '2.0.0';
-      for (const s of telemetry.samples.filter((s) => s.stage === 'login')) expect(s.utilization >= 0.9).toBe(hot);
+      for (const s of telemetry.samples.filter((s) => s.stage === 'login'))
+        expect(s.utilization >= 0.9).toBe(hot);
     }
     expect(result.flushFailures).toBe(0);
+    // Delivery accounting is summed from every session's telemetry stats.
+    expect(result.exportsDelivered).toBe(2 * fleet.created.length);
+    expect(result.exportRetries).toBe(fleet.created.length);
+    expect(result.exportsFailed).toBe(0);
     expect(result.aborted).toBe(false);
     expect(result.expectedCulprit).toEqual({ version: '2.0.0', stage: 'login' });
     expect(progress.length).toBeGreaterThan(1);

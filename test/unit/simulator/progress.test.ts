@@ -4,11 +4,16 @@ import { createProgressWriter, formatSummary, progressBar } from '../../../src/s
 
 const progress: SimulationProgress = {
   sessionsStarted: 12,
+  sessionsReporting: 12,
   sessionsFinished: 2,
   samples: 3400,
   faultySamples: 120,
   faultSessions: 3,
   faultSessionsByFault: { 'login-busy-loop': 3 },
+  exportsDelivered: 40,
+  exportRetries: 1,
+  exportsFailed: 0,
+  rejectedDataPoints: 0,
   flushFailures: 0,
   lastFlushError: undefined,
   elapsedMs: 30_000,
@@ -47,7 +52,9 @@ describe('progress output', () => {
     writer.update({ ...progress, elapsedMs: 60_000 });
     writer.done();
     expect(chunks).toHaveLength(2);
-    expect(chunks.every((c) => c.startsWith('[simulate] ') && c.endsWith('\n') && !c.includes('\r'))).toBe(true);
+    expect(chunks.every((c) => c.startsWith('[simulate] ') && c.endsWith('\n') && !c.includes('\r'))).toBe(
+      true,
+    );
   });
 
   it('summarises the run with the expected culprit', () => {

@@ -105,7 +105,9 @@ faults:
   - { name: f, match: { version: '9.9.9', stage: login }, probability: 1, cpu: [0.9, 1] }
 expect: { culprit: { version: '1.0.0', stage: login } }
 `);
-    expect(problems.join('\n')).toMatch(/faults\.0\.match\.version: version "9\.9\.9" is not in fleet\.versions/);
+    expect(problems.join('\n')).toMatch(
+      /faults\.0\.match\.version: version "9\.9\.9" is not in fleet\.versions/,
+    );
     expect(problems.join('\n')).toMatch(/expect\.culprit: no fault matches the expected culprit/);
   });
 
@@ -121,7 +123,9 @@ faults:
 expect: { culprit: null }
 `;
     expect(() => parseScenario(base('fileNameLength > 42'))).not.toThrow();
-    expect(problemsOf(base('fileNameLength >> 42')).join()).toMatch(/faults\.0\.condition: invalid condition/);
+    expect(problemsOf(base('fileNameLength >> 42')).join()).toMatch(
+      /faults\.0\.condition: invalid condition/,
+    );
     expect(problemsOf(base('pathDepth > 3')).join()).toMatch(/unknown fact "pathDepth"/);
   });
 

@@ -1,0 +1,178 @@
+// The Node load driver: the k6 scenarios at CI size, runnable here without k6.
+//
+// ingest — N sessions, each exporting one realistic interval every exportInterval (staggered).
+// attack — every export claims a fresh random version and session id (cardinality attack).
+// soak   — ingest, reported per window so drift (latency, memory) shows up over time.
+//
+// Each session's payload is encoded once as a template and patched per export (new start/end
+// timestamps; start = previous end), so every request is a genuine new DELTA interval and never a
+// deduplicated retry.
+import { createRandom, intervalSamples, loadSessionIdentity } from './load-fleet.js';
+import { HttpSender } from './http-sender.js';
+import { WindowRecorder, classifyStatus, type WindowStats } from './latency.js';
+import {
+  fillJsonTemplate,
+  jsonTemplate,
+  patchProtobuf,
+  protobufTemplate,
+  type ProtobufTemplate,
+} from './payload-templates.js';
+import { msToNanos } from './session-export.js';
+
+export type LoadMode = 'ingest' | 'attack' | 'soak';
+
+export interface LoadRunOptions {
+  mode: LoadMode;
+  /** Gateway base URL (…/v1/metrics is appended) . */
+  url: string;
+  sessions: number;
+  durationMs: number;
+  /** Real time between one session's exports (the watchdog default is 10 s). */
+  exportIntervalMs: number;
+  /** Samples per export; default one per second of the interval. */
+  samplesPerExport?: number;
+  tokenFor: (installId: string) => string;
+  /** Wire format; attack always uses OTLP/JSON (its version is templated text). Default protobuf. */
+  format?: 'protobuf' | 'json';
+  /** Requests the driver keeps outstanding at most; beyond it exports are skipped and counted. */
+  maxInFlight?: number;
+  requestTimeoutMs?: number;
+  /** Report a window every windowMs (default: one window = the whole run). */
+  windowMs?: number;
+  onWindow?: (stats: WindowStats, index: number) => void;
+  seed?: number;
+  signal?: AbortSignal;
+}
+
+export interface LoadRunResult {
+  mode: LoadMode;
+  sessions: number;
+  exportIntervalMs: number;
+  total: WindowStats;
+  windows: WindowStats[];
+}
+
+interface DriverSession {
+  installId: string;
+  token: string;
+  sessionId: string;
+  lastEndMs: number;
+  protobuf: ProtobufTemplate | undefined;
+  json: string | undefined;
+}
+
+const TICK_MS = 20;
+
+export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
+  const random = createRandom(options.seed ?? 7);
+  const format = options.mode === 'attack' ? 'json' : (options.format ?? 'protobuf');
+  const samplesPerExport =
+    options.samplesPerExport ?? Math.max(1, Math.round(options.exportIntervalMs / 1000));
+  const sender = new HttpSender(
+    `${options.url.replace(/\/$/, '')}/v1/metrics`,
+    options.requestTimeoutMs ?? 10_000,
+    options.maxInFlight ?? 512,
+  );
+  const maxInFlight = options.maxInFlight ?? 512;
+  const startMs = Date.now();
+
+  const sessions: DriverSession[] = Array.from({ length: options.sessions }, () => {
+    const identity = loadSessionIdentity(random);
+    const stages = intervalSamples(random, samplesPerExport);
+    return {
+      installId: identity.installId,
+      token: options.tokenFor(identity.installId),
+      sessionId: identity.sessionId,
+      lastEndMs: startMs - options.exportIntervalMs,
+      protobuf: format === 'protobuf' ? protobufTemplate(identity, stages) : undefined,
+      json: format === 'json' ? jsonTemplate(identity, stages) : undefined,
+    };
+  });
+
+  const window = new WindowRecorder();
+  const total = new WindowRecorder();
+  const windows: WindowStats[] = [];
+  let inFlight = 0;
+  const pending = new Set<Promise<void>>();
+
+  const exportOnce = (session: DriverSession): void => {
+    if (inFlight >= maxInFlight) {
+      window.skip();
+      total.skip();
+      return;
+    }
+    const now = Date.now();
+    if (options.mode === 'attack') session.sessionId = random.uuid();
+    const startNs = msToNanos(session.lastEndMs);
+    const endNs = msToNanos(Math.max(now, session.lastEndMs + 1));
+    session.lastEndMs = Math.max(now, session.lastEndMs + 1);
+    const body = session.protobuf
+      ? patchProtobuf(session.protobuf, session.sessionId, startNs, endNs)
+      : fillJsonTemplate(session.json ?? '', {
+          sessionId: session.sessionId,
+          startNs,
+          timeNs: endNs,
+          version: options.mode === 'attack' ? randomVersion(random) : '6.5.0',
+        });
+    const contentType = session.protobuf ? 'application/x-protobuf' : 'application/json';
+    inFlight += 1;
+    const sent = sender.post(body, contentType, session.token).then((result) => {
+      inFlight -= 1;
+      const outcome = result.status === 'network' ? 'error' : classifyStatus(result.status);
+      const bytes = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+      window.record(outcome, result.status, result.latencyMs, bytes, result.error);
+      total.record(outcome, result.status, result.latencyMs, bytes, result.error);
+    });
+    const tracked = sent.finally(() => pending.delete(tracked));
+    pending.add(tracked);
+  };
+
+  await new Promise<void>((resolve) => {
+    let fired = 0;
+    let lastWindowMs = startMs;
+    const tick = (): void => {
+      const now = Date.now();
+      // Session i exports at startMs + (i / N + k) × interval: an even spread, no thundering herd.
+      const due = Math.floor(((now - startMs) / options.exportIntervalMs) * sessions.length);
+      for (; fired < due; fired++) {
+        const session = sessions[fired % sessions.length];
+        if (session) exportOnce(session);
+      }
+      if (options.windowMs !== undefined && now - lastWindowMs >= options.windowMs) {
+        lastWindowMs = now;
+        const stats = window.take();
+        windows.push(stats);
+        options.onWindow?.(stats, windows.length - 1);
+      }
+    };
+    const interval = setInterval(tick, TICK_MS);
+    const stop = (): void => {
+      clearInterval(interval);
+      clearTimeout(timeout);
+      options.signal?.removeEventListener('abort', stop);
+      resolve();
+    };
+    const timeout = setTimeout(stop, options.durationMs);
+    if (options.signal?.aborted) stop();
+    else options.signal?.addEventListener('abort', stop, { once: true });
+  });
+
+  await Promise.all([...pending]);
+  sender.close();
+  if (options.windowMs === undefined || windows.length === 0) {
+    const stats = window.take();
+    windows.push(stats);
+    options.onWindow?.(stats, windows.length - 1);
+  }
+  return {
+    mode: options.mode,
+    sessions: options.sessions,
+    exportIntervalMs: options.exportIntervalMs,
+    total: total.take(),
+    windows,
+  };
+}
+
+function randomVersion(random: ReturnType<typeof createRandom>): string {
+  return `${random.integer(0, 99)}.${random.integer(0, 999)}.${random.integer(0, 9999)}`;
+}

@@ -1,0 +1,97 @@
+// Capacity search: raise the number of sessions step by step until the gateway stops keeping up —
+// p99 latency over a bound, throttling/errors over a bound, the gateway saturating one core, or the
+// driver itself falling behind — and report the last step that held and what gave out.
+import { runLoad, type LoadRunOptions } from './driver.js';
+import type { WindowStats } from './latency.js';
+import { ProcessCpuMonitor, type CpuReading, type WatchedProcess } from './process-cpu.js';
+
+export interface RampOptions extends Omit<
+  LoadRunOptions,
+  'mode' | 'sessions' | 'durationMs' | 'windowMs' | 'onWindow'
+> {
+  fromSessions: number;
+  stepSessions: number;
+  maxSessions: number;
+  stepDurationMs: number;
+  /** p99 request latency bound (ms). */
+  maxP99Ms: number;
+  /** Share of requests that may be throttled/rejected/failed/skipped before a step fails. */
+  maxFailureRatio: number;
+  /** Gateway CPU (cores) at which it counts as saturated; Node runs JS on one core. */
+  maxGatewayCores: number;
+  processes: WatchedProcess[];
+  onStep?: (step: RampStep) => void;
+}
+
+export interface RampStep {
+  sessions: number;
+  stats: WindowStats;
+  cpu: CpuReading[];
+  /** Why the step failed; undefined = it held. */
+  limit: string | undefined;
+}
+
+export interface RampResult {
+  maxSustainedSessions: number;
+  steps: RampStep[];
+  limit: string | undefined;
+}
+
+export async function rampSessions(options: RampOptions): Promise<RampResult> {
+  const monitor = new ProcessCpuMonitor(options.processes);
+  const steps: RampStep[] = [];
+  let maxSustainedSessions = 0;
+  let limit: string | undefined;
+  try {
+    for (
+      let sessions = options.fromSessions;
+      sessions <= options.maxSessions;
+      sessions += options.stepSessions
+    ) {
+      await monitor.take();
+      const result = await runLoad({
+        ...options,
+        mode: 'ingest',
+        sessions,
+        durationMs: options.stepDurationMs,
+      });
+      const step: RampStep = { sessions, stats: result.total, cpu: await monitor.take(), limit: undefined };
+      step.limit = stepLimit(step, options);
+      steps.push(step);
+      options.onStep?.(step);
+      if (step.limit) {
+        limit = step.limit;
+        break;
+      }
+      maxSustainedSessions = sessions;
+      if (options.signal?.aborted) break;
+    }
+  } finally {
+    monitor.stop();
+  }
+  return {
+    maxSustainedSessions,
+    steps,
+    limit: limit ?? (maxSustainedSessions ? `reached --max-sessions` : undefined),
+  };
+}
+
+function stepLimit(step: RampStep, options: RampOptions): string | undefined {
+  const { stats } = step;
+  const failed = stats.throttled + stats.rejected + stats.errors + stats.skipped;
+  const attempted = stats.requests + stats.skipped;
+  if (stats.skipped > 0 && stats.skipped / attempted > options.maxFailureRatio) {
+    return `load driver saturated (${stats.skipped} exports skipped at its in-flight cap)`;
+  }
+  if (attempted > 0 && failed / attempted > options.maxFailureRatio) {
+    return `failures ${((100 * failed) / attempted).toFixed(1)}% (throttled ${stats.throttled}, rejected ${stats.rejected}, errors ${stats.errors}; statuses ${JSON.stringify(stats.statusCounts)})`;
+  }
+  if (stats.latencyMs.p99 > options.maxP99Ms)
+    return `p99 latency ${stats.latencyMs.p99.toFixed(0)} ms > ${options.maxP99Ms} ms`;
+  const gateway = step.cpu
+    .filter((c) => c.name.startsWith('gateway'))
+    .reduce((max, c) => Math.max(max, c.cores), 0);
+  if (gateway >= options.maxGatewayCores)
+    return `gateway CPU ${gateway.toFixed(2)} cores >= ${options.maxGatewayCores}`;
+  return undefined;
+}
