@@ -145,18 +145,14 @@ export function decodeHistogramDataPoint(r: ProtobufReader, end: number): Histog
         point.sum = r.readDouble();
         break;
       case 50: {
-        const packedEnd = r.readLengthDelimitedEnd(end);
-        while (r.pos < packedEnd) point.bucketCounts.push(r.readFixed64());
-        r.expectEnd(packedEnd);
+        r.readPackedFixed64(r.readLengthDelimitedEnd(end), point.bucketCounts);
         break;
       }
       case 49: // unpacked repeated fixed64
         point.bucketCounts.push(r.readFixed64());
         break;
       case 58: {
-        const packedEnd = r.readLengthDelimitedEnd(end);
-        while (r.pos < packedEnd) point.explicitBounds.push(r.readDouble());
-        r.expectEnd(packedEnd);
+        r.readPackedDouble(r.readLengthDelimitedEnd(end), point.explicitBounds);
         break;
       }
       case 57: // unpacked repeated double

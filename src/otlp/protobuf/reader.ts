@@ -20,8 +20,6 @@ const MAX_VARINT_BYTES = 10;
 
 // fatal: invalid UTF-8 in a string field is malformed input, not something to paper over with U+FFFD.
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
-/** Below this length an ASCII string is assembled by hand: cheaper than a TextDecoder call. */
-const SHORT_STRING_BYTES = 24;
 
 export class ProtobufReader {
   readonly bytes: Uint8Array;
@@ -164,19 +162,31 @@ export class ProtobufReader {
   /** Reads a length-prefixed UTF-8 string. */
   readString(limit: number): string {
     const end = this.readLengthDelimitedEnd(limit);
-    const bytes = this.bytes;
     const start = this.pos;
     this.pos = end;
-    if (end - start <= SHORT_STRING_BYTES) {
-      let text = '';
-      for (let i = start; i < end; i++) {
-        const byte = bytes[i]!;
-        if (byte >= 0x80) return decodeUtf8(bytes, start, end);
-        text += String.fromCharCode(byte);
-      }
-      return text;
+    return end - start <= INTERNED_STRING_MAX_BYTES
+      ? readShortString(this.bytes, start, end)
+      : decodeUtf8(this.bytes, start, end);
+  }
+
+  /** Reads a packed repeated fixed64 (payload already delimited by `end`) into `into`. */
+  readPackedFixed64(end: number, into: number[]): void {
+    const pos = this.pos;
+    if ((end - pos) % 8 !== 0) throw new OtlpDecodeError('packed fixed64 length is not a multiple of 8');
+    const view = this.view;
+    for (let at = pos; at < end; at += 8) {
+      into.push(view.getUint32(at + 4, true) * TWO_POW_32 + view.getUint32(at, true));
     }
-    return decodeUtf8(bytes, start, end);
+    this.pos = end;
+  }
+
+  /** Reads a packed repeated double (payload already delimited by `end`) into `into`. */
+  readPackedDouble(end: number, into: number[]): void {
+    const pos = this.pos;
+    if ((end - pos) % 8 !== 0) throw new OtlpDecodeError('packed double length is not a multiple of 8');
+    const view = this.view;
+    for (let at = pos; at < end; at += 8) into.push(view.getFloat64(at, true));
+    this.pos = end;
   }
 
   /** Reads length-prefixed bytes as a copy, so the result does not pin the request buffer. */
@@ -227,4 +237,31 @@ function decodeUtf8(bytes: Uint8Array, start: number, end: number): string {
   } catch {
     throw new OtlpDecodeError('invalid UTF-8 in string field');
   }
+}
+
+// Attribute keys and values, metric names and units repeat in nearly every request, so short ASCII
+// strings are interned in a small direct-mapped cache: a hit costs one hash and one compare and
+// allocates nothing. Hostile input can only evict entries; memory stays bounded.
+const INTERNED_STRING_MAX_BYTES = 64;
+const INTERN_SLOTS = 4096;
+const internCache: Array<string | undefined> = new Array<string | undefined>(INTERN_SLOTS).fill(undefined);
+
+function readShortString(bytes: Uint8Array, start: number, end: number): string {
+  const length = end - start;
+  let hash = 0x811c9dc5 ^ length;
+  for (let i = start; i < end; i++) {
+    const byte = bytes[i]!;
+    if (byte >= 0x80) return decodeUtf8(bytes, start, end);
+    hash = Math.imul(hash ^ byte, 0x01000193);
+  }
+  const slot = (hash ^ (hash >>> 15)) & (INTERN_SLOTS - 1);
+  const cached = internCache[slot];
+  if (cached !== undefined && cached.length === length) {
+    let i = 0;
+    while (i < length && cached.charCodeAt(i) === bytes[start + i]) i++;
+    if (i === length) return cached;
+  }
+  const text = String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
+  internCache[slot] = text;
+  return text;
 }

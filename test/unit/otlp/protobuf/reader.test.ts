@@ -56,6 +56,22 @@ describe('ProtobufReader', () => {
     expect(u.readString(u.end)).toBe(unicode);
   });
 
+  it('interns short ASCII strings without ever returning a colliding entry', () => {
+    // Far more distinct strings than cache slots, each read twice: every read must be exact.
+    const texts = Array.from({ length: 20000 }, (_, i) => `v${i.toString(36)}.${'x'.repeat(i % 60)}`);
+    const encoded = texts.flatMap((t) => [t.length, ...Buffer.from(t)]);
+    for (let pass = 0; pass < 2; pass++) {
+      const r = reader(encoded);
+      for (const text of texts) expect(r.readString(r.end)).toBe(text);
+    }
+  });
+
+  it('rejects packed fixed64/double payloads that are not a multiple of 8 bytes', () => {
+    const r = reader([1, 2, 3, 4, 5, 6, 7]);
+    expect(() => r.readPackedFixed64(7, [])).toThrow('not a multiple of 8');
+    expect(() => r.readPackedDouble(7, [])).toThrow('not a multiple of 8');
+  });
+
   it('copies bytes so results do not alias the input buffer', () => {
     const input = u8([3, 1, 2, 3]);
     const bytes = new ProtobufReader(input).readBytes(input.length);

@@ -1,0 +1,154 @@
+// npm run bench:decode — decode throughput of the gateway's OTLP codec, side by side in one run:
+// our protobuf decoder, our OTLP/JSON decoder (parse + walk) on the JSON form of the same request,
+// and plain JSON.parse of that JSON as the baseline. The request is ~1000 data points made by the
+// OTel JS SDK's own serializers: histograms with 7 bounds and counters, 2 attributes each.
+//
+// Reports medians over interleaved rounds (so machine noise hits every candidate alike) as data
+// points/s, MB/s and the ratio to JSON.parse.
+
+import { ValueType } from '@opentelemetry/api';
+import { JsonMetricsSerializer, ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  dataPointCount,
+  decodeExportMetricsServiceRequest,
+  decodeExportMetricsServiceRequestJson,
+  decodeExportMetricsServiceRequestJsonValue,
+  encodeExportMetricsServiceRequest,
+} from '../src/otlp/index.js';
+
+const SERIES_PER_INSTRUMENT = 500;
+const BOUNDS = [0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1];
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+const MIN_ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 200);
+
+class CollectingReader extends MetricReader {
+  protected override async onShutdown(): Promise<void> {}
+  protected override async onForceFlush(): Promise<void> {}
+}
+
+async function buildSdkRequest(): Promise<{ protobuf: Uint8Array; json: string }> {
+  const reader = new CollectingReader({ aggregationTemporalitySelector: () => AggregationTemporality.DELTA });
+  const provider = new MeterProvider({
+    resource: resourceFromAttributes({ 'service.name': 'filesfu-desktop', 'service.version': '6.4.0' }),
+    readers: [reader],
+  });
+  const meter = provider.getMeter('filesfu-watchdog');
+  const histogram = meter.createHistogram('process.cpu.utilization', {
+    unit: '1',
+    advice: { explicitBucketBoundaries: BOUNDS },
+  });
+  const counter = meter.createCounter('filesfu.samples', { valueType: ValueType.INT });
+  for (let i = 0; i < SERIES_PER_INSTRUMENT; i++) {
+    const attributes = { 'filesfu.app.stage': `stage-${i % 8}`, 'service.version': `6.${i}.0` };
+    for (let s = 0; s < 10; s++) histogram.record(((i * 7 + s * 13) % 100) / 100, attributes);
+    counter.add(1 + (i % 5), attributes);
+  }
+  const { resourceMetrics } = await reader.collect();
+  await provider.shutdown();
+  const protobuf = ProtobufMetricsSerializer.serializeRequest(resourceMetrics);
+  const json = JsonMetricsSerializer.serializeRequest(resourceMetrics);
+  if (protobuf === undefined || json === undefined) throw new Error('SDK serializer returned nothing');
+  return { protobuf, json: new TextDecoder().decode(json) };
+}
+
+interface Candidate {
+  name: string;
+  bytes: number;
+  run: () => unknown;
+  rates: number[];
+}
+
+// Defeats dead-code elimination of results.
+let sink = 0;
+
+function measure(candidate: Candidate): void {
+  let iterations = 0;
+  const start = process.hrtime.bigint();
+  let elapsedMs = 0;
+  while (elapsedMs < MIN_ROUND_MS) {
+    for (let i = 0; i < 20; i++) {
+      const result = candidate.run();
+      if (result !== undefined) sink++;
+    }
+    iterations += 20;
+    elapsedMs = Number(process.hrtime.bigint() - start) / 1e6;
+  }
+  candidate.rates.push(iterations / (elapsedMs / 1000));
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+async function main(): Promise<void> {
+  const { protobuf, json } = await buildSdkRequest();
+  const decoded = decodeExportMetricsServiceRequest(protobuf);
+  const points = decoded.resourceMetrics
+    .flatMap((rm) => rm.scopeMetrics)
+    .flatMap((sm) => sm.metrics)
+    .reduce((total, metric) => total + dataPointCount(metric), 0);
+  const jsonBytes = Buffer.byteLength(json);
+  const parsed: unknown = JSON.parse(json);
+  const ourProtobuf = encodeExportMetricsServiceRequest(decoded);
+
+  const candidates: Candidate[] = [
+    { name: 'JSON.parse (baseline)', bytes: jsonBytes, run: () => JSON.parse(json), rates: [] },
+    {
+      name: 'protobuf decode (ours)',
+      bytes: protobuf.length,
+      run: () => decodeExportMetricsServiceRequest(protobuf),
+      rates: [],
+    },
+    {
+      name: 'OTLP/JSON decode (ours: parse + walk)',
+      bytes: jsonBytes,
+      run: () => decodeExportMetricsServiceRequestJson(json),
+      rates: [],
+    },
+    {
+      name: 'OTLP/JSON walk only (pre-parsed)',
+      bytes: jsonBytes,
+      run: () => decodeExportMetricsServiceRequestJsonValue(parsed),
+      rates: [],
+    },
+    {
+      name: 'protobuf encode (ours)',
+      bytes: ourProtobuf.length,
+      run: () => encodeExportMetricsServiceRequest(decoded),
+      rates: [],
+    },
+  ];
+
+  console.log(
+    `node ${process.version}; request: ${points} data points, protobuf ${protobuf.length} B (${(protobuf.length / points).toFixed(0)} B/point), JSON ${jsonBytes} B`,
+  );
+  console.log(`rounds: ${ROUNDS} x >= ${MIN_ROUND_MS} ms per candidate, interleaved; warming up...`);
+  for (const candidate of candidates) {
+    for (let i = 0; i < 200; i++) candidate.run();
+  }
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const candidate of candidates) measure(candidate);
+  }
+
+  const baseline = median(candidates[0]!.rates) * points;
+  const rows = candidates.map((c) => {
+    const requestsPerSecond = median(c.rates);
+    const pointsPerSecond = requestsPerSecond * points;
+    return {
+      candidate: c.name,
+      'points/s (median)': Math.round(pointsPerSecond).toLocaleString('en-US'),
+      'requests/s': Math.round(requestsPerSecond).toLocaleString('en-US'),
+      'MB/s': ((requestsPerSecond * c.bytes) / 1e6).toFixed(1),
+      'vs JSON.parse': `${(pointsPerSecond / baseline).toFixed(2)}x`,
+      'spread (min..max points/s)': `${Math.round(Math.min(...c.rates) * points).toLocaleString('en-US')}..${Math.round(Math.max(...c.rates) * points).toLocaleString('en-US')}`,
+    };
+  });
+  console.table(rows);
+  if (sink === 0) console.log('(no results)');
+}
+
+await main();
