@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from '../../src/stack/index.js';
+import { encodeExportMetricsServiceRequest } from '../../src/otlp/index.js';
+import { cpuRequest, nowNs, NS_PER_MS, sessionExport, type SessionExport } from '../support/cpu-requests.js';
+import { freshSum, gatewayMetric, postBytes, postRequest, promSum } from './gateway-pipeline-fixtures.js';
+
+// Exactly-once and shared state through the REAL chain: two gateway replicas sharing a real Redis,
+// our collector build, Prometheus. Requests of one session alternate between replicas (no sticky
+// routing) and every request is retried against the other replica.
+
+const MAX_SERIES = 40;
+const INSTALL = 'install-exactly-once';
+
+describe('gateway pipeline: exactly-once with shared Redis state', () => {
+  let stack: Stack;
+  let token: string;
+
+  beforeAll(async () => {
+    stack = await startStack({
+      redis: true,
+      gatewayReplicas: 2,
+      prometheusIntervalSeconds: 1,
+      gatewayConfig: {
+        rateLimit: { enabled: false },
+        pipeline: {
+          export: { flushIntervalMs: 1000 },
+          limits: { maxSeries: MAX_SERIES, maxVersions: 100, admissionCacheMs: 1000 },
+          state: { housekeepingIntervalMs: 1000 },
+        },
+      },
+    });
+    token = stack.mintToken(INSTALL);
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('counts the same protobuf request POSTed twice once, also when replayed after a gateway restart', async () => {
+    const session = sessionExport({
+      installId: INSTALL,
+      version: 'dedup',
+      stages: { idle: [0.1, 0.2, 0.6] },
+    });
+    const bytes = encodeExportMetricsServiceRequest(cpuRequest([session]));
+    expect((await postBytes(stack.gatewayUrls[0]!, token, bytes)).status).toBe(200);
+    expect((await postBytes(stack.gatewayUrls[0]!, token, bytes)).status).toBe(200);
+    const sentMs = Date.now();
+    const selector = 'process_cpu_utilization_count{version="dedup"}';
+    expect(await freshSum(stack, selector, sentMs, 'dedup CPU samples')).toBe(3);
+    expect(await promSum(stack, 'filesfu_sessions_total{version="dedup"}')).toBe(1);
+    expect(await gatewayMetric(stack.gatewayUrls[0]!, 'filesfu_gateway_datapoints_duplicate_total')).toBe(1);
+
+    // The acknowledged batch replayed after a restart (the watchdog's spool) is still a duplicate:
+    // the watermark lives in Redis, not in the process.
+    await stack.stopGateway(0);
+    await stack.startGateway(0);
+    expect((await postBytes(stack.gatewayUrls[0]!, token, bytes)).status).toBe(200);
+    // ...and against the other replica as well.
+    expect((await postBytes(stack.gatewayUrls[1]!, token, bytes)).status).toBe(200);
+    expect(await gatewayMetric(stack.gatewayUrls[0]!, 'filesfu_gateway_datapoints_duplicate_total')).toBe(1);
+    expect(await gatewayMetric(stack.gatewayUrls[0]!, 'filesfu_gateway_datapoints_accepted_total')).toBe(0);
+    expect(await gatewayMetric(stack.gatewayUrls[1]!, 'filesfu_gateway_datapoints_duplicate_total')).toBe(1);
+    expect(await promSum(stack, selector)).toBe(3);
+    expect(await promSum(stack, 'filesfu_sessions_total{version="dedup"}')).toBe(1);
+  });
+
+  it('counts sessions exactly when requests alternate between replicas and every request is retried', async () => {
+    const sessions = 6;
+    const intervals = 4;
+    const startNs = nowNs(-intervals * 10_000 - 5_000);
+    let samples = 0;
+    for (let s = 0; s < sessions; s++) {
+      const sessionId = randomUUID();
+      for (let i = 0; i < intervals; i++) {
+        // Session s goes over 0.3 after its 5th sample above it (2 per interval → in the 3rd interval).
+        const stages = { indexing: [0.45, 0.5, 0.05], idle: s % 2 === 0 ? [0.95] : [0.01] };
+        const request = cpuRequest([
+          {
+            sessionId,
+            installId: INSTALL,
+            version: 'alternate',
+            osType: 'darwin',
+            startNs: startNs + BigInt(i) * 10_000n * NS_PER_MS,
+            endNs: startNs + BigInt(i + 1) * 10_000n * NS_PER_MS,
+            stages,
+          },
+        ]);
+        samples += 4;
+        const bytes = encodeExportMetricsServiceRequest(request);
+        const first = stack.gatewayUrls[(s + i) % 2]!;
+        const retry = stack.gatewayUrls[(s + i + 1) % 2]!;
+        expect((await postBytes(first, token, bytes)).status).toBe(200);
+        expect((await postBytes(retry, token, bytes)).status).toBe(200);
+      }
+    }
+    const sentMs = Date.now();
+    expect(
+      await freshSum(stack, 'process_cpu_utilization_count{version="alternate"}', sentMs, 'samples'),
+    ).toBe(samples);
+    expect(await freshSum(stack, 'filesfu_sessions_total{version="alternate"}', sentMs, 'sessions')).toBe(
+      sessions,
+    );
+    const over = await stack.queryPrometheus(
+      'sum by (threshold) (filesfu_sessions_over_threshold_total{version="alternate"})',
+    );
+    // Every session has 8 samples over 0.3 in indexing (+4 in idle for even sessions); only even
+    // sessions have samples over 0.8, 4 of them: below overThresholdMinSamples (5).
+    expect(Object.fromEntries(over.map((s) => [s.metric['threshold'], Number(s.value[1])]))).toEqual({
+      '0.3': sessions,
+    });
+    const stageOver = await stack.queryPrometheus(
+      'sum by (stage, threshold) (filesfu_stage_sessions_over_threshold_total{version="alternate"})',
+    );
+    expect(stageOver.map((s) => `${s.metric['stage']}@${s.metric['threshold']}=${s.value[1]}`)).toEqual([
+      `indexing@0.3=${sessions}`,
+    ]);
+    expect(await promSum(stack, 'filesfu_stage_sessions_total{version="alternate"}')).toBe(sessions * 2);
+  });
+
+  it('loses nothing while the collector is down: cumulative totals arrive once it is back', async () => {
+    const before = await gatewayMetric(stack.gatewayUrls[0]!, 'filesfu_gateway_export_total');
+    await stack.stopCollector();
+    const sessions: SessionExport[] = [];
+    for (let r = 0; r < 6; r++) {
+      const batch = [0, 1, 2].map(() =>
+        sessionExport({
+          installId: INSTALL,
+          version: 'outage',
+          osType: 'windows',
+          stages: { sending: [0.2, 0.7] },
+        }),
+      );
+      sessions.push(...batch);
+      await postRequest(stack.gatewayUrls[r % 2]!, token, cpuRequest(batch));
+    }
+    // The gateways tried (and failed) to export meanwhile.
+    await stack.waitFor(
+      async () =>
+        (await gatewayMetric(stack.gatewayUrls[0]!, 'filesfu_gateway_export_total{result="failure"}')) > 0 ||
+        undefined,
+      { what: 'a failed export while the collector is down' },
+    );
+    expect(await gatewayMetric(stack.gatewayUrls[0]!, 'filesfu_gateway_export_total')).toBeGreaterThan(
+      before,
+    );
+    await stack.startCollector();
+    const restartedMs = Date.now();
+    expect(
+      await freshSum(stack, 'process_cpu_utilization_count{version="outage"}', restartedMs, 'outage samples'),
+    ).toBe(sessions.length * 2);
+    expect(
+      await freshSum(stack, 'filesfu_sessions_total{version="outage"}', restartedMs, 'outage sessions'),
+    ).toBe(sessions.length);
+  });
+
+  it('respects the global series budget across replicas; the overflow series keeps totals exact', async () => {
+    // Replica 0 stopped exporting its "dedup" series at its restart; those stay stale in Prometheus.
+    const sessionsSelector = 'filesfu_sessions_total{version!="dedup"}';
+    const samplesSelector = 'process_cpu_utilization_count{version!="dedup"}';
+    const sessionsBefore = await promSum(stack, sessionsSelector);
+    const samplesBefore = await promSum(stack, samplesSelector);
+    const count = 60;
+    for (let i = 0; i < count; i++) {
+      const session = sessionExport({
+        installId: INSTALL,
+        version: `budget-${i}`,
+        stages: { syncing: [0.1] },
+      });
+      await postRequest(stack.gatewayUrls[i % 2]!, token, cpuRequest([session]));
+    }
+    const sentMs = Date.now();
+    expect(await freshSum(stack, sessionsSelector, sentMs, 'all sessions')).toBe(sessionsBefore + count);
+    expect(await freshSum(stack, samplesSelector, sentMs, 'all samples')).toBe(samplesBefore + count);
+    const labelSets = await promSum(
+      stack,
+      `count(count by (__name__, version, stage, os, threshold) ({job="filesfu-gateway", __name__=~"process_cpu_utilization_count|filesfu_.*sessions.*_total", otel_metric_overflow=""}))`,
+    );
+    expect(labelSets).toBeLessThanOrEqual(MAX_SERIES);
+    expect(await promSum(stack, 'filesfu_sessions_total{otel_metric_overflow="true"}')).toBeGreaterThan(0);
+    for (const url of stack.gatewayUrls) {
+      expect(await gatewayMetric(url, 'filesfu_gateway_series_active')).toBeLessThanOrEqual(MAX_SERIES);
+    }
+  });
+});
