@@ -1,0 +1,167 @@
+import { randomInt } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from '../../src/stack/index.js';
+import { encodeExportMetricsServiceRequest } from '../../src/otlp/index.js';
+import { CPU_BUCKETS, COUNTER_METRICS } from '../../src/gateway/validation/index.js';
+import { cpuRequest, sessionExport, type SessionExport } from '../support/cpu-requests.js';
+import { gatewayMetric, postBytes, promSum } from './gateway-pipeline-fixtures.js';
+
+// Both checks rely on the final flush at SIGTERM only: the periodic flush is an hour away.
+// (d) everything a gateway acknowledged before SIGTERM reaches Prometheus;
+// (e) the cardinality attack: 100k session ids and 10k random versions cannot grow Prometheus
+//     beyond the configured series budget, and the overflow series keeps the totals exact.
+
+const MAX_SERIES = 50;
+const MAX_VERSIONS = 20;
+const ATTACK_SESSIONS = 100_000;
+const ATTACK_VERSIONS = 10_000;
+const SESSIONS_PER_REQUEST = 2_000;
+const SAMPLES_PER_SESSION = 5;
+/** Prometheus series one forwarded histogram label set can become: buckets incl. +Inf, _sum, _count. */
+const SERIES_PER_HISTOGRAM = CPU_BUCKETS.length + 3;
+/** One overflow series per forwarded metric. */
+const OVERFLOW_SERIES = SERIES_PER_HISTOGRAM + COUNTER_METRICS.length;
+
+describe('gateway pipeline: SIGTERM drain and the cardinality attack', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({
+      prometheusIntervalSeconds: 1,
+      gatewayConfig: {
+        rateLimit: { enabled: false },
+        pipeline: {
+          export: { flushIntervalMs: 3_600_000, shutdownFlushTimeoutMs: 20_000 },
+          limits: { maxSeries: MAX_SERIES, maxVersions: MAX_VERSIONS },
+          state: { housekeepingIntervalMs: 1000 },
+        },
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('delivers everything acknowledged before SIGTERM to Prometheus', async () => {
+    const token = stack.mintToken('install-drain');
+    const requests = Array.from({ length: 12 }, () => [
+      sessionExport({ installId: 'install-drain', version: 'drain', stages: { receiving: [0.1, 0.2, 0.3] } }),
+    ]);
+    const acknowledged: SessionExport[] = [];
+    const posts = requests.map(async (sessions, i) => {
+      // Stagger a little so that some requests are still arriving while the gateway drains.
+      await new Promise((resolve) => setTimeout(resolve, i * 5));
+      const result = await postBytes(
+        stack.gatewayUrl,
+        token,
+        encodeExportMetricsServiceRequest(cpuRequest(sessions)),
+      ).catch(() => undefined);
+      if (result?.status === 200) acknowledged.push(...sessions);
+    });
+    await Promise.race(posts);
+    const stopping = stack.stopGateway(0, 'SIGTERM');
+    await Promise.all(posts);
+    await stopping;
+    expect(acknowledged.length).toBeGreaterThan(0);
+    const samples = await stack.waitFor(
+      async () => {
+        const n = await promSum(stack, 'process_cpu_utilization_count{version="drain"}');
+        return n > 0 ? n : undefined;
+      },
+      { timeoutMs: 60_000, what: 'the final flush in Prometheus' },
+    );
+    expect(samples).toBe(acknowledged.length * 3);
+    expect(await promSum(stack, 'filesfu_sessions_total{version="drain"}')).toBe(acknowledged.length);
+    await stack.startGateway(0);
+  });
+
+  it('keeps Prometheus within the series budget under 100k sessions and 10k versions', async () => {
+    const seriesCount = (selector: string) => promSum(stack, `count(last_over_time(${selector}[1h]))`);
+    // Let Prometheus scrape the restarted gateway so its self-metric series exist before the baseline.
+    await stack.waitFor(async () => ((await promSum(stack, 'up{job="gateway"}')) === 1 ? true : undefined), {
+      what: 'gateway scraped',
+    });
+    const headBefore = await promSum(stack, 'prometheus_tsdb_head_series');
+    const scrapedBefore = await seriesCount('{job=~".+", job!="filesfu-gateway"}');
+    const forwardedBefore = await seriesCount('{job="filesfu-gateway"}');
+
+    const versions = Array.from({ length: ATTACK_VERSIONS }, (_, i) => `7.${i}.${randomInt(1000)}`);
+    const stages = ['idle', 'indexing', 'sending', 'syncing', 'gaming', 'x'.repeat(100)];
+    const oses = ['linux', 'darwin', 'windows', 'beos'];
+    const startedMs = Date.now();
+    for (let sent = 0, install = 0; sent < ATTACK_SESSIONS; sent += SESSIONS_PER_REQUEST, install++) {
+      const installId = `attacker-${install}`;
+      const sessions = Array.from({ length: Math.min(SESSIONS_PER_REQUEST, ATTACK_SESSIONS - sent) }, () =>
+        sessionExport({
+          installId,
+          version: versions[randomInt(ATTACK_VERSIONS)]!,
+          osType: oses[randomInt(oses.length)]!,
+          stages: {
+            [stages[randomInt(stages.length)]!]: Array.from({ length: SAMPLES_PER_SESSION }, () =>
+              Math.random(),
+            ),
+          },
+        }),
+      );
+      const result = await postBytes(
+        stack.gatewayUrl,
+        stack.mintToken(installId),
+        encodeExportMetricsServiceRequest(cpuRequest(sessions)),
+      );
+      expect(result.status).toBe(200);
+    }
+    const ingestSeconds = (Date.now() - startedMs) / 1000;
+    console.log(
+      `cardinality attack: ${ATTACK_SESSIONS} sessions in ${ingestSeconds.toFixed(1)} s (${Math.round(ATTACK_SESSIONS / ingestSeconds)} sessions/s)`,
+    );
+    expect(await gatewayMetric(stack.gatewayUrl, 'filesfu_gateway_datapoints_accepted_total')).toBe(
+      ATTACK_SESSIONS,
+    );
+    expect(await gatewayMetric(stack.gatewayUrl, 'filesfu_gateway_series_active')).toBeLessThanOrEqual(
+      MAX_SERIES,
+    );
+    expect(
+      await gatewayMetric(stack.gatewayUrl, 'filesfu_gateway_limit_current{limit="versions"}'),
+    ).toBeLessThanOrEqual(MAX_VERSIONS);
+
+    await stack.stopGateway(0, 'SIGTERM'); // the final flush carries the attack
+    const attackSessions = 'filesfu_sessions_total{version!="drain"}';
+    const sessions = await stack.waitFor(
+      async () => {
+        const n = await promSum(stack, attackSessions);
+        return n > 0 ? n : undefined;
+      },
+      { timeoutMs: 90_000, what: 'the attack in Prometheus' },
+    );
+    expect(sessions).toBe(ATTACK_SESSIONS);
+    expect(await promSum(stack, 'process_cpu_utilization_count{version!="drain"}')).toBe(
+      ATTACK_SESSIONS * SAMPLES_PER_SESSION,
+    );
+    expect(await promSum(stack, 'filesfu_sessions_total{otel_metric_overflow="true"}')).toBeGreaterThan(0);
+    const labelSets = await promSum(
+      stack,
+      `count(count by (__name__, version, stage, os, threshold) ({job="filesfu-gateway", version!="drain", __name__=~"process_cpu_utilization_count|filesfu_.*sessions.*_total", otel_metric_overflow=""}))`,
+    );
+    expect(labelSets).toBeLessThanOrEqual(MAX_SERIES);
+
+    // Prometheus' own view, once its head-series gauge was scraped after the data arrived.
+    const arrivedMs = Date.now();
+    await stack.waitFor(
+      async () =>
+        (await promSum(stack, `timestamp(prometheus_tsdb_head_series) > ${(arrivedMs / 1000).toFixed(3)}`)) >
+          0 || undefined,
+      { what: 'a fresh prometheus_tsdb_head_series' },
+    );
+    const headAfter = await promSum(stack, 'prometheus_tsdb_head_series');
+    const scrapedGrowth = (await seriesCount('{job=~".+", job!="filesfu-gateway"}')) - scrapedBefore;
+    const forwardedGrowth = (await seriesCount('{job="filesfu-gateway"}')) - forwardedBefore;
+    const budgetInPrometheusSeries = MAX_SERIES * SERIES_PER_HISTOGRAM + OVERFLOW_SERIES;
+    console.log(
+      `head series: before ${headBefore}, after ${headAfter}; forwarded +${forwardedGrowth} (bound ${budgetInPrometheusSeries}), scraped self-metrics +${scrapedGrowth}`,
+    );
+    expect(forwardedGrowth).toBeLessThanOrEqual(budgetInPrometheusSeries);
+    expect(headAfter - headBefore).toBeLessThanOrEqual(budgetInPrometheusSeries + scrapedGrowth);
+    await stack.startGateway(0);
+  });
+});
