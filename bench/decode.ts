@@ -3,8 +3,9 @@
 // and plain JSON.parse of that JSON as the baseline. The request is ~1000 data points made by the
 // OTel JS SDK's own serializers: histograms with 7 bounds and counters, 2 attributes each.
 //
-// Reports medians over interleaved rounds (so machine noise hits every candidate alike) as data
-// points/s, MB/s and the ratio to JSON.parse.
+// A second scenario measures what the gateway mostly sees: one watchdog export (8 points), where
+// per-request overhead dominates. Reports medians over interleaved rounds (so machine noise hits
+// every candidate alike) as data points/s, requests/s, MB/s and the ratio to JSON.parse.
 
 import { ValueType } from '@opentelemetry/api';
 import { JsonMetricsSerializer, ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
@@ -20,6 +21,7 @@ import {
 
 const SERIES_PER_INSTRUMENT = 500;
 const BOUNDS = [0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1];
+const CPU_BUCKETS = [0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 0.9, 1];
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const MIN_ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 200);
 
@@ -28,29 +30,64 @@ class CollectingReader extends MetricReader {
   protected override async onForceFlush(): Promise<void> {}
 }
 
-async function buildSdkRequest(): Promise<{ protobuf: Uint8Array; json: string }> {
+interface Payload {
+  protobuf: Uint8Array;
+  json: string;
+}
+
+async function serialize(
+  resource: Record<string, string>,
+  record: (meter: ReturnType<MeterProvider['getMeter']>) => void,
+): Promise<Payload> {
   const reader = new CollectingReader({ aggregationTemporalitySelector: () => AggregationTemporality.DELTA });
-  const provider = new MeterProvider({
-    resource: resourceFromAttributes({ 'service.name': 'filesfu-desktop', 'service.version': '6.4.0' }),
-    readers: [reader],
-  });
-  const meter = provider.getMeter('filesfu-watchdog');
-  const histogram = meter.createHistogram('process.cpu.utilization', {
-    unit: '1',
-    advice: { explicitBucketBoundaries: BOUNDS },
-  });
-  const counter = meter.createCounter('filesfu.samples', { valueType: ValueType.INT });
-  for (let i = 0; i < SERIES_PER_INSTRUMENT; i++) {
-    const attributes = { 'filesfu.app.stage': `stage-${i % 8}`, 'service.version': `6.${i}.0` };
-    for (let s = 0; s < 10; s++) histogram.record(((i * 7 + s * 13) % 100) / 100, attributes);
-    counter.add(1 + (i % 5), attributes);
-  }
+  const provider = new MeterProvider({ resource: resourceFromAttributes(resource), readers: [reader] });
+  record(provider.getMeter('filesfu-watchdog'));
   const { resourceMetrics } = await reader.collect();
   await provider.shutdown();
   const protobuf = ProtobufMetricsSerializer.serializeRequest(resourceMetrics);
   const json = JsonMetricsSerializer.serializeRequest(resourceMetrics);
   if (protobuf === undefined || json === undefined) throw new Error('SDK serializer returned nothing');
   return { protobuf, json: new TextDecoder().decode(json) };
+}
+
+/** ~1000 points: histograms with 7 bounds and counters, 2 attributes each. */
+function buildLargeRequest(): Promise<Payload> {
+  return serialize({ 'service.name': 'filesfu-desktop', 'service.version': '6.4.0' }, (meter) => {
+    const histogram = meter.createHistogram('process.cpu.utilization', {
+      unit: '1',
+      advice: { explicitBucketBoundaries: BOUNDS },
+    });
+    const counter = meter.createCounter('filesfu.samples', { valueType: ValueType.INT });
+    for (let i = 0; i < SERIES_PER_INSTRUMENT; i++) {
+      const attributes = { 'filesfu.app.stage': `stage-${i % 8}`, 'service.version': `6.${i}.0` };
+      for (let s = 0; s < 10; s++) histogram.record(((i * 7 + s * 13) % 100) / 100, attributes);
+      counter.add(1 + (i % 5), attributes);
+    }
+  });
+}
+
+/** What one watchdog sends per export (docs/metrics.md): the CPU histogram, one point per stage. */
+function buildWatchdogRequest(): Promise<Payload> {
+  const resource = {
+    'service.name': 'filesfu-desktop',
+    'service.version': '6.4.0',
+    'service.instance.id': '3f0c8e1a-2b4d-4c6e-8f10-123456789abc',
+    'session.id': '8a4c6c2e-4f3b-4b0e-9b7e-1f2d3c4b5a69',
+    'os.type': 'linux',
+    'os.version': '6.1.0',
+    'host.arch': 'amd64',
+  };
+  return serialize(resource, (meter) => {
+    const histogram = meter.createHistogram('process.cpu.utilization', {
+      unit: '1',
+      advice: { explicitBucketBoundaries: CPU_BUCKETS },
+    });
+    const stages = ['starting', 'login', 'idle', 'indexing', 'sending', 'receiving', 'syncing', 'shutdown'];
+    for (const [i, stage] of stages.entries()) {
+      for (let s = 0; s < 8; s++)
+        histogram.record(((i * 11 + s * 17) % 100) / 100, { 'filesfu.app.stage': stage });
+    }
+  });
 }
 
 interface Candidate {
@@ -84,8 +121,7 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-async function main(): Promise<void> {
-  const { protobuf, json } = await buildSdkRequest();
+function runScenario(title: string, { protobuf, json }: Payload): void {
   const decoded = decodeExportMetricsServiceRequest(protobuf);
   const points = decoded.resourceMetrics
     .flatMap((rm) => rm.scopeMetrics)
@@ -124,9 +160,8 @@ async function main(): Promise<void> {
   ];
 
   console.log(
-    `node ${process.version}; request: ${points} data points, protobuf ${protobuf.length} B (${(protobuf.length / points).toFixed(0)} B/point), JSON ${jsonBytes} B`,
+    `\n== ${title}: ${points} data points, protobuf ${protobuf.length} B (${(protobuf.length / points).toFixed(0)} B/point), JSON ${jsonBytes} B`,
   );
-  console.log(`rounds: ${ROUNDS} x >= ${MIN_ROUND_MS} ms per candidate, interleaved; warming up...`);
   for (const candidate of candidates) {
     for (let i = 0; i < 200; i++) candidate.run();
   }
@@ -148,6 +183,12 @@ async function main(): Promise<void> {
     };
   });
   console.table(rows);
+}
+
+async function main(): Promise<void> {
+  console.log(`node ${process.version}; ${ROUNDS} rounds x >= ${MIN_ROUND_MS} ms per candidate, interleaved`);
+  runScenario('large request (SDK, histograms + counters)', await buildLargeRequest());
+  runScenario('watchdog export (SDK, one CPU histogram point per stage)', await buildWatchdogRequest());
   if (sink === 0) console.log('(no results)');
 }
 

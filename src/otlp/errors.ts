@@ -19,11 +19,7 @@ export class OtlpDecodeError extends Error {
   }
 
   get path(): string {
-    let path = '';
-    for (const segment of this.segments) {
-      path = path === '' || segment.startsWith('[') ? path + segment : `${path}.${segment}`;
-    }
-    return path;
+    return this.segments.join('.');
   }
 
   /** Prepends the location of the enclosing message; returns this error for rethrowing. */

@@ -22,7 +22,10 @@ const EMPTY_BYTES = new Uint8Array(0);
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`.slice(0, 60);
+  if (typeof value === 'object') return 'an object';
+  // Bounded: the value is attacker-controlled and ends up in a 400 response.
+  const shown = typeof value === 'string' && value.length > 40 ? `${value.slice(0, 40)}…` : value;
+  return `${typeof value} ${JSON.stringify(shown)}`;
 }
 
 function mismatch(field: string, expected: string, value: unknown): OtlpDecodeError {

@@ -1,5 +1,12 @@
 // Decodes opentelemetry.proto.collector.metrics.v1.ExportMetricsService{Request,Response} from the
 // protobuf wire format straight into the model (src/otlp/model.ts).
+//
+// Deviations from a generated protobuf decoder, all deliberate:
+// - A known field with the wrong wire type is an error, not an unknown field: at a trust boundary a
+//   clear 400 beats silently dropping data.
+// - A singular message field that appears twice (e.g. two `resource`s) keeps the last one instead
+//   of merging them; no OTLP encoder splits messages like that.
+// - Groups (wire types 3/4) are rejected; OTLP is proto3 and never uses them.
 
 import { OtlpDecodeError, rethrowWithin } from '../errors.js';
 import { AggregationTemporality } from '../model.js';

@@ -1,5 +1,7 @@
 // Encodes the model back to the protobuf wire format: the gateway forwards its aggregated series to
 // the collector with this. Default-valued proto3 fields are omitted, as protobuf encoders do.
+// An AnyValue number is written as int_value when it is an integer in int64 range, else as
+// double_value (the model does not remember which it was; the OTel SDK makes the same choice).
 
 import { KeyValueList } from '../model.js';
 import type {
