@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../../src/stack/index.js';
+import { queryExemplars, startStack, type Stack } from '../../src/stack/index.js';
 import { encodeExportMetricsServiceRequest } from '../../src/otlp/index.js';
 import { cpuRequest, nowNs, NS_PER_MS, sessionExport, type SessionExport } from '../support/cpu-requests.js';
 import { freshSum, gatewayMetric, postBytes, postRequest, promSum } from './gateway-pipeline-fixtures.js';
@@ -71,8 +71,12 @@ describe('gateway pipeline: exactly-once with shared Redis state', () => {
     const intervals = 4;
     const startNs = nowNs(-intervals * 10_000 - 5_000);
     let samples = 0;
+    const hotSessions = new Set<string>();
+    const allSessions = new Set<string>();
     for (let s = 0; s < sessions; s++) {
       const sessionId = randomUUID();
+      allSessions.add(sessionId);
+      if (s % 2 === 0) hotSessions.add(sessionId);
       for (let i = 0; i < intervals; i++) {
         // Session s goes over 0.3 after its 5th sample above it (2 per interval → in the 3rd interval).
         const stages = { indexing: [0.45, 0.5, 0.05], idle: s % 2 === 0 ? [0.95] : [0.01] };
@@ -117,6 +121,24 @@ describe('gateway pipeline: exactly-once with shared Redis state', () => {
       `indexing@0.3=${sessions}`,
     ]);
     expect(await promSum(stack, 'filesfu_stage_sessions_total{version="alternate"}')).toBe(sessions * 2);
+    // Every flush interval's exemplar names the session with the highest sample in it, by attribute
+    // and as trace id (its UUID bytes); the highest of all is one of the sessions that hit 0.95.
+    const exemplars = await queryExemplars(
+      stack.prometheusUrl,
+      'process_cpu_utilization_bucket{version="alternate", stage="idle"}',
+      sentMs / 1000 - 600,
+      Date.now() / 1000 + 60,
+    );
+    const found = exemplars.flatMap((series) => series.exemplars);
+    expect(found.length).toBeGreaterThan(0);
+    const sessionOf = (e: (typeof found)[number]) => e.labels['session.id'] ?? e.labels['session_id'] ?? '';
+    for (const exemplar of found) {
+      expect(allSessions.has(sessionOf(exemplar))).toBe(true);
+      expect(exemplar.labels['trace_id']).toBe(sessionOf(exemplar).replace(/-/g, ''));
+    }
+    const hottest = found.reduce((a, b) => (Number(b.value) > Number(a.value) ? b : a));
+    expect(Number(hottest.value)).toBe(0.95);
+    expect(hotSessions.has(sessionOf(hottest))).toBe(true);
   });
 
   it('loses nothing while the collector is down: cumulative totals arrive once it is back', async () => {
