@@ -36,9 +36,25 @@ export class ProtobufReader {
 
   /** Reads a field tag: `fieldNumber << 3 | wireType`. Field number 0 is malformed. */
   readTag(): number {
-    const tag = this.readVarint32();
+    const tag = this.readUint32Strict('tag');
     if (tag >>> 3 === 0) throw new OtlpDecodeError(`invalid field number 0 at byte ${this.pos}`);
     return tag;
+  }
+
+  /** A varint that must fit in 32 bits (tags, lengths): larger values are malformed, not truncated. */
+  private readUint32Strict(what: string): number {
+    const bytes = this.bytes;
+    const pos = this.pos;
+    if (pos < this.end) {
+      const first = bytes[pos]!;
+      if (first < 0x80) {
+        this.pos = pos + 1;
+        return first;
+      }
+    }
+    const low = this.readVarintSlow() >>> 0;
+    if (this.lastVarintHigh !== 0) throw new OtlpDecodeError(`${what} does not fit in 32 bits`);
+    return low;
   }
 
   /** A varint truncated to its low 32 bits, unsigned (uint32, enum, bool, tag, length). */
@@ -149,7 +165,7 @@ export class ProtobufReader {
    * `limit`, the end of the enclosing message.
    */
   readLengthDelimitedEnd(limit: number): number {
-    const length = this.readVarint32();
+    const length = this.readUint32Strict('length');
     const end = this.pos + length;
     if (end > limit) {
       throw new OtlpDecodeError(

@@ -100,6 +100,12 @@ describe('ProtobufReader', () => {
     expect(() => s.skipField(s.readTag(), s.end)).toThrow('truncated fixed64');
   });
 
+  it('rejects tags and lengths that do not fit in 32 bits instead of truncating them', () => {
+    expect(() => reader(varint(2n ** 32n + 10n)).readTag()).toThrow('tag does not fit in 32 bits');
+    const r = reader(varint(2n ** 32n + 1n), [0x61]);
+    expect(() => r.readString(r.end)).toThrow('length does not fit in 32 bits');
+  });
+
   it('checks lengths against the enclosing message, not just the buffer', () => {
     const r = reader([3, 0x61, 0x62, 0x63, 0, 0]);
     expect(() => r.readString(2)).toThrow('overruns its message');
