@@ -1,0 +1,104 @@
+// Watchdog-shaped OTLP export bodies for the gateway benchmark: each request comes from one
+// install and carries sessions of 10 consecutive 10 s intervals each (the shape of a spool replay),
+// so every point is new to the gateway's dedup (never the cheap duplicate path).
+
+import { randomUUID } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { mintInstallToken } from '../src/gateway/auth/index.js';
+import {
+  AggregationTemporality,
+  encodeExportMetricsServiceRequest,
+  type HistogramDataPoint,
+  type ResourceMetrics,
+} from '../src/otlp/index.js';
+
+const BOUNDS = [0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 0.9, 1];
+const STAGES = ['idle', 'indexing', 'sending', 'syncing'];
+const POINTS_PER_SESSION = 10;
+const INTERVAL_NS = 10_000_000_000n;
+
+export interface PayloadOptions {
+  pointsPerRequest: number;
+  gzip: boolean;
+  keyId: string;
+  secret: string;
+}
+
+export interface Payload {
+  body: Buffer;
+  headers: Record<string, string>;
+  points: number;
+}
+
+export function buildPayload(options: PayloadOptions): Payload {
+  const installId = randomUUID();
+  const nowNs = BigInt(Date.now()) * 1_000_000n;
+  const resourceMetrics: ResourceMetrics[] = [];
+  let points = 0;
+  while (points < options.pointsPerRequest) {
+    const inSession = Math.min(POINTS_PER_SESSION, options.pointsPerRequest - points);
+    resourceMetrics.push(session(installId, inSession, nowNs, resourceMetrics.length));
+    points += inSession;
+  }
+  const encoded = Buffer.from(encodeExportMetricsServiceRequest({ resourceMetrics }));
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-protobuf',
+    authorization: `Bearer ${mintInstallToken({ installId, keyId: options.keyId, secret: options.secret })}`,
+  };
+  if (options.gzip) headers['content-encoding'] = 'gzip';
+  return { body: options.gzip ? gzipSync(encoded) : encoded, headers, points };
+}
+
+function session(installId: string, count: number, nowNs: bigint, index: number): ResourceMetrics {
+  const stage = STAGES[index % STAGES.length] as string;
+  const dataPoints: HistogramDataPoint[] = [];
+  for (let i = 0; i < count; i++) {
+    const end = nowNs - BigInt(count - i) * INTERVAL_NS;
+    const busy = (index + i) % 7;
+    dataPoints.push({
+      attributes: [{ key: 'filesfu.app.stage', value: stage }],
+      startTimeUnixNano: end - INTERVAL_NS,
+      timeUnixNano: end,
+      count: 10,
+      sum: 1.5 + busy * 0.4,
+      bucketCounts: [3, 2, 1, 1, 1, busy % 2, 1 - (busy % 2), 1, 0],
+      explicitBounds: BOUNDS,
+      exemplars: [],
+      flags: 0,
+      min: 0.01,
+      max: 0.95,
+    });
+  }
+  return {
+    resource: {
+      attributes: [
+        { key: 'service.name', value: 'filesfu-desktop' },
+        { key: 'service.version', value: `6.${index % 3}.0` },
+        { key: 'service.instance.id', value: installId },
+        { key: 'session.id', value: randomUUID() },
+        { key: 'os.type', value: ['linux', 'darwin', 'windows'][index % 3] as string },
+        { key: 'os.version', value: '6.1.0' },
+        { key: 'host.arch', value: 'amd64' },
+      ],
+      droppedAttributesCount: 0,
+    },
+    scopeMetrics: [
+      {
+        scope: { name: 'filesfu-watchdog', version: '1.0.0', attributes: [], droppedAttributesCount: 0 },
+        schemaUrl: '',
+        metrics: [
+          {
+            type: 'histogram',
+            name: 'process.cpu.utilization',
+            description: '',
+            unit: '1',
+            metadata: [],
+            aggregationTemporality: AggregationTemporality.Delta,
+            dataPoints,
+          },
+        ],
+      },
+    ],
+    schemaUrl: '',
+  };
+}

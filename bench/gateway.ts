@@ -1,0 +1,283 @@
+// `npm run bench:gateway`: OTLP ingest throughput and latency of our gateway, side by side in the
+// same run with our collector build receiving the same payloads (the reference to beat).
+//
+// For batches of ~100 and ~1000 data points, gzip off and on: peak throughput (data points/s, the
+// median of several runs) and CPU per data point of each server process (from /proc/<pid>/stat),
+// then latency percentiles at half the gateway's peak request rate. Knobs (env):
+// FILESFU_BENCH_RUNS (3), FILESFU_BENCH_POINTS (100000 per run), FILESFU_BENCH_CONCURRENCY (8).
+
+import { spawn, fork, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, openSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, resolveTools, repoPath } from '../src/stack/index.js';
+import type { LoadJob, LoadMessage } from './gateway-load.js';
+
+const RUNS = Number(process.env['FILESFU_BENCH_RUNS'] ?? 3);
+const POINTS_PER_RUN = Number(process.env['FILESFU_BENCH_POINTS'] ?? 100_000);
+const CONCURRENCY = Number(process.env['FILESFU_BENCH_CONCURRENCY'] ?? 8);
+const KEY_ID = 'bench';
+const SECRET = 'bench-secret-0123456789abcdef';
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+interface Target {
+  name: 'gateway' | 'collector';
+  url: string;
+  child: ChildProcess;
+}
+
+interface RunResult {
+  pointsPerSecond: number;
+  requestsPerSecond: number;
+  serverCpuSeconds: number;
+  loadCpuSeconds: number;
+  points: number;
+  failures: number;
+  latenciesMs: number[];
+}
+
+const workDir = mkdtempSync(join(repoPath('.tmp'), 'bench-gateway-'));
+const children: ChildProcess[] = [];
+
+async function main(): Promise<void> {
+  const collector = await startCollector();
+  const gateway = await startGateway(collector.url);
+  console.log(
+    `# gateway vs collector ingest — ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}`,
+  );
+  console.log(
+    `# ${RUNS} runs × ${POINTS_PER_RUN} data points per configuration, concurrency ${CONCURRENCY}; logs in ${workDir}\n`,
+  );
+
+  const rows: string[] = [];
+  const latencyRows: string[] = [];
+  for (const pointsPerRequest of [100, 1000]) {
+    for (const gzip of [false, true]) {
+      const requests = Math.max(CONCURRENCY, Math.round(POINTS_PER_RUN / pointsPerRequest));
+      const job = (target: Target, pacedRate?: number): LoadJob => ({
+        url: `${target.url}/v1/metrics`,
+        payload: { pointsPerRequest, gzip, keyId: KEY_ID, secret: SECRET },
+        requests,
+        concurrency: CONCURRENCY,
+        pacedRate,
+      });
+      const peak: Record<Target['name'], RunResult[]> = { gateway: [], collector: [] };
+      for (let run = 0; run < RUNS; run++) {
+        // Alternate so that drift on a shared machine hits both equally.
+        for (const target of run % 2 === 0 ? [gateway, collector] : [collector, gateway]) {
+          peak[target.name].push(await measure(target, job(target)));
+        }
+      }
+      const g = summarize(peak.gateway);
+      const c = summarize(peak.collector);
+      rows.push(
+        `| ${pointsPerRequest} | ${gzip ? 'gzip' : 'none'} | ${fmt(g.pointsPerSecond)} | ${fmt(c.pointsPerSecond)} | ${(g.pointsPerSecond / c.pointsPerSecond).toFixed(2)} | ${fmt(g.pointsPerCpuSecond)} | ${fmt(c.pointsPerCpuSecond)} | ${(g.pointsPerCpuSecond / c.pointsPerCpuSecond).toFixed(2)} | ${g.failures + c.failures} |`,
+      );
+
+      const halfRate = g.requestsPerSecond / 2;
+      const paced = Math.max(CONCURRENCY, Math.round(halfRate * 5)); // ~5 s of paced load
+      const pacedJob = (target: Target): LoadJob => ({ ...job(target, halfRate), requests: paced });
+      const gl = await measure(gateway, pacedJob(gateway));
+      const cl = await measure(collector, pacedJob(collector));
+      latencyRows.push(
+        `| ${pointsPerRequest} | ${gzip ? 'gzip' : 'none'} | ${halfRate.toFixed(0)} | ${percentiles(gl.latenciesMs)} | ${percentiles(cl.latenciesMs)} |`,
+      );
+    }
+  }
+
+  console.log('## Peak throughput (medians)\n');
+  console.log(
+    '| points/request | encoding | gateway points/s | collector points/s | ratio g/c | gateway points/CPU-s | collector points/CPU-s | ratio g/c | failed requests |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const row of rows) console.log(row);
+  console.log(
+    '\n"points/CPU-s" = data points per second of one fully busy core (server process user+system CPU).\n',
+  );
+  console.log(
+    "## Latency at half the gateway's peak request rate (same offered load on both), ms p50 / p90 / p99\n",
+  );
+  console.log('| points/request | encoding | requests/s | gateway | collector |');
+  console.log('|---|---|---|---|---|');
+  for (const row of latencyRows) console.log(row);
+}
+
+async function measure(target: Target, job: LoadJob): Promise<RunResult> {
+  const load = fork(fileURLToPath(new URL('./gateway-load.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  children.push(load);
+  const serverPid = target.child.pid as number;
+  let cpuAtStart = 0;
+  let loadCpuAtStart = 0;
+  const done = await new Promise<Extract<LoadMessage, { type: 'done' }>>((resolve, reject) => {
+    load.on('message', (message: LoadMessage) => {
+      if (message.type === 'started') {
+        cpuAtStart = cpuSeconds(serverPid);
+        loadCpuAtStart = cpuSeconds(load.pid as number);
+      } else resolve(message);
+    });
+    load.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`load generator exited with ${code}`));
+    });
+    load.send(job);
+  });
+  const serverCpuSeconds = cpuSeconds(serverPid) - cpuAtStart;
+  const loadCpuSeconds = cpuSeconds(load.pid as number) - loadCpuAtStart;
+  await new Promise((resolve) => load.once('exit', resolve));
+  const failures = Object.entries(done.statuses)
+    .filter(([status]) => status !== '200')
+    .reduce((n, [, count]) => n + count, 0);
+  return {
+    pointsPerSecond: done.points / (done.elapsedMs / 1000),
+    requestsPerSecond: (job.requests - failures) / (done.elapsedMs / 1000),
+    serverCpuSeconds,
+    loadCpuSeconds,
+    points: done.points,
+    failures,
+    latenciesMs: done.latenciesMs,
+  };
+}
+
+function summarize(results: RunResult[]) {
+  return {
+    pointsPerSecond: median(results.map((r) => r.pointsPerSecond)),
+    requestsPerSecond: median(results.map((r) => r.requestsPerSecond)),
+    pointsPerCpuSecond: median(results.map((r) => r.points / Math.max(r.serverCpuSeconds, 1 / CLOCK_TICKS))),
+    failures: results.reduce((n, r) => n + r.failures, 0),
+  };
+}
+
+/** utime + stime of a process, seconds (fields 14 and 15 of /proc/<pid>/stat). */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+function percentiles(latencies: number[]): string {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const at = (q: number): string =>
+    (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN).toFixed(2);
+  return `${at(0.5)} / ${at(0.9)} / ${at(0.99)}`;
+}
+
+function fmt(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}
+
+async function startCollector(): Promise<Target> {
+  const port = await freePort();
+  const config = join(workDir, 'collector.yaml');
+  // Minimal: OTLP/HTTP in, debug (basic) out, no self-telemetry endpoints.
+  writeFileSync(
+    config,
+    [
+      'receivers:',
+      '  otlp:',
+      '    protocols:',
+      '      http:',
+      `        endpoint: 127.0.0.1:${port}`,
+      'exporters:',
+      '  debug:',
+      '    verbosity: basic',
+      'service:',
+      '  telemetry:',
+      '    logs:',
+      '      level: warn',
+      '    metrics:',
+      '      level: none',
+      '  pipelines:',
+      '    metrics:',
+      '      receivers: [otlp]',
+      '      exporters: [debug]',
+      '',
+    ].join('\n'),
+  );
+  const log = openSync(join(workDir, 'collector.log'), 'a');
+  const child = spawn(resolveTools().otelcol, ['--config', config], { stdio: ['ignore', log, log] });
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntil(
+    async () =>
+      (
+        await fetch(`${url}/v1/metrics`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-protobuf' },
+          body: new Uint8Array(0),
+        })
+      ).ok,
+    'collector',
+  );
+  return { name: 'collector', url, child };
+}
+
+async function startGateway(collectorUrl: string): Promise<Target> {
+  const port = await freePort();
+  const log = openSync(join(workDir, 'gateway.log'), 'a');
+  const child = spawn(process.execPath, ['--import', 'tsx', repoPath('src', 'gateway', 'main.ts')], {
+    cwd: repoPath(),
+    stdio: ['ignore', log, log],
+    env: {
+      ...process.env,
+      FILESFU_GATEWAY_HOST: '127.0.0.1',
+      FILESFU_GATEWAY_PORT: String(port),
+      FILESFU_GATEWAY_AUTH_KEYS: `${KEY_ID}:${SECRET}`,
+      FILESFU_GATEWAY_COLLECTOR_URL: `${collectorUrl}/v1/metrics`,
+      FILESFU_GATEWAY_REPLICA_ID: 'bench',
+      // Every request comes from a new install, so per-install buckets never bind; the
+      // per-key budget is raised so the benchmark measures work, not throttling.
+      FILESFU_GATEWAY_CONFIG_JSON: JSON.stringify({
+        server: { logLevel: 'warn', maxInFlightRequests: 10_000 },
+        rateLimit: { perCredential: { ratePerSecond: 1_000_000, burst: 1_000_000 } },
+      }),
+    },
+  });
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntil(async () => (await fetch(`${url}/readyz`)).ok, 'gateway');
+  return { name: 'gateway', url, child };
+}
+
+async function waitUntil(probe: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if (await probe()) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${what} did not become ready; see ${workDir}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function stopAll(): void {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+}
+
+main().then(
+  () => {
+    stopAll();
+  },
+  (error: unknown) => {
+    console.error(error);
+    stopAll();
+    process.exitCode = 1;
+  },
+);
