@@ -8,11 +8,13 @@ export interface PanelQuery {
   expr: string;
   instant: boolean;
   exemplar: boolean;
+  legend: string;
 }
 
 interface PromTarget {
   refId?: string;
   expr?: string;
+  legendFormat?: string;
   instant?: boolean;
   exemplar?: boolean;
 }
@@ -41,6 +43,7 @@ export function queriesOf(dashboard: Dashboard): PanelQuery[] {
         expr: target.expr,
         instant: target.instant === true,
         exemplar: target.exemplar === true,
+        legend: target.legendFormat ?? '',
       })),
   );
 }

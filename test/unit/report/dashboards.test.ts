@@ -69,7 +69,7 @@ describe.each(built)('dashboard $file', ({ file, dashboard }) => {
     expect(provisioned.datasources.map((ds) => ds.uid)).toContain(PROMETHEUS_DATASOURCE.uid);
     const refs = [
       ...panelsOf(dashboard).flatMap((panel: Panel) =>
-        (panel.targets ?? []).map((target) => target.datasource),
+        (panel.targets ?? []).map((target) => (target as { datasource?: unknown }).datasource),
       ),
       ...(dashboard.templating?.list ?? []).filter((v) => v.type === 'query').map((v) => v.datasource),
     ];

@@ -1,0 +1,10 @@
+export { runTriage } from './run-triage.js';
+export { formatTriageText } from './format-text.js';
+export { parseTriageOptions, triageOptionsSchema } from './options.js';
+export type { TriageOptions, TriageOptionsInput } from './options.js';
+export type { TriageReport, Suspect, VersionRow, VersionDrillDown, StageDrillDown } from './report.js';
+export { rankGroups, DEFAULT_RANKING_CRITERIA } from './ranking.js';
+export type { RankingCriteria, RankedGroup, GroupCounts, Verdict } from './ranking.js';
+export { twoProportionPValue, benjaminiHochberg, normalCdf } from './statistics.js';
+export { formatSessionId, sessionIdOf, topExampleSessions } from './session-ids.js';
+export type { ExampleSession } from './session-ids.js';

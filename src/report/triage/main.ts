@@ -1,0 +1,63 @@
+// npm run triage -- [--prometheus URL] [--range 12h] [--threshold 0.3] [--min-sessions N] [--json]
+import { parseArgs } from 'node:util';
+import { formatTriageText } from './format-text.js';
+import { runTriage } from './run-triage.js';
+
+const USAGE = `usage: npm run triage -- [--prometheus URL] [--range 12h] [--threshold 0.3] [--min-sessions 50]
+                         [--min-over-sessions 5] [--min-lift 1.5] [--min-rate-difference 0.05]
+                         [--alpha 0.05] [--examples 5] [--json]`;
+
+/** Flags arrive as strings; the options schema validates the numbers (NaN included). */
+function numeric(value: string | undefined): number | undefined {
+  return value === undefined ? undefined : Number(value);
+}
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        prometheus: { type: 'string' },
+        range: { type: 'string' },
+        threshold: { type: 'string' },
+        'min-sessions': { type: 'string' },
+        'min-over-sessions': { type: 'string' },
+        'min-lift': { type: 'string' },
+        'min-rate-difference': { type: 'string' },
+        alpha: { type: 'string' },
+        examples: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { values } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  try {
+    const report = await runTriage({
+      prometheusUrl: values.prometheus ?? process.env.FILESFU_PROMETHEUS_URL,
+      range: values.range,
+      threshold: numeric(values.threshold),
+      minSessions: numeric(values['min-sessions']),
+      minOverSessions: numeric(values['min-over-sessions']),
+      minLift: numeric(values['min-lift']),
+      minRateDifference: numeric(values['min-rate-difference']),
+      alpha: numeric(values.alpha),
+      exampleSessions: numeric(values.examples),
+    });
+    process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatTriageText(report));
+    return 0;
+  } catch (error) {
+    console.error(`triage failed: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+process.exitCode = await main();

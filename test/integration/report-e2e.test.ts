@@ -1,0 +1,306 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { DASHBOARDS, queriesOf, substituteVariables } from '../../grafana/src/index.js';
+import { encodeExportMetricsServiceRequest } from '../../src/otlp/index.js';
+import { AggregationTemporality } from '../../src/otlp/index.js';
+import type { ExportMetricsServiceRequest } from '../../src/otlp/index.js';
+import { formatTriageText, runTriage } from '../../src/report/index.js';
+import type { TriageReport } from '../../src/report/index.js';
+import { PrometheusApi } from '../../src/report/triage/prometheus-api.js';
+import { startStack, type Stack } from '../../src/stack/index.js';
+import { cpuRequest, nowNs, type SessionExport } from '../support/cpu-requests.js';
+
+// The report end to end: OTLP requests shaped like the watchdog's go through the REAL gateway,
+// collector and Prometheus (with prometheus/rules loaded). First a healthy fleet (every version
+// burns CPU equally rarely) → the triage names no suspect. Then version 7.0.0 turns hot in login on
+// windows → the triage and the dashboard's suspects table name exactly that, with example sessions.
+// Every panel query of both dashboards is run against Prometheus with the variables substituted.
+
+const INSTALL = 'install-report-e2e';
+const VERSIONS = ['6.4.0', '6.5.0', '7.0.0'];
+const SYSTEMS = ['linux', 'windows', 'darwin'];
+const SESSIONS_PER_CELL = 4; // per version × OS per round
+const HEALTHY_ROUNDS = 5;
+const CULPRIT_ROUNDS = 8;
+const RANGE = '15m';
+const MIN_SESSIONS = 20; // the test fleet is small; the statistics still need a real sample
+
+/** Query results that may legitimately be empty here, with why. Everything else must return data. */
+const EVENT_ONLY_QUERIES: Record<string, string> = {
+  'send failed': 'the collector only creates the failure counter once Prometheus is unreachable',
+};
+
+const HOT = [0.6, 0.62, 0.65, 0.7, 0.61, 0.66]; // six samples over 0.3: "went over" (≥ 5 samples)
+const CALM = [0.02, 0.04, 0.03];
+
+/** What was sent per version (sessions, and sessions that went over 0.3), to check the rules against. */
+const sent = new Map<string, { sessions: number; over: number }>();
+
+/** One session's single 10 s DELTA export, ending now (tallied in `sent`). */
+function session(version: string, osType: string, stages: Record<string, number[]>): SessionExport {
+  const tally = sent.get(version) ?? { sessions: 0, over: 0 };
+  tally.sessions += 1;
+  if (Object.values(stages).some((samples) => samples === HOT)) tally.over += 1;
+  sent.set(version, tally);
+  return {
+    sessionId: randomUUID(),
+    installId: INSTALL,
+    version,
+    osType,
+    startNs: nowNs(-10_000),
+    endNs: nowNs(),
+    stages,
+  };
+}
+
+/**
+ * One round of the fleet: SESSIONS_PER_CELL sessions per version × OS. In every version exactly one
+ * linux session goes over 0.3 while indexing (the healthy background rate). With `culprit`, every
+ * 7.0.0 windows session also goes over while in login.
+ */
+function round(culprit: boolean): { sessions: SessionExport[]; culpritIds: string[] } {
+  const sessions: SessionExport[] = [];
+  const culpritIds: string[] = [];
+  for (const version of VERSIONS) {
+    for (const osType of SYSTEMS) {
+      for (let i = 0; i < SESSIONS_PER_CELL; i++) {
+        const hotIndexing = osType === 'linux' && i === 0;
+        const hotLogin = culprit && version === '7.0.0' && osType === 'windows';
+        const entry = session(version, osType, {
+          idle: CALM,
+          login: hotLogin ? HOT : [0.1, 0.12],
+          indexing: hotIndexing ? HOT : [0.15, 0.2],
+        });
+        if (hotLogin) culpritIds.push(entry.sessionId);
+        sessions.push(entry);
+      }
+    }
+  }
+  return { sessions, culpritIds };
+}
+
+async function post(stack: Stack, token: string, body: Uint8Array): Promise<number> {
+  const response = await fetch(`${stack.gatewayUrl}/v1/metrics`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${token}` },
+    body,
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+async function sendRequest(
+  stack: Stack,
+  token: string,
+  request: ExportMetricsServiceRequest,
+): Promise<Uint8Array> {
+  const bytes = encodeExportMetricsServiceRequest(request);
+  const status = await post(stack, token, bytes);
+  if (status !== 200) throw new Error(`gateway answered ${status}`);
+  return bytes;
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('report end to end: gateway → collector → Prometheus → rules, dashboards, triage', () => {
+  let stack: Stack;
+  let token: string;
+  let api: PrometheusApi;
+  let sessionsSent = 0;
+  const culpritIds = new Set<string>();
+
+  /** Sends rounds spaced over several gateway flushes, so counters grow across many samples. */
+  async function sendRounds(rounds: number, culprit: boolean): Promise<void> {
+    for (let r = 0; r < rounds; r++) {
+      const { sessions, culpritIds: ids } = round(culprit);
+      await sendRequest(stack, token, cpuRequest(sessions));
+      sessionsSent += sessions.length;
+      for (const id of ids) culpritIds.add(id);
+      await pause(1200);
+    }
+  }
+
+  /** Waits until Prometheus holds every session the gateway acknowledged. */
+  async function waitForAllSessions(): Promise<void> {
+    await stack.waitFor(
+      async () => {
+        const [sample] = await stack.queryPrometheus('sum(filesfu_sessions_total)');
+        return sample && Number(sample.value[1]) >= sessionsSent ? true : undefined;
+      },
+      { timeoutMs: 90_000, intervalMs: 500, what: `${sessionsSent} sessions in Prometheus` },
+    );
+    await pause(2500); // one more flush and scrape, so every series has its final sample twice
+  }
+
+  function triage(): Promise<TriageReport> {
+    return runTriage({
+      prometheusUrl: stack.prometheusUrl,
+      range: RANGE,
+      threshold: 0.3,
+      minSessions: MIN_SESSIONS,
+    });
+  }
+
+  beforeAll(async () => {
+    stack = await startStack({
+      prometheusIntervalSeconds: 1,
+      gatewayConfig: { pipeline: { export: { flushIntervalMs: 1000 } } },
+    });
+    token = stack.mintToken(INSTALL);
+    api = new PrometheusApi(stack.prometheusUrl, 15_000);
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('names no suspect for a healthy fleet', async () => {
+    await sendRounds(HEALTHY_ROUNDS, false);
+    await waitForAllSessions();
+    const report = await triage();
+    expect(report.fleet.sessions).toBeGreaterThan(0);
+    expect(report.fleet.overRate).toBeGreaterThan(0);
+    expect(report.suspects, formatTriageText(report)).toEqual([]);
+    expect(report.versions.map((row) => row.key).sort()).toEqual(VERSIONS);
+    expect(formatTriageText(report)).toMatch(/none/);
+  });
+
+  it('names version 7.0.0 / login / windows once it burns CPU there, with example sessions', async () => {
+    await sendRounds(CULPRIT_ROUNDS, true);
+    await provokePipelineEvents();
+    await waitForAllSessions();
+    const report = await triage();
+    const text = formatTriageText(report);
+    expect(report.suspects.length, text).toBeGreaterThan(0);
+    const [top] = report.suspects;
+    expect({ version: top?.version, stage: top?.stage, os: top?.os }, text).toEqual({
+      version: '7.0.0',
+      stage: 'login',
+      os: 'windows',
+    });
+    expect(
+      report.suspects.every((suspect) => suspect.version === '7.0.0'),
+      text,
+    ).toBe(true);
+    expect(top?.exampleSessions.length, text).toBeGreaterThan(0);
+    for (const example of top?.exampleSessions ?? [])
+      expect(culpritIds.has(example.sessionId), example.sessionId).toBe(true);
+    expect(report.summary).toMatch(/7\.0\.0/);
+    expect(text).toMatch(/login/);
+  });
+
+  it("names the same culprit in the report dashboard's suspects table", async () => {
+    const report = DASHBOARDS.find((entry) => entry.file === 'filesfu-report.json')?.build();
+    const suspectsPanel = queriesOf(report!).find(
+      (query) => query.panelTitle.startsWith('Suspects') && query.refId === 'A',
+    );
+    expect(suspectsPanel).toBeDefined();
+    const rows = await api.instant(
+      substituteVariables(suspectsPanel!.expr, variables('all')),
+      Date.now() / 1000,
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    const ranked = [...rows].sort((a, b) => b.value - a.value);
+    expect(ranked[0]?.metric).toMatchObject({ version: '7.0.0', stage: 'login' });
+  });
+
+  it.each(DASHBOARDS.map((entry) => entry.file))(
+    'runs every query of %s against Prometheus',
+    async (file) => {
+      const dashboard = DASHBOARDS.find((entry) => entry.file === file)!.build();
+      const empty: string[] = [];
+      for (const drill of ['all', 'culprit'] as const) {
+        for (const query of queriesOf(dashboard)) {
+          const expr = substituteVariables(query.expr, variables(drill));
+          expect(expr, `unsubstituted variable in ${query.panelTitle}`).not.toMatch(/\$/);
+          const samples = await api.instant(expr, Date.now() / 1000); // throws on a parse error
+          if (samples.length === 0 && !(query.legend in EVENT_ONLY_QUERIES))
+            empty.push(`${query.panelTitle} [${query.refId}] (${drill}): ${expr}`);
+        }
+      }
+      expect(empty, 'queries without data').toEqual([]);
+    },
+  );
+
+  it('evaluates every 1h recording rule to data', async () => {
+    const groups = (
+      parse(readFileSync('prometheus/rules/filesfu-report.rules.yml', 'utf8')) as {
+        groups: Array<{ name: string; rules: Array<{ record: string }> }>;
+      }
+    ).groups;
+    const hourly = groups.find((group) => group.name === 'filesfu-report-1h')!;
+    const missing: string[] = [];
+    for (const rule of hourly.rules) {
+      const samples = await api.instant(rule.record, Date.now() / 1000);
+      if (!samples.length) missing.push(rule.record);
+    }
+    expect(missing).toEqual([]);
+    const [lift] = await api.instant(
+      'threshold_version:filesfu_sessions_over_threshold:lift_increase1h{threshold="0.3", version="7.0.0"}',
+      Date.now() / 1000,
+    );
+    // Expected from what was sent; Prometheus' increase() misses each series' first sample and
+    // extrapolates at the window edges, so allow 15%.
+    const fleet = [...sent.values()].reduce((sum, v) => ({
+      sessions: sum.sessions + v.sessions,
+      over: sum.over + v.over,
+    }));
+    const culprit = sent.get('7.0.0')!;
+    const expectedLift = culprit.over / culprit.sessions / (fleet.over / fleet.sessions);
+    expect(expectedLift).toBeGreaterThan(1.5);
+    expect(Math.abs((lift?.value ?? 0) - expectedLift) / expectedLift).toBeLessThan(0.15);
+  });
+
+  /** Events the operations dashboard shows: a duplicate, a rejection, an overflow, auth failure, throttling. */
+  async function provokePipelineEvents(): Promise<void> {
+    // Duplicate: the same export twice.
+    const bytes = await sendRequest(stack, token, cpuRequest([session('6.4.0', 'linux', { idle: CALM })]));
+    expect(await post(stack, token, bytes)).toBe(200);
+    sessionsSent += 1;
+    // Overflow: an OS outside the allow-list becomes "other" (limit os_allow_list).
+    await sendRequest(stack, token, cpuRequest([session('6.4.0', 'beos', { idle: CALM })]));
+    sessionsSent += 1;
+    // Rejection: a CUMULATIVE histogram (the watchdog only sends DELTA).
+    const wrong = cpuRequest([
+      {
+        sessionId: randomUUID(),
+        installId: INSTALL,
+        version: '6.4.0',
+        osType: 'linux',
+        startNs: nowNs(-10_000),
+        endNs: nowNs(),
+        stages: { idle: CALM },
+      },
+    ]);
+    const metric = wrong.resourceMetrics[0]?.scopeMetrics[0]?.metrics[0];
+    if (metric?.type === 'histogram') metric.aggregationTemporality = AggregationTemporality.Cumulative;
+    await post(stack, token, encodeExportMetricsServiceRequest(wrong));
+    // Authentication failure.
+    expect(await post(stack, 'not-a-token', bytes)).toBe(401);
+    // Throttling: one install bursting far beyond its per-install budget (replays, so nothing new is counted
+    // beyond the first).
+    const floodInstall = 'install-report-e2e-flood';
+    const floodToken = stack.mintToken(floodInstall);
+    const flood = encodeExportMetricsServiceRequest(
+      cpuRequest([{ ...session('6.4.0', 'linux', { idle: CALM }), installId: floodInstall }]),
+    );
+    const statuses = await Promise.all(Array.from({ length: 60 }, () => post(stack, floodToken, flood)));
+    expect(statuses).toContain(429);
+    sessionsSent += 1;
+  }
+});
+
+function variables(drill: 'all' | 'culprit'): Record<string, string> {
+  const common = {
+    threshold: '0.3',
+    min_sessions: String(MIN_SESSIONS),
+    __range: RANGE,
+    __rate_interval: '1m',
+    __interval: '15s',
+  };
+  return drill === 'all'
+    ? { ...common, version: '.*', stage: '.*', os: '.*' }
+    : { ...common, version: '7.0.0', stage: 'login', os: 'windows' };
+}
