@@ -94,7 +94,8 @@ export class OrderedSender {
   private async run(): Promise<void> {
     try {
       const spool = await this.options.spool;
-      if (this.options.gate) await this.options.gate();
+      // A pending consent (ask-file may wait an hour) must not block stop().
+      if (this.options.gate) await Promise.race([this.options.gate(), this.stopped$()]);
       let failures = 0;
       while (!this.stopped) {
         const entry = spool.oldest();
@@ -173,6 +174,12 @@ export class OrderedSender {
     return new Promise<void>((resolve) => {
       this.wakeUp = resolve;
     });
+  }
+
+  private stopped$(): Promise<void> {
+    const signal = this.stopSignal.signal;
+    if (signal.aborted) return Promise.resolve();
+    return new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
   }
 
   private sleep(ms: number): Promise<void> {

@@ -137,6 +137,14 @@ describe('OrderedSender', () => {
     await gated.stop();
   });
 
+  it('stop() returns while the replay consent is still pending', async () => {
+    const { sender, gateway, enqueue } = setup([], () => new Promise<void>(() => {}));
+    sender.start();
+    await enqueue(1);
+    await sender.stop();
+    expect(gateway.attempts).toEqual([]);
+  });
+
   it('stop() returns promptly even during a long backoff; unsent entries stay queued', async () => {
     const spool = new MemorySpool({ maxBytes: 1e6, maxAgeMs: 1e9 });
     const sender = new OrderedSender({

@@ -70,3 +70,29 @@ describe('LineSplitter', () => {
     expect(split(['partial']).lines).toEqual([]);
   });
 });
+
+describe('LineSplitter chunking', () => {
+  it('yields the same lines however the stream is chunked', async () => {
+    const fc = await import('fast-check');
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: fc.constantFrom('a', 'b', '{', '"', ' ', 'é'), maxLength: 20 }), {
+          maxLength: 10,
+        }),
+        fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 10 }),
+        (lines, cuts) => {
+          const bytes = Buffer.from(lines.map((l) => `${l}\n`).join(''));
+          const got: string[] = [];
+          const splitter = new LineSplitter(1024, { onLine: (l) => got.push(l), onOverlong: () => {} });
+          let offset = 0;
+          for (let i = 0; offset < bytes.length; i++) {
+            const size = cuts[i % cuts.length] ?? 1;
+            splitter.push(bytes.subarray(offset, offset + size));
+            offset += size;
+          }
+          expect(got).toEqual(lines.filter((l) => l.trim() !== ''));
+        },
+      ),
+    );
+  });
+});
