@@ -63,6 +63,7 @@ describe('gateway pipeline: SIGTERM drain and the cardinality attack', () => {
     const stopping = stack.stopGateway(0, 'SIGTERM');
     await Promise.all(posts);
     await stopping;
+    console.log(`drain: ${acknowledged.length} of ${requests.length} requests acknowledged around SIGTERM`);
     expect(acknowledged.length).toBeGreaterThan(0);
     const samples = await stack.waitFor(
       async () => {

@@ -15,7 +15,8 @@ export class PipelineConfigError extends Error {
   override readonly name = 'PipelineConfigError';
 }
 
-function storeOptions(config: PipelineConfig): StateStoreOptions {
+/** The state store's view of the pipeline config. */
+export function stateStoreOptions(config: PipelineConfig): StateStoreOptions {
   return {
     thresholds: config.sessions.thresholds.map(String),
     overThresholdMinSamples: config.sessions.overThresholdMinSamples,
@@ -35,7 +36,7 @@ export async function createStateStore(
   config: PipelineConfig,
   deps: Pick<PipelineDeps, 'log'>,
 ): Promise<StateStore> {
-  const options = storeOptions(config);
+  const options = stateStoreOptions(config);
   const { redisUrl } = config.state;
   if (redisUrl === undefined) return new MemoryStateStore(options);
   const store = new RedisStateStore({

@@ -26,7 +26,7 @@ export interface RedisStateStoreOptions extends StateStoreOptions {
 type ScriptCommand = (...args: Array<string | number>) => Promise<unknown>;
 
 // Bounds the work of one housekeeping script so that Redis is never blocked for long.
-const MAX_EVICTIONS_PER_RUN = 10_000;
+const MAX_EVICTIONS_PER_RUN = 20_000;
 
 interface CommitReply {
   dup: number[] | Record<string, never>;

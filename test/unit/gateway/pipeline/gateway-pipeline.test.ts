@@ -6,9 +6,12 @@ import {
   createPipeline,
   GatewayPipeline,
   pipelineConfigSchema,
+  stateStoreOptions as storeOptionsOf,
 } from '../../../../src/gateway/pipeline/index.js';
 import type { Pipeline } from '../../../../src/gateway/pipeline/index.js';
 import { GatewayError } from '../../../../src/gateway/errors/index.js';
+import { MemoryStateStore } from '../../../../src/gateway/state/index.js';
+import type { StateStore } from '../../../../src/gateway/state/index.js';
 import {
   cpuRequest,
   nowNs,
@@ -294,6 +297,46 @@ describe('pipeline with an unavailable redis', () => {
     const error = await pipeline.ingest(cpuRequest([sessionExport()]), PRINCIPAL).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GatewayError);
     expect((error as GatewayError).retryable).toBe(true);
+  });
+});
+
+describe('pipeline when the state store fails for part of a request', () => {
+  it('counts committed sessions, fails retryably, and the retry counts exactly the rest', async () => {
+    const config = pipelineConfigSchema.parse({
+      export: { collectorUrl: collector.url, flushIntervalMs: 3_600_000 },
+    });
+    const memory = new MemoryStateStore(storeOptionsOf(config));
+    let failNext = 0;
+    const flaky: StateStore = {
+      commitSession: async (commit, now) => {
+        if (failNext > 0) {
+          failNext--;
+          throw new Error('connection reset');
+        }
+        return memory.commitSession(commit, now);
+      },
+      admitSeries: (keys, now) => memory.admitSeries(keys, now),
+      admitVersions: (versions) => memory.admitVersions(versions),
+      recordVersionUsage: (usage, now) => memory.recordVersionUsage(usage, now),
+      housekeeping: (now) => memory.housekeeping(now),
+      ready: () => true,
+      close: () => memory.close(),
+    };
+    const pipeline = new GatewayPipeline(config, flaky, {
+      registry: new Registry(),
+      replicaId: 'r',
+      log: () => {},
+    });
+    await pipeline.start();
+    pipelines.push(pipeline);
+    const request = cpuRequest([sessionExport(), sessionExport(), sessionExport()]);
+    failNext = 1; // the first session's commit fails
+    await expect(pipeline.ingest(request, PRINCIPAL)).rejects.toBeInstanceOf(GatewayError);
+    const retry = await pipeline.ingest(request, PRINCIPAL);
+    expect(retry).toMatchObject({ acceptedDataPoints: 1, duplicateDataPoints: 2 });
+    await pipeline.flushNow();
+    expect(sumBuckets(exportedHistograms(collector.latest()))).toBe(6);
+    expect(total(exportedSums(collector.latest(), 'filesfu.sessions'))).toBe(3);
   });
 });
 
