@@ -12,6 +12,12 @@ const VERDICT_TEXT: Record<Verdict, string> = {
   'no-comparison': 'nothing to compare',
 };
 
+/** `= 0.003` or `< 1e-12`, for running text. */
+function pEquals(value: number): string {
+  const text = pValue(value);
+  return text.startsWith('<') ? `< ${text.slice(1)}` : `= ${text}`;
+}
+
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
@@ -86,7 +92,7 @@ export function formatTriageText(report: TriageReport): string {
     lines.push(
       `  ${suspect.rank}. ${where}: ${percent(suspect.overRate)} of ${count(suspect.sessions)} sessions over ` +
         `${thresholdText(report.threshold)} vs ${percent(suspect.baselineRate)} elsewhere — lift ${times(suspect.lift)}, ` +
-        `p = ${pValue(suspect.pValue)} (BH-adjusted ${pValue(suspect.adjustedPValue)})`,
+        `p ${pEquals(suspect.pValue)} (BH-adjusted ${pEquals(suspect.adjustedPValue)})`,
     );
     if (suspect.exampleSessions.length) {
       lines.push(
