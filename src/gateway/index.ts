@@ -41,6 +41,7 @@ export interface StartGatewayOptions {
 }
 
 const REDIS_ERROR_LOG_INTERVAL_MS = 30_000;
+const IDLE_SWEEP_INTERVAL_MS = 100;
 
 export async function startGateway(
   config: GatewayConfig,
@@ -126,7 +127,10 @@ export async function startGateway(
       draining = true;
       log('info', 'draining: readiness false, no new connections', { replicaId: config.server.replicaId });
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Connections that finish their last request during the drain become idle later: keep closing them.
       server.closeIdleConnections();
+      const idleSweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_INTERVAL_MS);
+      idleSweep.unref();
       const graceTimer = setTimeout(() => {
         log('warn', 'shutdown grace period over: closing remaining connections', {
           graceMs: config.server.shutdownGraceMs,
@@ -136,6 +140,7 @@ export async function startGateway(
       graceTimer.unref();
       await closed;
       clearTimeout(graceTimer);
+      clearInterval(idleSweep);
       // Everything acknowledged is in the pipeline now; its shutdown flushes it (bounded by its config).
       try {
         await pipeline.shutdown();

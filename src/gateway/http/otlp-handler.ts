@@ -56,6 +56,8 @@ export class OtlpExportHandler {
   readonly handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const startedAt = performance.now();
     const format = wireFormatOf(request.headers['content-type']);
+    // While draining, every answer also closes its connection so the drain does not wait on idle keep-alives.
+    if (this.deps.isDraining()) response.setHeader('Connection', 'close');
     try {
       const error = await this.handleExport(request, response, format);
       if (error !== undefined) this.refuse(request, response, error, format ?? 'json');
@@ -208,7 +210,7 @@ export class OtlpExportHandler {
   ): void {
     if (!request.complete) {
       // The unread rest of a rejected body is only worth discarding while it is small.
-      if (error.status === 413) response.shouldKeepAlive = false;
+      if (error.status === 413) response.setHeader('Connection', 'close');
       discardRemainingBody(request, this.options.limits.maxCompressedBytes);
     }
     writeError(response, error, format);
