@@ -33,14 +33,7 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (error) => log('error', 'unhandled promise rejection', { error }));
 
   const gateway = await startGateway(config, { log });
-  log('info', 'listening', {
-    url: gateway.url,
-    replicaId: config.server.replicaId,
-    collectorUrl: config.pipeline.export.collectorUrl,
-    redis: config.pipeline.state.redisUrl !== undefined,
-    signingKeys: config.auth.keys.map((key) => key.keyId),
-  });
-
+  // Handlers before the 'listening' line: whoever waits for it may signal right away.
   const shutdown = (signal: NodeJS.Signals): void => {
     log('info', 'shutdown requested', { signal });
     gateway.close().then(
@@ -53,6 +46,20 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
+  log('info', 'listening', {
+    url: gateway.url,
+    replicaId: config.server.replicaId,
+    collectorUrl: withoutCredentials(config.pipeline.export.collectorUrl),
+    redis: config.pipeline.state.redisUrl !== undefined,
+    signingKeys: config.auth.keys.map((key) => key.keyId),
+  });
+}
+
+function withoutCredentials(url: string): string {
+  const parsed = new URL(url);
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.toString();
 }
 
 const GATEWAY_DOC = new URL('../../docs/gateway.md', import.meta.url);
