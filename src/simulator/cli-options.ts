@@ -7,6 +7,7 @@ export interface RunOverrides {
   durationMs?: number;
   timeCompression?: number;
   exportIntervalMs?: number;
+  rampUpMs?: number;
   seed?: number;
 }
 
@@ -38,6 +39,7 @@ export function runOverrides(values: {
   duration?: string | undefined;
   'time-compression'?: string | undefined;
   'export-interval'?: string | undefined;
+  'ramp-up'?: string | undefined;
   seed?: string | undefined;
 }): RunOverrides {
   const seed = values.seed === undefined ? undefined : Number(values.seed);
@@ -47,6 +49,7 @@ export function runOverrides(values: {
     durationMs: duration('duration', values.duration),
     timeCompression: positiveInteger('time-compression', values['time-compression']),
     exportIntervalMs: duration('export-interval', values['export-interval']),
+    rampUpMs: duration('ramp-up', values['ramp-up']),
     seed,
   };
 }
@@ -56,6 +59,7 @@ export const RUN_FLAGS = {
   duration: { type: 'string' },
   'time-compression': { type: 'string' },
   'export-interval': { type: 'string' },
+  'ramp-up': { type: 'string' },
   seed: { type: 'string' },
 } as const;
 
@@ -63,4 +67,5 @@ export const RUN_FLAGS_HELP = `  --sessions N              concurrent simulated 
   --duration 60s            real run time (scenario run.duration)
   --time-compression K      samples per session per real second (scenario run.timeCompression)
   --export-interval 2s      real time between a session's exports (scenario run.exportInterval)
+  --ramp-up 5s              real time over which sessions start (scenario run.rampUp)
   --seed N                  fleet seed (scenario seed)`;

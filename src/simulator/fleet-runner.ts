@@ -22,6 +22,7 @@ export interface SimulationOptions {
   durationMs?: number;
   timeCompression?: number;
   exportIntervalMs?: number;
+  rampUpMs?: number;
   seed?: number;
   /** How often the scheduler records due samples (real ms). Default 100. */
   tickMs?: number;
@@ -156,8 +157,10 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   };
 
   const startMs = Date.now();
-  // Sessions start spread over one export interval so that exports do not arrive in lock-step.
-  const staggerMs = Math.min(exportIntervalMs, durationMs / 4);
+  // Sessions start spread over the ramp-up (at most a quarter of the run): exports do not arrive in
+  // lock-step, and each aggregated series is born with few sessions in it (Prometheus' increase()
+  // cannot see what a counter held in its very first sample).
+  const staggerMs = Math.min(options.rampUpMs ?? scenario.run.rampUp, durationMs / 4);
   let lastProgressMs = -Infinity;
   const progress = (): SimulationProgress => ({
     ...stats,

@@ -113,6 +113,8 @@ const scenarioObject = z
         timeCompression: z.number().int().min(1).max(1000).default(10),
         /** Real time between a session's exports. */
         exportInterval: duration.default('2s'),
+        /** Real time over which the concurrent sessions start (a fleet never starts in one instant). */
+        rampUp: duration.default('5s'),
       })
       .strict()
       .default({}),
@@ -136,7 +138,7 @@ const scenarioObject = z
     noise: z
       .object({
         /** Chance per sample that a spike starts. */
-        spikeProbability: unitInterval.default(0.002),
+        spikeProbability: unitInterval.default(0.0005),
         /** Spike length in samples. */
         spikeSamples: range(z.number().int().min(1)).default([1, 2]),
         cpu: range(unitInterval).default([0.35, 0.95]),

@@ -30,9 +30,15 @@ export interface TelemetryOptions {
   exportIntervalMs: number;
 }
 
+const SHUTDOWN_DRAIN_TIMEOUT_MS = 30_000;
+
 export type TelemetryFactory = (options: TelemetryOptions) => SessionTelemetry;
 
-/** The watchdog library's telemetry, spool disabled: a simulated session has no disk of its own. */
+/**
+ * The watchdog library's telemetry, spool disabled: a simulated session has no disk of its own.
+ * A simulated session may wait longer than a real app for its last exports at shutdown: nothing
+ * exits underneath it, and an undelivered export would silently shrink the scenario.
+ */
 export async function loadWatchdogTelemetryFactory(): Promise<TelemetryFactory> {
   const { createSessionTelemetry } = await import('../watchdog/index.js');
   return (options) =>
@@ -42,5 +48,6 @@ export async function loadWatchdogTelemetryFactory(): Promise<TelemetryFactory> 
       token: options.token,
       exportIntervalMs: options.exportIntervalMs,
       spoolDir: false,
+      shutdownDrainTimeoutMs: SHUTDOWN_DRAIN_TIMEOUT_MS,
     });
 }
