@@ -30,6 +30,8 @@ export class ExportLoop {
   private running: Promise<boolean> | undefined;
   /** Time the oldest not-yet-exported data was accepted; undefined when everything is exported. */
   private dirtySinceMs: number | undefined;
+  /** Whether the latest export attempt failed (data merely waiting for the next flush is normal). */
+  private lastAttemptFailed = false;
   /** Bumped on every accepted batch, to tell whether data arrived while a flush was in flight. */
   private generation = 0;
   private readonly post: typeof postOtlpMetrics;
@@ -64,6 +66,14 @@ export class ExportLoop {
     return this.dirtySinceMs === undefined ? 0 : Math.max(0, this.now() - this.dirtySinceMs);
   }
 
+  /**
+   * True while exports are failing and the oldest unexported data is older than `maxAgeMs`: the
+   * moment to push back on clients. Data that only waits for the next regular flush never counts.
+   */
+  isBehind(maxAgeMs: number): boolean {
+    return this.lastAttemptFailed && this.unexportedMs() > maxAgeMs;
+  }
+
   /** One export; waits for a running one first, because data may have arrived after its snapshot. */
   async flush(): Promise<boolean> {
     while (this.running) await this.running;
@@ -92,6 +102,7 @@ export class ExportLoop {
     const snapshot: AggregateSnapshot = store.snapshot();
     if (snapshot.histograms.length === 0 && snapshot.counters.length === 0) {
       this.dirtySinceMs = undefined;
+      this.lastAttemptFailed = false;
       return true;
     }
     const startedMs = this.now();
@@ -101,11 +112,13 @@ export class ExportLoop {
       const endMs = this.now();
       metrics.exported('success', (endMs - startedMs) / 1000, endMs);
       store.exemplarsExported(snapshot);
+      this.lastAttemptFailed = false;
       this.dirtySinceMs = this.generation === generation ? undefined : startedMs;
       return true;
     } catch (err) {
       const endMs = this.now();
       metrics.exported('failure', (endMs - startedMs) / 1000, endMs);
+      this.lastAttemptFailed = true;
       log('warn', 'export to collector failed; will retry with the next flush', {
         err: (err as Error).message,
         unexportedMs: this.unexportedMs(),

@@ -135,7 +135,7 @@ export const exportConfigSchema = z
     maxUnexportedMs: positiveInt()
       .default(60_000)
       .describe(
-        'Milliseconds accepted data may stay unexported (collector down) before the gateway refuses new data with 503',
+        'Milliseconds accepted data may stay unexported while exports fail (collector down) before the gateway refuses new data with 503',
       ),
     retryAfterSeconds: positiveInt()
       .default(30)

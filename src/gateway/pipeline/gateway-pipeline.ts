@@ -143,7 +143,7 @@ export class GatewayPipeline implements Pipeline {
     const retryAfterSeconds = this.config.export.retryAfterSeconds;
     if (!this.store.ready())
       return { accepting: false, retryAfterSeconds, reason: 'state store unavailable' };
-    if (this.exporter.unexportedMs() > this.config.export.maxUnexportedMs) {
+    if (this.exporter.isBehind(this.config.export.maxUnexportedMs)) {
       return { accepting: false, retryAfterSeconds, reason: 'collector unreachable, data not exported' };
     }
     return { accepting: true, retryAfterSeconds: 0, reason: '' };

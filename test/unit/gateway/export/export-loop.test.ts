@@ -60,6 +60,22 @@ describe('ExportLoop', () => {
     expect(exporter.unexportedMs()).toBe(0);
   });
 
+  it('is behind only while exports fail, not while data waits for the next regular flush', async () => {
+    let now = 1_000_000;
+    const { exporter, store } = loop({ now: () => now });
+    store.addCounter('filesfu.sessions', 'c', {}, 1, now);
+    exporter.markDirty();
+    now += 120_000;
+    expect(exporter.isBehind(60_000)).toBe(false);
+    collector.status = 503;
+    await exporter.flush();
+    expect(exporter.isBehind(60_000)).toBe(true);
+    expect(exporter.isBehind(180_000)).toBe(false);
+    collector.status = 200;
+    await exporter.flush();
+    expect(exporter.isBehind(0)).toBe(false);
+  });
+
   it('never runs two exports at once; a flush during one runs after it', async () => {
     let inFlight = 0;
     let maxInFlight = 0;
