@@ -62,9 +62,9 @@ function overview() {
     ),
     statPanel(
       'Age of last successful export',
-      'Seconds since each gateway replica last exported to the collector; the alert fires above 120 s.',
+      'Seconds since each gateway replica last exported to the collector (a replica that never had data shows nothing); the alert fires above 120 s while data waits.',
       's',
-      `time() - max by (instance) (${GATEWAY.exportLastSuccess}{${gw}})`,
+      `time() - (max by (instance) (${GATEWAY.exportLastSuccess}{${gw}}) > 0)`,
       '{{instance}}',
     ).thresholds(trafficLight(60, 120)),
     statPanel(
