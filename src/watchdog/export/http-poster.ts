@@ -63,12 +63,37 @@ function fetchPoster(
   };
 }
 
+/**
+ * Sockets one process keeps to the gateway. A watchdog needs one (its sender has one request in
+ * flight); the fleet simulator runs thousands of sessions in one process and must not open one socket
+ * each (file descriptors), so all posters of a process share one keep-alive agent per protocol.
+ */
+export const MAX_SOCKETS_PER_PROCESS = 64;
+const MAX_IDLE_SOCKETS_PER_PROCESS = 8;
+let sharedAgents: { http: http.Agent; https: https.Agent } | undefined;
+
+function sharedAgent(protocol: string): http.Agent {
+  sharedAgents ??= {
+    http: new http.Agent({
+      keepAlive: true,
+      maxSockets: MAX_SOCKETS_PER_PROCESS,
+      maxFreeSockets: MAX_IDLE_SOCKETS_PER_PROCESS,
+    }),
+    https: new https.Agent({
+      keepAlive: true,
+      maxSockets: MAX_SOCKETS_PER_PROCESS,
+      maxFreeSockets: MAX_IDLE_SOCKETS_PER_PROCESS,
+    }),
+  };
+  return protocol === 'https:' ? sharedAgents.https : sharedAgents.http;
+}
+
 // The default transport: node:http(s) with a keep-alive agent. Cheaper than the global fetch (undici)
 // in CPU and resident memory, which matters for an always-on agent (bench:watchdog).
 function nodeHttpPoster(url: string, headers: Record<string, string>, timeoutMs: number): Poster {
   const target = new URL(url);
   const client = target.protocol === 'https:' ? https : http;
-  const agent = new client.Agent({ keepAlive: true, maxSockets: 1 });
+  const agent = sharedAgent(target.protocol);
   return (payload) =>
     new Promise<PostResult>((resolve) => {
       const request = client.request(
