@@ -115,3 +115,26 @@ export function decodeInstrumentationScope(value: unknown): InstrumentationScope
     ),
   };
 }
+
+/** Decodes a repeated message field, locating errors at `segment[i]`. */
+export function decodeList<T>(value: unknown, segment: string, decodeItem: (item: unknown) => T): T[] {
+  const items = asArray(value, segment);
+  const decoded: T[] = new Array<T>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    try {
+      decoded[i] = decodeItem(items[i]);
+    } catch (error) {
+      rethrowWithin(error, segment, i);
+    }
+  }
+  return decoded;
+}
+
+/** Runs `decode`, locating its errors at `segment`. */
+export function within<T>(segment: string, decode: () => T): T {
+  try {
+    return decode();
+  } catch (error) {
+    rethrowWithin(error, segment);
+  }
+}

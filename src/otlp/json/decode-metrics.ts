@@ -4,36 +4,26 @@
 import { OtlpDecodeError, rethrowWithin } from '../errors.js';
 import type {
   AggregationTemporality,
-  Exemplar,
-  ExponentialHistogramBuckets,
-  ExponentialHistogramDataPoint,
   ExportMetricsServiceRequest,
   ExportMetricsServiceResponse,
-  HistogramDataPoint,
   Metric,
-  NumberDataPoint,
   ResourceMetrics,
   ScopeMetrics,
-  SummaryDataPoint,
-  ValueAtQuantile,
 } from '../model.js';
-import { decodeInstrumentationScope, decodeKeyValues, decodeResource } from './decode-common.js';
 import {
-  asArray,
-  asBool,
-  asDouble,
-  asEnum,
-  asHexBytes,
-  asInt32,
-  asInt64,
-  asObject,
-  asOptionalDouble,
-  asString,
-  asTimestamp,
-  asUint32,
-  asUint64,
-  field,
-} from './scalars.js';
+  decodeInstrumentationScope,
+  decodeKeyValues,
+  decodeList,
+  decodeResource,
+  within,
+} from './decode-common.js';
+import {
+  decodeExponentialHistogramDataPoint,
+  decodeHistogramDataPoint,
+  decodeNumberDataPoint,
+  decodeSummaryDataPoint,
+} from './decode-data-points.js';
+import { asBool, asEnum, asInt64, asObject, asString, field } from './scalars.js';
 import type { JsonObject } from './scalars.js';
 
 const TEMPORALITY_NAMES = [
@@ -104,27 +94,6 @@ export function decodeExportMetricsServiceResponseJson(text: string): ExportMetr
     };
   } catch (error) {
     rethrowWithin(error, 'partialSuccess');
-  }
-}
-
-function decodeList<T>(value: unknown, segment: string, decodeItem: (item: unknown) => T): T[] {
-  const items = asArray(value, segment);
-  const decoded: T[] = new Array<T>(items.length);
-  for (let i = 0; i < items.length; i++) {
-    try {
-      decoded[i] = decodeItem(items[i]);
-    } catch (error) {
-      rethrowWithin(error, segment, i);
-    }
-  }
-  return decoded;
-}
-
-function within<T>(segment: string, decode: () => T): T {
-  try {
-    return decode();
-  } catch (error) {
-    rethrowWithin(error, segment);
   }
 }
 
@@ -217,142 +186,4 @@ function decodeMetric(value: unknown): Metric {
 
 function pointsOf<P>(data: JsonObject, decodePoint: (value: unknown) => P): P[] {
   return decodeList(field(data, 'dataPoints', 'data_points'), 'dataPoints', decodePoint);
-}
-
-function decodeExemplar(value: unknown): Exemplar {
-  const object = asObject(value, 'Exemplar');
-  const asIntValue = field(object, 'asInt', 'as_int');
-  const isInt = asIntValue !== undefined;
-  return {
-    filteredAttributes: decodeKeyValues(
-      field(object, 'filteredAttributes', 'filtered_attributes'),
-      'filteredAttributes',
-    ),
-    timeUnixNano: asTimestamp(field(object, 'timeUnixNano', 'time_unix_nano'), 'timeUnixNano'),
-    value: isInt
-      ? asInt64(asIntValue, 'asInt')
-      : asDouble(field(object, 'asDouble', 'as_double') ?? 0, 'asDouble'),
-    valueType: isInt ? 'int' : 'double',
-    spanId: asHexBytes(field(object, 'spanId', 'span_id'), 'spanId'),
-    traceId: asHexBytes(field(object, 'traceId', 'trace_id'), 'traceId'),
-  };
-}
-
-function exemplarsOf(object: JsonObject): Exemplar[] {
-  return decodeList(field(object, 'exemplars', 'exemplars'), 'exemplars', decodeExemplar);
-}
-
-function decodeNumberDataPoint(value: unknown): NumberDataPoint {
-  const object = asObject(value, 'NumberDataPoint');
-  const asIntValue = field(object, 'asInt', 'as_int');
-  const asDoubleValue = field(object, 'asDouble', 'as_double');
-  let pointValue = 0;
-  let valueType: NumberDataPoint['valueType'] = 'none';
-  if (asIntValue !== undefined) {
-    pointValue = asInt64(asIntValue, 'asInt');
-    valueType = 'int';
-  } else if (asDoubleValue !== undefined) {
-    pointValue = asDouble(asDoubleValue, 'asDouble');
-    valueType = 'double';
-  }
-  return {
-    attributes: decodeKeyValues(field(object, 'attributes', 'attributes'), 'attributes'),
-    startTimeUnixNano: asTimestamp(
-      field(object, 'startTimeUnixNano', 'start_time_unix_nano'),
-      'startTimeUnixNano',
-    ),
-    timeUnixNano: asTimestamp(field(object, 'timeUnixNano', 'time_unix_nano'), 'timeUnixNano'),
-    value: pointValue,
-    valueType,
-    exemplars: exemplarsOf(object),
-    flags: asUint32(field(object, 'flags', 'flags'), 'flags'),
-  };
-}
-
-function decodeHistogramDataPoint(value: unknown): HistogramDataPoint {
-  const object = asObject(value, 'HistogramDataPoint');
-  const counts = asArray(field(object, 'bucketCounts', 'bucket_counts'), 'bucketCounts');
-  const bounds = asArray(field(object, 'explicitBounds', 'explicit_bounds'), 'explicitBounds');
-  const bucketCounts: number[] = new Array<number>(counts.length);
-  for (let i = 0; i < counts.length; i++) bucketCounts[i] = asUint64(counts[i], `bucketCounts[${i}]`);
-  const explicitBounds: number[] = new Array<number>(bounds.length);
-  for (let i = 0; i < bounds.length; i++) explicitBounds[i] = asDouble(bounds[i], `explicitBounds[${i}]`);
-  return {
-    attributes: decodeKeyValues(field(object, 'attributes', 'attributes'), 'attributes'),
-    startTimeUnixNano: asTimestamp(
-      field(object, 'startTimeUnixNano', 'start_time_unix_nano'),
-      'startTimeUnixNano',
-    ),
-    timeUnixNano: asTimestamp(field(object, 'timeUnixNano', 'time_unix_nano'), 'timeUnixNano'),
-    count: asUint64(field(object, 'count', 'count'), 'count'),
-    sum: asOptionalDouble(field(object, 'sum', 'sum'), 'sum'),
-    bucketCounts,
-    explicitBounds,
-    exemplars: exemplarsOf(object),
-    flags: asUint32(field(object, 'flags', 'flags'), 'flags'),
-    min: asOptionalDouble(field(object, 'min', 'min'), 'min'),
-    max: asOptionalDouble(field(object, 'max', 'max'), 'max'),
-  };
-}
-
-function decodeBuckets(value: unknown, what: string): ExponentialHistogramBuckets {
-  if (value === undefined) return { offset: 0, bucketCounts: [] };
-  return within(what, () => {
-    const object = asObject(value, what);
-    const counts = asArray(field(object, 'bucketCounts', 'bucket_counts'), 'bucketCounts');
-    const bucketCounts: number[] = new Array<number>(counts.length);
-    for (let i = 0; i < counts.length; i++) bucketCounts[i] = asUint64(counts[i], `bucketCounts[${i}]`);
-    return { offset: asInt32(field(object, 'offset', 'offset'), 'offset'), bucketCounts };
-  });
-}
-
-function decodeExponentialHistogramDataPoint(value: unknown): ExponentialHistogramDataPoint {
-  const object = asObject(value, 'ExponentialHistogramDataPoint');
-  return {
-    attributes: decodeKeyValues(field(object, 'attributes', 'attributes'), 'attributes'),
-    startTimeUnixNano: asTimestamp(
-      field(object, 'startTimeUnixNano', 'start_time_unix_nano'),
-      'startTimeUnixNano',
-    ),
-    timeUnixNano: asTimestamp(field(object, 'timeUnixNano', 'time_unix_nano'), 'timeUnixNano'),
-    count: asUint64(field(object, 'count', 'count'), 'count'),
-    sum: asOptionalDouble(field(object, 'sum', 'sum'), 'sum'),
-    scale: asInt32(field(object, 'scale', 'scale'), 'scale'),
-    zeroCount: asUint64(field(object, 'zeroCount', 'zero_count'), 'zeroCount'),
-    positive: decodeBuckets(field(object, 'positive', 'positive'), 'positive'),
-    negative: decodeBuckets(field(object, 'negative', 'negative'), 'negative'),
-    flags: asUint32(field(object, 'flags', 'flags'), 'flags'),
-    exemplars: exemplarsOf(object),
-    min: asOptionalDouble(field(object, 'min', 'min'), 'min'),
-    max: asOptionalDouble(field(object, 'max', 'max'), 'max'),
-    zeroThreshold: asDouble(field(object, 'zeroThreshold', 'zero_threshold') ?? 0, 'zeroThreshold'),
-  };
-}
-
-function decodeValueAtQuantile(value: unknown): ValueAtQuantile {
-  const object = asObject(value, 'ValueAtQuantile');
-  return {
-    quantile: asDouble(field(object, 'quantile', 'quantile') ?? 0, 'quantile'),
-    value: asDouble(field(object, 'value', 'value') ?? 0, 'value'),
-  };
-}
-
-function decodeSummaryDataPoint(value: unknown): SummaryDataPoint {
-  const object = asObject(value, 'SummaryDataPoint');
-  return {
-    attributes: decodeKeyValues(field(object, 'attributes', 'attributes'), 'attributes'),
-    startTimeUnixNano: asTimestamp(
-      field(object, 'startTimeUnixNano', 'start_time_unix_nano'),
-      'startTimeUnixNano',
-    ),
-    timeUnixNano: asTimestamp(field(object, 'timeUnixNano', 'time_unix_nano'), 'timeUnixNano'),
-    count: asUint64(field(object, 'count', 'count'), 'count'),
-    sum: asDouble(field(object, 'sum', 'sum') ?? 0, 'sum'),
-    quantileValues: decodeList(
-      field(object, 'quantileValues', 'quantile_values'),
-      'quantileValues',
-      decodeValueAtQuantile,
-    ),
-    flags: asUint32(field(object, 'flags', 'flags'), 'flags'),
-  };
 }

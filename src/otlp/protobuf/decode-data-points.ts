@@ -1,75 +1,22 @@
-// Decoders for the data point messages of opentelemetry/proto/metrics/v1 (and their exemplars).
-// Each takes the reader positioned at the message's first field and the message's end offset.
+// Decoders for the number, histogram and exponential histogram data points of
+// opentelemetry/proto/metrics/v1. Each takes the reader positioned at the message's first field and
+// the message's end offset.
 
 import { rethrowWithin } from '../errors.js';
 import type {
-  Exemplar,
   ExponentialHistogramBuckets,
   ExponentialHistogramDataPoint,
   HistogramDataPoint,
   NumberDataPoint,
-  SummaryDataPoint,
-  ValueAtQuantile,
 } from '../model.js';
 import { fieldSet, readKeyValueInto, skipOrReject } from './decode-common.js';
+import { readExemplarInto } from './decode-exemplar.js';
 import type { ProtobufReader } from './reader.js';
 
 const NUMBER_POINT_FIELDS = fieldSet(2, 3, 4, 5, 6, 7, 8);
 const HISTOGRAM_POINT_FIELDS = fieldSet(2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
 const EXPONENTIAL_POINT_FIELDS = fieldSet(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14);
 const BUCKETS_FIELDS = fieldSet(1, 2);
-const SUMMARY_POINT_FIELDS = fieldSet(2, 3, 4, 5, 6, 7, 8);
-const QUANTILE_FIELDS = fieldSet(1, 2);
-const EXEMPLAR_FIELDS = fieldSet(2, 3, 4, 5, 6, 7);
-const EMPTY_BYTES = new Uint8Array(0);
-
-function readExemplarInto(r: ProtobufReader, end: number, into: Exemplar[]): void {
-  try {
-    into.push(decodeExemplar(r, r.readLengthDelimitedEnd(end)));
-  } catch (error) {
-    rethrowWithin(error, 'exemplars', into.length);
-  }
-}
-
-function decodeExemplar(r: ProtobufReader, end: number): Exemplar {
-  const exemplar: Exemplar = {
-    filteredAttributes: [],
-    timeUnixNano: 0n,
-    value: 0,
-    valueType: 'double',
-    spanId: EMPTY_BYTES,
-    traceId: EMPTY_BYTES,
-  };
-  while (r.pos < end) {
-    const tag = r.readTag();
-    switch (tag) {
-      case 17:
-        exemplar.timeUnixNano = r.readFixed64BigInt();
-        break;
-      case 25:
-        exemplar.value = r.readDouble();
-        exemplar.valueType = 'double';
-        break;
-      case 34:
-        exemplar.spanId = r.readBytes(end);
-        break;
-      case 42:
-        exemplar.traceId = r.readBytes(end);
-        break;
-      case 49:
-        exemplar.value = r.readSfixed64();
-        exemplar.valueType = 'int';
-        break;
-      case 58:
-        readKeyValueInto(r, end, exemplar.filteredAttributes, 'filtered_attributes');
-        break;
-      default:
-        skipOrReject(r, tag, end, EXEMPLAR_FIELDS, 'Exemplar');
-    }
-  }
-  r.expectEnd(end);
-  return exemplar;
-}
 
 export function decodeNumberDataPoint(r: ProtobufReader, end: number): NumberDataPoint {
   const point: NumberDataPoint = {
@@ -281,71 +228,6 @@ export function decodeExponentialHistogramDataPoint(
         break;
       default:
         skipOrReject(r, tag, end, EXPONENTIAL_POINT_FIELDS, 'ExponentialHistogramDataPoint');
-    }
-  }
-  r.expectEnd(end);
-  return point;
-}
-
-function decodeValueAtQuantile(r: ProtobufReader, end: number): ValueAtQuantile {
-  const quantile: ValueAtQuantile = { quantile: 0, value: 0 };
-  while (r.pos < end) {
-    const tag = r.readTag();
-    switch (tag) {
-      case 9:
-        quantile.quantile = r.readDouble();
-        break;
-      case 17:
-        quantile.value = r.readDouble();
-        break;
-      default:
-        skipOrReject(r, tag, end, QUANTILE_FIELDS, 'ValueAtQuantile');
-    }
-  }
-  r.expectEnd(end);
-  return quantile;
-}
-
-export function decodeSummaryDataPoint(r: ProtobufReader, end: number): SummaryDataPoint {
-  const point: SummaryDataPoint = {
-    attributes: [],
-    startTimeUnixNano: 0n,
-    timeUnixNano: 0n,
-    count: 0,
-    sum: 0,
-    quantileValues: [],
-    flags: 0,
-  };
-  while (r.pos < end) {
-    const tag = r.readTag();
-    switch (tag) {
-      case 17:
-        point.startTimeUnixNano = r.readFixed64BigInt();
-        break;
-      case 25:
-        point.timeUnixNano = r.readFixed64BigInt();
-        break;
-      case 33:
-        point.count = r.readFixed64();
-        break;
-      case 41:
-        point.sum = r.readDouble();
-        break;
-      case 50:
-        try {
-          point.quantileValues.push(decodeValueAtQuantile(r, r.readLengthDelimitedEnd(end)));
-        } catch (error) {
-          rethrowWithin(error, 'quantile_values', point.quantileValues.length);
-        }
-        break;
-      case 58:
-        readKeyValueInto(r, end, point.attributes, 'attributes');
-        break;
-      case 64:
-        point.flags = r.readVarint32();
-        break;
-      default:
-        skipOrReject(r, tag, end, SUMMARY_POINT_FIELDS, 'SummaryDataPoint');
     }
   }
   r.expectEnd(end);

@@ -8,11 +8,10 @@
 //   of merging them; no OTLP encoder splits messages like that.
 // - Groups (wire types 3/4) are rejected; OTLP is proto3 and never uses them.
 
-import { OtlpDecodeError, rethrowWithin } from '../errors.js';
+import { rethrowWithin } from '../errors.js';
 import { AggregationTemporality } from '../model.js';
 import type {
   ExportMetricsServiceRequest,
-  ExportMetricsServiceResponse,
   ExponentialHistogramDataPoint,
   HistogramDataPoint,
   KeyValue,
@@ -33,8 +32,8 @@ import {
   decodeExponentialHistogramDataPoint,
   decodeHistogramDataPoint,
   decodeNumberDataPoint,
-  decodeSummaryDataPoint,
 } from './decode-data-points.js';
+import { decodeSummaryDataPoint } from './decode-summary-point.js';
 import { ProtobufReader } from './reader.js';
 
 const REQUEST_FIELDS = fieldSet(1);
@@ -42,8 +41,6 @@ const RESOURCE_METRICS_FIELDS = fieldSet(1, 2, 3);
 const SCOPE_METRICS_FIELDS = fieldSet(1, 2, 3);
 const METRIC_FIELDS = fieldSet(1, 2, 3, 5, 7, 9, 10, 11, 12);
 const DATA_FIELDS = fieldSet(1, 2, 3);
-const RESPONSE_FIELDS = fieldSet(1);
-const PARTIAL_SUCCESS_FIELDS = fieldSet(1, 2);
 
 /** Decodes an OTLP/HTTP protobuf request body. Throws OtlpDecodeError on any malformed input. */
 export function decodeExportMetricsServiceRequest(bytes: Uint8Array): ExportMetricsServiceRequest {
@@ -274,34 +271,4 @@ function decodeMetric(r: ProtobufReader, end: number): Metric {
   metric.description = description;
   metric.unit = unit;
   return metric;
-}
-
-/** Decodes an ExportMetricsServiceResponse (what a collector answers). */
-export function decodeExportMetricsServiceResponse(bytes: Uint8Array): ExportMetricsServiceResponse {
-  const r = new ProtobufReader(bytes);
-  const end = r.end;
-  const response: ExportMetricsServiceResponse = {};
-  while (r.pos < end) {
-    const tag = r.readTag();
-    if (tag === 10) {
-      const partialEnd = r.readLengthDelimitedEnd(end);
-      const partialSuccess = { rejectedDataPoints: 0, errorMessage: '' };
-      try {
-        while (r.pos < partialEnd) {
-          const inner = r.readTag();
-          if (inner === 8) partialSuccess.rejectedDataPoints = r.readInt64Varint();
-          else if (inner === 18) partialSuccess.errorMessage = r.readString(partialEnd);
-          else skipOrReject(r, inner, partialEnd, PARTIAL_SUCCESS_FIELDS, 'ExportMetricsPartialSuccess');
-        }
-        r.expectEnd(partialEnd);
-      } catch (error) {
-        rethrowWithin(error, 'partial_success');
-      }
-      response.partialSuccess = partialSuccess;
-    } else {
-      skipOrReject(r, tag, end, RESPONSE_FIELDS, 'ExportMetricsServiceResponse');
-    }
-  }
-  if (r.pos !== end) throw new OtlpDecodeError('field overruns its message');
-  return response;
 }

@@ -2,10 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { OtlpDecodeError } from '../../../../src/otlp/errors.js';
 import { KeyValueList } from '../../../../src/otlp/model.js';
 import type { HistogramDataPoint, Metric, NumberDataPoint } from '../../../../src/otlp/model.js';
-import {
-  decodeExportMetricsServiceRequest,
-  decodeExportMetricsServiceResponse,
-} from '../../../../src/otlp/protobuf/decode-metrics.js';
+import { decodeExportMetricsServiceRequest } from '../../../../src/otlp/protobuf/decode-metrics.js';
+import { decodeExportMetricsServiceResponse } from '../../../../src/otlp/protobuf/decode-response.js';
 import { encodeExportMetricsServiceRequest } from '../../../../src/otlp/protobuf/encode-metrics.js';
 import { everyFieldRequest } from '../model-fixtures.js';
 import type { Bytes } from './wire.js';

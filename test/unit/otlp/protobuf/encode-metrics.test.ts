@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AggregationTemporality } from '../../../../src/otlp/model.js';
 import type { ExportMetricsServiceRequest } from '../../../../src/otlp/model.js';
-import {
-  decodeExportMetricsServiceRequest,
-  decodeExportMetricsServiceResponse,
-} from '../../../../src/otlp/protobuf/decode-metrics.js';
+import { decodeExportMetricsServiceRequest } from '../../../../src/otlp/protobuf/decode-metrics.js';
+import { decodeExportMetricsServiceResponse } from '../../../../src/otlp/protobuf/decode-response.js';
 import {
   encodeExportMetricsServiceRequest,
   encodeExportMetricsServiceResponse,
