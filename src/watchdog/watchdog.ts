@@ -55,6 +55,11 @@ export interface Watchdog {
   readonly socketPath: string | undefined;
   /** The app's current stage (last reported, INITIAL_STAGE before any report). */
   readonly stage: string;
+  /**
+   * Sets the stage directly (embedded use, no socket needed). Same rules as the socket: any non-empty
+   * value up to maxStageLength; returns false (stage unchanged) otherwise.
+   */
+  setStage(stage: string): boolean;
   /** CPU samples recorded by this watchdog run. */
   readonly samplesRecorded: number;
   /** Resolves when the watchdog has finished (flushed), with the reason. */
@@ -203,6 +208,11 @@ export async function startWatchdog(options: WatchdogOptions): Promise<Watchdog>
     socketPath: stageServer?.socketPath,
     get stage() {
       return stage;
+    },
+    setStage(next) {
+      if (next.trim() === '' || next.length > config.maxStageLength) return false;
+      stage = next;
+      return true;
     },
     get samplesRecorded() {
       return telemetry.samplesRecorded;

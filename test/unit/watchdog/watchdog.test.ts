@@ -65,10 +65,13 @@ describe('startWatchdog (embedded, pid self)', () => {
     expect(second.resumed).toBe(true);
     expect(second.sessionId).toBe(first.sessionId);
     expect(second.installId).toBe(first.installId);
+    expect(second.setStage('x'.repeat(65))).toBe(false);
+    expect(second.setStage('syncing')).toBe(true);
     await until(() => second.samplesRecorded >= 2);
     await second.stop();
     expect(gateway.total()).toBe(first.samplesRecorded + second.samplesRecorded);
     expect([...gateway.sessions]).toEqual([first.sessionId]);
+    expect(gateway.counts.get('syncing')).toBeGreaterThan(0);
     const stats = await second.stats();
     expect(stats.spool.backlogEntries).toBe(0);
     expect(stats.sender.deadLettered).toBe(0);
