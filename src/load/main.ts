@@ -30,7 +30,8 @@ ingest | attack | soak | ramp:
   --window 10s              print a line per window
   --max-in-flight N         driver's outstanding request cap (default 512)
 ramp only:
-  --from N --step N --max-sessions N --step-duration 30s --max-p99 250ms --max-failures 0.01 --max-gateway-cores 0.95
+  --from N --step N --max-sessions N --step-duration 30s --warmup 15s
+  --max-p99 250ms --max-failures 0.01 --max-gateway-cores 0.95
   --json                    machine-readable result on stdout`;
 
 const { positionals, values } = parseArgs({
@@ -54,6 +55,7 @@ const { positionals, values } = parseArgs({
     step: { type: 'string', default: '500' },
     'max-sessions': { type: 'string', default: '50000' },
     'step-duration': { type: 'string', default: '30s' },
+    warmup: { type: 'string', default: '15s' },
     'max-p99': { type: 'string', default: '250ms' },
     'max-failures': { type: 'string', default: '0.01' },
     'max-gateway-cores': { type: 'string', default: '0.95' },
@@ -137,6 +139,7 @@ async function main(): Promise<number> {
         stepSessions: count('step', values.step, 500),
         maxSessions: count('max-sessions', values['max-sessions'], 50_000),
         stepDurationMs: parseDurationMs(values['step-duration']),
+        warmupMs: parseDurationMs(values.warmup),
         maxP99Ms: parseDurationMs(values['max-p99']),
         maxFailureRatio: Number(values['max-failures']),
         maxGatewayCores: Number(values['max-gateway-cores']),

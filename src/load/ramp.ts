@@ -13,6 +13,8 @@ export interface RampOptions extends Omit<
   stepSessions: number;
   maxSessions: number;
   stepDurationMs: number;
+  /** Unmeasured load at fromSessions first: the gateway compiles its hot paths (tsx, JIT). */
+  warmupMs: number;
   /** p99 request latency bound (ms). */
   maxP99Ms: number;
   /** Share of requests that may be throttled/rejected/failed/skipped before a step fails. */

@@ -1,0 +1,85 @@
+// The Node load driver at CI size against the real stack: an ingest run is delivered exactly once
+// (every accepted export's samples and every session reach Prometheus), and a cardinality attack
+// is absorbed (no server errors) while Prometheus stays within the version bound.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runLoad } from '../../src/load/index.js';
+import { startStack, type Stack } from '../../src/stack/index.js';
+
+const MAX_VERSIONS = 5;
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({
+    quiet: true,
+    prometheusIntervalSeconds: 2,
+    gatewayConfig: { pipeline: { export: { flushIntervalMs: 1000 }, limits: { maxVersions: MAX_VERSIONS } } },
+  });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function scalar(promql: string): Promise<number | undefined> {
+  const [sample] = await stack.queryPrometheus(promql);
+  return sample === undefined ? undefined : Number(sample.value[1]);
+}
+
+describe('load driver against the real stack', () => {
+  it('ingest: every accepted export is counted exactly once downstream', async () => {
+    const sessions = 60;
+    const result = await runLoad({
+      mode: 'ingest',
+      url: stack.gatewayUrl,
+      tokenFor: stack.mintToken,
+      sessions,
+      durationMs: 6000,
+      exportIntervalMs: 2000,
+      samplesPerExport: 4,
+    });
+    const { total } = result;
+    expect(total.errors + total.rejected + total.skipped).toBe(0);
+    // 60 sessions × one export per 2 s × 6 s, started evenly over the first interval.
+    expect(total.requests).toBeGreaterThanOrEqual(sessions * 2);
+    expect(total.ok + total.throttled).toBe(total.requests);
+    expect(total.latencyMs.p99).toBeGreaterThan(0);
+
+    const expected = { samples: total.ok * 4, sessions };
+    const stored = await stack.waitFor(
+      async () => {
+        const samples = await scalar('sum(process_cpu_utilization_count)');
+        const seen = await scalar('sum(filesfu_sessions_total)');
+        return samples === expected.samples && seen === expected.sessions
+          ? { samples, sessions: seen }
+          : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 1000, what: `Prometheus to hold ${JSON.stringify(expected)}` },
+    );
+    expect(stored).toEqual(expected);
+  });
+
+  it('attack: random versions and sessions are absorbed and the version label stays bounded', async () => {
+    const result = await runLoad({
+      mode: 'attack',
+      url: stack.gatewayUrl,
+      tokenFor: stack.mintToken,
+      sessions: 50,
+      durationMs: 4000,
+      exportIntervalMs: 1000,
+    });
+    expect(result.total.requests).toBeGreaterThanOrEqual(100);
+    expect(result.total.errors).toBe(0);
+    // Every attack export claims a new version; far more than the bound reached the gateway.
+    const versions = await stack.waitFor(
+      async () => {
+        const sessions = await scalar('sum(filesfu_sessions_total)');
+        return sessions !== undefined && sessions >= 60 + result.total.ok
+          ? await scalar('count(count by (version) (filesfu_sessions_total))')
+          : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 1000, what: 'the attack sessions to reach Prometheus' },
+    );
+    expect(versions).toBeLessThanOrEqual(MAX_VERSIONS + 1);
+    const series = await scalar('count({__name__=~"filesfu_.*|process_cpu_utilization_.*"})');
+    expect(series).toBeLessThanOrEqual(2000 + 10);
+  });
+});
