@@ -108,7 +108,15 @@ export class ExportLoop {
     const startedMs = this.now();
     const request = buildExportRequest(snapshot, replicaId, BigInt(Math.floor(startedMs)) * NS_PER_MS);
     try {
-      await this.post(config.collectorUrl, request, config.timeoutMs);
+      const response = await this.post(config.collectorUrl, request, config.timeoutMs);
+      const rejected = response.partialSuccess?.rejectedDataPoints ?? 0;
+      if (rejected > 0) {
+        // Cumulative series: the next flush re-sends the same totals, so nothing is lost; say so loudly.
+        log('warn', 'collector rejected part of an export', {
+          rejectedDataPoints: rejected,
+          errorMessage: response.partialSuccess?.errorMessage,
+        });
+      }
       const endMs = this.now();
       metrics.exported('success', (endMs - startedMs) / 1000, endMs);
       store.exemplarsExported(snapshot);

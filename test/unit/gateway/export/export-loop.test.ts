@@ -85,6 +85,7 @@ describe('ExportLoop', () => {
         maxInFlight = Math.max(maxInFlight, inFlight);
         await new Promise((resolve) => setTimeout(resolve, 20));
         inFlight--;
+        return {};
       },
     });
     store.addCounter('filesfu.sessions', 'c', {}, 1, Date.now());
@@ -98,6 +99,7 @@ describe('ExportLoop', () => {
     const { exporter, store } = loop({
       post: async () => {
         if (++attempts < 3) throw new Error('collector restarting');
+        return {};
       },
     });
     store.addCounter('filesfu.sessions', 'c', {}, 1, Date.now());
