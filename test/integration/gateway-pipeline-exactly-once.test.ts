@@ -9,7 +9,11 @@ import { freshSum, gatewayMetric, postBytes, postRequest, promSum } from './gate
 // our collector build, Prometheus. Requests of one session alternate between replicas (no sticky
 // routing) and every request is retried against the other replica.
 
-const MAX_SERIES = 40;
+/**
+ * Prometheus series per replica: 15 reserved for the overflow series leave room for the label sets
+ * of the earlier tests (about 55 series) and two or three versions of the budget test.
+ */
+const MAX_SERIES = 100;
 const INSTALL = 'install-exactly-once';
 
 describe('gateway pipeline: exactly-once with shared Redis state', () => {
@@ -195,11 +199,13 @@ describe('gateway pipeline: exactly-once with shared Redis state', () => {
     const sentMs = Date.now();
     expect(await freshSum(stack, sessionsSelector, sentMs, 'all sessions')).toBe(sessionsBefore + count);
     expect(await freshSum(stack, samplesSelector, sentMs, 'all samples')).toBe(samplesBefore + count);
-    const labelSets = await promSum(
-      stack,
-      `count(count by (__name__, version, stage, os, threshold) ({job="filesfu-gateway", __name__=~"process_cpu_utilization_count|filesfu_.*sessions.*_total", otel_metric_overflow=""}))`,
+    // Every replica forwards its own copy of the shared label sets: each stays within maxSeries
+    // Prometheus series, overflow series included.
+    const perReplica = await stack.queryPrometheus(
+      'count by (instance) (last_over_time({job="filesfu-gateway", __name__!~"ALERTS|ALERTS_FOR_STATE"}[1h]))',
     );
-    expect(labelSets).toBeLessThanOrEqual(MAX_SERIES);
+    expect(perReplica.length).toBeGreaterThan(0);
+    for (const replica of perReplica) expect(Number(replica.value[1])).toBeLessThanOrEqual(MAX_SERIES);
     expect(await promSum(stack, 'filesfu_sessions_total{otel_metric_overflow="true"}')).toBeGreaterThan(0);
     for (const url of stack.gatewayUrls) {
       expect(await gatewayMetric(url, 'filesfu_gateway_series_active')).toBeLessThanOrEqual(MAX_SERIES);

@@ -1,7 +1,14 @@
-import type { StateStore } from '../state/index.js';
+import type { SeriesAdmission, StateStore } from '../state/index.js';
+import { prometheusSeriesCost } from '../validation/metric-model.js';
 
 export interface SeriesBudgetConfig {
   admissionCacheMs: number;
+}
+
+/** A forwarded label set of `metric`, identified by its series key. */
+export interface SeriesRequest {
+  key: string;
+  metric: string;
 }
 
 type Log = (level: 'warn', msg: string, fields?: Record<string, unknown>) => void;
@@ -12,9 +19,11 @@ interface CachedAdmission {
 }
 
 /**
- * The global active-series budget, shared through the state store. Decisions are cached locally
- * for admissionCacheMs so that the store is asked once per series and interval, not per point;
- * re-asking also keeps admitted series from expiring in the store while they are in use.
+ * The global series budget in Prometheus series, shared through the state store: each label set
+ * costs what it becomes in Prometheus (prometheusSeriesCost: 11 for a CPU histogram, 1 for a
+ * counter). Decisions are cached locally for admissionCacheMs so that the store is asked once per
+ * series and interval, not per point; re-asking also keeps admitted series from expiring in the
+ * store while they are in use.
  */
 export class SeriesBudget {
   private readonly cache = new Map<string, CachedAdmission>();
@@ -25,29 +34,32 @@ export class SeriesBudget {
     private readonly log: Log,
   ) {}
 
-  /** The subset of `keys` that may have their own series; the rest go to overflow. Never rejects. */
-  async admit(keys: Iterable<string>, nowMs: number): Promise<Set<string>> {
+  /** The keys that may have their own series; the rest go to overflow. Never rejects. */
+  async admit(series: Iterable<SeriesRequest>, nowMs: number): Promise<Set<string>> {
     const admitted = new Set<string>();
-    const toAsk: string[] = [];
-    for (const key of new Set(keys)) {
+    const toAsk: SeriesAdmission[] = [];
+    const asked = new Set<string>();
+    for (const { key, metric } of series) {
+      if (asked.has(key) || admitted.has(key)) continue;
       const cached = this.cache.get(key);
       if (cached && cached.untilMs > nowMs) {
         if (cached.admitted) admitted.add(key);
       } else {
-        toAsk.push(key);
+        asked.add(key);
+        toAsk.push({ key, cost: prometheusSeriesCost(metric) });
       }
     }
     if (toAsk.length === 0) return admitted;
     try {
       const decisions = await this.store.admitSeries(toAsk, nowMs);
-      toAsk.forEach((key, i) => {
+      toAsk.forEach(({ key }, i) => {
         const ok = decisions[i] === true;
         this.cache.set(key, { admitted: ok, untilMs: nowMs + this.config.admissionCacheMs });
         if (ok) admitted.add(key);
       });
     } catch (err) {
       // Keep series we already had (their totals continue); new ones overflow, so totals stay correct.
-      for (const key of toAsk) if (this.cache.get(key)?.admitted) admitted.add(key);
+      for (const { key } of toAsk) if (this.cache.get(key)?.admitted) admitted.add(key);
       this.log('warn', 'series admission failed; new series go to overflow', { err: (err as Error).message });
     }
     return admitted;

@@ -1,8 +1,26 @@
 import { z } from 'zod';
-import { CPU_BUCKETS, KNOWN_OS_TYPES, KNOWN_STAGES } from '../validation/metric-model.js';
+import { boundedLabelSpaceSeries } from '../cardinality/label-space.js';
+import {
+  CPU_BUCKETS,
+  CPU_METRIC,
+  KNOWN_OS_TYPES,
+  KNOWN_STAGES,
+  OVERFLOW_PROMETHEUS_SERIES,
+  prometheusSeriesCost,
+} from '../validation/metric-model.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
+
+const DEFAULT_MAX_VERSIONS = 20;
+const DEFAULT_THRESHOLDS = [0.3, 0.8];
+/** Prometheus series the default label bounds can produce at most; the default budget is sized on it. */
+const DEFAULT_LABEL_SPACE_SERIES = boundedLabelSpaceSeries({
+  maxVersions: DEFAULT_MAX_VERSIONS,
+  stages: KNOWN_STAGES.length,
+  osTypes: KNOWN_OS_TYPES.length,
+  thresholds: DEFAULT_THRESHOLDS.length,
+});
 
 const positiveInt = () => z.number().int().positive();
 
@@ -31,12 +49,15 @@ export const validationConfigSchema = z
 export const limitsConfigSchema = z
   .object({
     maxSeries: positiveInt()
-      .default(2000)
+      .min(OVERFLOW_PROMETHEUS_SERIES, {
+        message: `must be at least ${OVERFLOW_PROMETHEUS_SERIES}, the Prometheus series of the overflow series it reserves`,
+      })
+      .default(20_000)
       .describe(
-        'Global budget of forwarded label sets (count, across all metrics and replicas); beyond it points go to the overflow series',
+        `Series budget in Prometheus series per replica (a CPU histogram label set costs ${prometheusSeriesCost(CPU_METRIC)}, a counter label set 1; ${OVERFLOW_PROMETHEUS_SERIES} are reserved for the overflow series, which take every point beyond the budget). The admitted label sets are shared by all replicas through the state store, but each replica forwards its own copy (own \`instance\` label): Prometheus holds up to replicas × maxSeries. The default is about twice the ${DEFAULT_LABEL_SPACE_SERIES} series the default label bounds can produce at most, so it only bites when those bounds are raised`,
       ),
     maxVersions: positiveInt()
-      .default(20)
+      .default(DEFAULT_MAX_VERSIONS)
       .describe('Maximum number of distinct active `version` label values (count); the rest become "other"'),
     maxLabelValueLength: positiveInt()
       .default(64)
@@ -44,7 +65,7 @@ export const limitsConfigSchema = z
     seriesIdleTimeoutMs: positiveInt()
       .default(15 * MINUTE_MS)
       .describe(
-        'Milliseconds after which a series that received no points expires and frees its budget slot',
+        'Milliseconds after which a label set that received no points expires and frees its Prometheus series in the budget',
       ),
     admissionCacheMs: positiveInt()
       .default(15_000)
@@ -77,7 +98,7 @@ export const sessionsConfigSchema = z
     thresholds: z
       .array(z.number())
       .min(1)
-      .default([0.3, 0.8])
+      .default([...DEFAULT_THRESHOLDS])
       .refine((ts) => ts.every((t) => CPU_BUCKETS.includes(t)), {
         message: `every threshold must be one of CPU_BUCKETS (${CPU_BUCKETS.join(', ')})`,
       })

@@ -4,7 +4,12 @@ import { LabelBounds, SeriesBudget, VersionBounds, seriesKey } from '../cardinal
 import { gatewayError } from '../errors/index.js';
 import { ExportLoop } from '../export/index.js';
 import type { StateSnapshot, StateStore } from '../state/index.js';
-import { CPU_METRIC, OVERFLOW_ATTRIBUTE, validateRequest } from '../validation/index.js';
+import {
+  CPU_METRIC,
+  OVERFLOW_ATTRIBUTE,
+  OVERFLOW_PROMETHEUS_SERIES,
+  validateRequest,
+} from '../validation/index.js';
 import type { PipelineConfig } from './config.js';
 import type { Backpressure, IngestOutcome, Pipeline, PipelineDeps, Principal } from './contract.js';
 import type { LimitName, LimitReading } from './self-metrics.js';
@@ -23,7 +28,7 @@ export class GatewayPipeline implements Pipeline {
   private readonly exporter: ExportLoop;
   private readonly metrics: PipelineSelfMetrics;
   private readonly thresholds: number[];
-  private snapshot: StateSnapshot = { activeSeries: 0, trackedSessions: 0, activeVersions: [] };
+  private snapshot: StateSnapshot = { usedSeries: 0, trackedSessions: 0, activeVersions: [] };
   // Largest attribute count/size seen, in the current and the previous housekeeping interval.
   private observedAttributes = { maxAttributes: 0, maxAttributeValueBytes: 0 };
   private previousObservedAttributes = { maxAttributes: 0, maxAttributeValueBytes: 0 };
@@ -171,7 +176,7 @@ export class GatewayPipeline implements Pipeline {
   private async aggregateContributions(contributions: Contribution[], nowMs: number): Promise<void> {
     if (contributions.length === 0) return;
     const admitted = await this.budget.admit(
-      contributions.map((c) => c.key),
+      contributions.map((c) => ({ key: c.key, metric: c.kind === 'histogram' ? CPU_METRIC : c.metric })),
       nowMs,
     );
     for (const c of contributions) {
@@ -227,7 +232,8 @@ export class GatewayPipeline implements Pipeline {
       maxAttributeValueBytes: Math.max(a.maxAttributeValueBytes, b.maxAttributeValueBytes),
     };
     return {
-      series: { current: this.snapshot.activeSeries, max: limits.maxSeries },
+      // In Prometheus series; the overflow series' reserve is always part of what is in use.
+      series: { current: this.snapshot.usedSeries + OVERFLOW_PROMETHEUS_SERIES, max: limits.maxSeries },
       versions: { current: this.versions.activeCount, max: limits.maxVersions },
       sessions: { current: this.snapshot.trackedSessions, max: sessions.maxTrackedSessions },
       attributes: { current: observed.maxAttributes, max: validation.maxAttributes },

@@ -75,7 +75,7 @@ export class PipelineSelfMetrics {
     });
     new Gauge({
       name: 'filesfu_gateway_series_active',
-      help: 'Forwarded label sets currently holding a slot of the global series budget (all replicas)',
+      help: 'Prometheus series held in the shared series budget by the admitted label sets of all replicas, plus the reserved overflow series',
       registers,
       collect() {
         this.set(limits().series.current);
@@ -83,7 +83,7 @@ export class PipelineSelfMetrics {
     });
     new Gauge({
       name: 'filesfu_gateway_series_budget',
-      help: 'Configured global series budget (maxSeries)',
+      help: 'Configured series budget (maxSeries, in Prometheus series per replica)',
       registers,
       collect() {
         this.set(limits().series.max);

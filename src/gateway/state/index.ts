@@ -2,6 +2,7 @@ export type {
   SessionCommit,
   SessionCommitResult,
   SessionInterval,
+  SeriesAdmission,
   StageThreshold,
   StateSnapshot,
   StateStore,

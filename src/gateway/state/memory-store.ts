@@ -1,6 +1,7 @@
 import { applySessionCommit, newSessionProgress } from './session-progress.js';
 import type { SessionProgress } from './session-progress.js';
 import type {
+  SeriesAdmission,
   SessionCommit,
   SessionCommitResult,
   StateSnapshot,
@@ -12,12 +13,15 @@ import { rankVersions, versionBucketIndex } from './version-window.js';
 /**
  * The embedded store for a single replica. Bounded: at most maxTrackedSessions sessions (least
  * recently seen evicted first), sessions idle for dedupWindowMs forgotten, series bounded by the
- * budget itself, version usage trimmed to maxTrackedVersions per bucket.
+ * budget itself (every label set costs at least one Prometheus series), version usage trimmed to
+ * maxTrackedVersions per bucket.
  */
 export class MemoryStateStore implements StateStore {
   // Map iteration order is insertion order; re-inserting on every touch makes it an LRU.
   private readonly sessions = new Map<string, SessionProgress>();
-  private readonly series = new Map<string, number>();
+  private readonly series = new Map<string, AdmittedSeries>();
+  /** Sum of the costs in `series`, kept in step with every add and expiry. */
+  private usedSeries = 0;
   private activeVersions = new Set<string>();
   private readonly versionBuckets = new Map<number, Map<string, number>>();
 
@@ -35,13 +39,17 @@ export class MemoryStateStore implements StateStore {
     return result;
   }
 
-  async admitSeries(keys: string[], nowMs: number): Promise<boolean[]> {
-    return keys.map((key) => {
-      if (this.series.has(key) || this.series.size < this.options.maxSeries) {
-        this.series.set(key, nowMs);
+  async admitSeries(requests: SeriesAdmission[], nowMs: number): Promise<boolean[]> {
+    return requests.map(({ key, cost }) => {
+      const known = this.series.get(key);
+      if (known) {
+        known.lastUsedMs = Math.max(known.lastUsedMs, nowMs);
         return true;
       }
-      return false;
+      if (this.usedSeries + cost > this.options.seriesBudget) return false;
+      this.series.set(key, { lastUsedMs: nowMs, cost });
+      this.usedSeries += cost;
+      return true;
     });
   }
 
@@ -63,7 +71,11 @@ export class MemoryStateStore implements StateStore {
 
   async housekeeping(nowMs: number): Promise<StateSnapshot> {
     const seriesCutoff = nowMs - this.options.seriesIdleTimeoutMs;
-    for (const [key, lastSeen] of this.series) if (lastSeen < seriesCutoff) this.series.delete(key);
+    for (const [key, admitted] of this.series) {
+      if (admitted.lastUsedMs >= seriesCutoff) continue;
+      this.series.delete(key);
+      this.usedSeries -= admitted.cost;
+    }
     const sessionCutoff = nowMs - this.options.dedupWindowMs;
     for (const [id, progress] of this.sessions) {
       if (progress.lastSeenMs >= sessionCutoff) break; // LRU order: the rest is newer
@@ -71,7 +83,7 @@ export class MemoryStateStore implements StateStore {
     }
     this.rerankVersions(nowMs);
     return {
-      activeSeries: this.series.size,
+      usedSeries: this.usedSeries,
       trackedSessions: this.sessions.size,
       activeVersions: [...this.activeVersions],
     };
@@ -104,6 +116,11 @@ export class MemoryStateStore implements StateStore {
     }
     this.activeVersions = new Set(rankVersions(usage, this.activeVersions, this.options.maxVersions));
   }
+}
+
+interface AdmittedSeries {
+  lastUsedMs: number;
+  cost: number;
 }
 
 function trimToTop(bucket: Map<string, number>, keep: number): void {

@@ -39,24 +39,60 @@ redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
 return cjson.encode({ dup = dup, seen = seen, stages = newStages, over = newOver, stageOver = newStageOver })
 `;
 
-/** KEYS: series zset. ARGV: nowMs, maxSeries, key... → 1 admitted / 0 overflow per key. */
-export const ADMIT_SERIES_LUA = `
+// The series budget: a ZSET of `<cost>|<series key>` members scored by last use (the cost lives in
+// the member so that expiry knows what it frees) and a counter of the summed costs, so admission
+// is O(1) per key. Both keys share one TTL (seriesIdleTimeoutMs, refreshed by every admission):
+// when nothing asked for that long every member is idle anyway. The prelude below recounts the
+// total from the members if the counter alone was lost (evicted, deleted), so the two cannot drift.
+const SERIES_COST_PRELUDE = `
+local function memberCost(member)
+  -- Members without a cost prefix (written before costs existed) never entered the counter.
+  return tonumber(string.match(member, '^(%d+)|')) or 0
+end
+local function usedCost(zset, counter)
+  if redis.call('EXISTS', zset) == 0 then return 0 end
+  local stored = redis.call('GET', counter)
+  if stored then return tonumber(stored) end
+  local total = 0
+  for _, member in ipairs(redis.call('ZRANGE', zset, 0, -1)) do total = total + memberCost(member) end
+  return total
+end
+local function storeUsed(zset, counter, used)
+  local ttl = redis.call('PTTL', zset)
+  if ttl == -2 then
+    redis.call('DEL', counter)
+  elseif ttl > 0 then
+    redis.call('SET', counter, used, 'PX', ttl)
+  else
+    redis.call('SET', counter, used)
+  end
+end
+`;
+
+/**
+ * KEYS: series zset, used-cost counter. ARGV: nowMs, seriesBudget, ttlMs, then (cost, key) pairs
+ * → 1 admitted / 0 overflow per pair. Known → touch; new → admitted while used + cost <= budget.
+ */
+export const ADMIT_SERIES_LUA = `${SERIES_COST_PRELUDE}
+local used = usedCost(KEYS[1], KEYS[2])
+local budget = tonumber(ARGV[2])
 local res = {}
-local card = redis.call('ZCARD', KEYS[1])
-local max = tonumber(ARGV[2])
-for i = 3, #ARGV do
-  local k = ARGV[i]
-  if redis.call('ZSCORE', KEYS[1], k) then
-    redis.call('ZADD', KEYS[1], 'GT', ARGV[1], k)
+for i = 4, #ARGV, 2 do
+  local cost = tonumber(ARGV[i])
+  local member = ARGV[i] .. '|' .. ARGV[i + 1]
+  if redis.call('ZSCORE', KEYS[1], member) then
+    redis.call('ZADD', KEYS[1], 'GT', ARGV[1], member)
     res[#res + 1] = 1
-  elseif card < max then
-    redis.call('ZADD', KEYS[1], ARGV[1], k)
-    card = card + 1
+  elseif used + cost <= budget then
+    redis.call('ZADD', KEYS[1], ARGV[1], member)
+    used = used + cost
     res[#res + 1] = 1
   else
     res[#res + 1] = 0
   end
 end
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+storeUsed(KEYS[1], KEYS[2], used)
 return res
 `;
 
@@ -78,28 +114,41 @@ return res
 `;
 
 /**
- * KEYS: series zset, sessions zset. ARGV: seriesCutoffMs, sessionCutoffMs, maxTrackedSessions,
- * sessionKeyPrefix, maxEvictionsPerRun → { activeSeries, trackedSessions }.
+ * KEYS: series zset, used-cost counter, sessions zset. ARGV: seriesCutoffMs, sessionCutoffMs,
+ * maxTrackedSessions, sessionKeyPrefix, maxEvictionsPerRun → { usedSeries, trackedSessions }.
+ * Idle series are removed and their costs subtracted in the same atomic step.
  */
-export const HOUSEKEEPING_LUA = `
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1])
+export const HOUSEKEEPING_LUA = `${SERIES_COST_PRELUDE}
 local budget = tonumber(ARGV[5])
+local used = usedCost(KEYS[1], KEYS[2])
+local idle = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1], 'LIMIT', 0, budget)
+for _, member in ipairs(idle) do
+  used = used - memberCost(member)
+  redis.call('ZREM', KEYS[1], member)
+end
+if used < 0 then used = 0 end
+storeUsed(KEYS[1], KEYS[2], used)
+budget = budget - #idle
 -- Session hashes also carry a TTL; deleting them here keeps the store consistent with the clock
 -- the gateway uses (and frees memory sooner).
-local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[2], 'LIMIT', 0, budget)
+local expired = {}
+if budget > 0 then
+  expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[2], 'LIMIT', 0, budget)
+end
 for _, sid in ipairs(expired) do
   redis.call('DEL', ARGV[4] .. sid)
-  redis.call('ZREM', KEYS[2], sid)
+  redis.call('ZREM', KEYS[3], sid)
 end
 budget = budget - #expired
-local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[3])
+local excess = redis.call('ZCARD', KEYS[3]) - tonumber(ARGV[3])
 if excess > budget then excess = budget end
 if excess > 0 then
-  local victims = redis.call('ZRANGE', KEYS[2], 0, excess - 1)
+  local victims = redis.call('ZRANGE', KEYS[3], 0, excess - 1)
   for _, sid in ipairs(victims) do redis.call('DEL', ARGV[4] .. sid) end
-  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, excess - 1)
+  redis.call('ZREMRANGEBYRANK', KEYS[3], 0, excess - 1)
 end
-return { redis.call('ZCARD', KEYS[1]), redis.call('ZCARD', KEYS[2]) }
+if redis.call('EXISTS', KEYS[1]) == 0 then used = 0 end
+return { used, redis.call('ZCARD', KEYS[3]) }
 `;
 
 /**

@@ -7,6 +7,7 @@ import {
   RERANK_VERSIONS_LUA,
 } from './redis-scripts.js';
 import type {
+  SeriesAdmission,
   SessionCommit,
   SessionCommitResult,
   StateSnapshot,
@@ -47,6 +48,7 @@ export class RedisStateStore implements StateStore {
   private readonly keys: {
     sessions: string;
     series: string;
+    seriesUsed: string;
     activeVersions: string;
     versionScratch: string;
     sessionPrefix: string;
@@ -58,6 +60,7 @@ export class RedisStateStore implements StateStore {
     this.keys = {
       sessions: `${p}sessions`,
       series: `${p}series`,
+      seriesUsed: `${p}series:used`,
       activeVersions: `${p}versions:active`,
       versionScratch: `${p}versions:scratch`,
       sessionPrefix: `${p}s:`,
@@ -73,9 +76,9 @@ export class RedisStateStore implements StateStore {
       options.log?.('warn', 'redis state store error', { err: err.message }),
     );
     this.redis.defineCommand('filesfuCommitSession', { numberOfKeys: 2, lua: COMMIT_SESSION_LUA });
-    this.redis.defineCommand('filesfuAdmitSeries', { numberOfKeys: 1, lua: ADMIT_SERIES_LUA });
+    this.redis.defineCommand('filesfuAdmitSeries', { numberOfKeys: 2, lua: ADMIT_SERIES_LUA });
     this.redis.defineCommand('filesfuAdmitVersions', { numberOfKeys: 1, lua: ADMIT_VERSIONS_LUA });
-    this.redis.defineCommand('filesfuHousekeeping', { numberOfKeys: 2, lua: HOUSEKEEPING_LUA });
+    this.redis.defineCommand('filesfuHousekeeping', { numberOfKeys: 3, lua: HOUSEKEEPING_LUA });
     this.redis.defineCommand('filesfuRerankVersions', { lua: RERANK_VERSIONS_LUA });
   }
 
@@ -126,13 +129,21 @@ export class RedisStateStore implements StateStore {
     };
   }
 
-  async admitSeries(keys: string[], nowMs: number): Promise<boolean[]> {
-    if (keys.length === 0) return [];
+  async admitSeries(requests: SeriesAdmission[], nowMs: number): Promise<boolean[]> {
+    if (requests.length === 0) return [];
+    const pairs: Array<string | number> = [];
+    for (const { key, cost } of requests) {
+      // The cost is part of the member (`<cost>|<key>`): it must be the same digits every time.
+      if (!Number.isSafeInteger(cost) || cost < 1) throw new Error(`invalid series cost ${cost} for ${key}`);
+      pairs.push(String(cost), key);
+    }
     const reply = (await this.command('filesfuAdmitSeries')(
       this.keys.series,
+      this.keys.seriesUsed,
       nowMs,
-      this.options.maxSeries,
-      ...keys,
+      this.options.seriesBudget,
+      this.options.seriesIdleTimeoutMs,
+      ...pairs,
     )) as number[];
     return reply.map((r) => r === 1);
   }
@@ -158,8 +169,9 @@ export class RedisStateStore implements StateStore {
   }
 
   async housekeeping(nowMs: number): Promise<StateSnapshot> {
-    const [activeSeries, trackedSessions] = (await this.command('filesfuHousekeeping')(
+    const [usedSeries, trackedSessions] = (await this.command('filesfuHousekeeping')(
       this.keys.series,
+      this.keys.seriesUsed,
       this.keys.sessions,
       nowMs - this.options.seriesIdleTimeoutMs,
       nowMs - this.options.dedupWindowMs,
@@ -180,7 +192,7 @@ export class RedisStateStore implements StateStore {
       this.options.maxVersions,
       this.options.maxTrackedVersions,
     )) as string[];
-    return { activeSeries, trackedSessions, activeVersions };
+    return { usedSeries, trackedSessions, activeVersions };
   }
 
   ready(): boolean {

@@ -37,7 +37,11 @@ export interface StateStoreOptions {
   overThresholdMinSamples: number;
   maxTrackedSessions: number;
   dedupWindowMs: number;
-  maxSeries: number;
+  /**
+   * Prometheus series the admitted label sets may cost in total: maxSeries minus what is reserved
+   * for the overflow series (which are never admitted, so they never compete for the budget).
+   */
+  seriesBudget: number;
   seriesIdleTimeoutMs: number;
   maxVersions: number;
   versionWindowMs: number;
@@ -51,8 +55,11 @@ export interface StateStore {
    * (the latest accepted interval end) as duplicates, advances the watermark, and updates progress.
    */
   commitSession(commit: SessionCommit, nowMs: number): Promise<SessionCommitResult>;
-  /** Per key: already admitted (touched) or admitted now because the budget has room → true; else false. */
-  admitSeries(keys: string[], nowMs: number): Promise<boolean[]>;
+  /**
+   * Per request, in order: already admitted (touched) → true; new and its cost still fits
+   * (used + cost <= seriesBudget) → admitted now, true; else false (it goes to overflow).
+   */
+  admitSeries(requests: SeriesAdmission[], nowMs: number): Promise<boolean[]>;
   /** Per version: in the active set, or added because a slot is free → true; else false. */
   admitVersions(versions: string[]): Promise<boolean[]>;
   /** Counts new sessions per (raw, length-bounded) version in the current window bucket. */
@@ -66,9 +73,17 @@ export interface StateStore {
   close(): Promise<void>;
 }
 
+/** One forwarded label set asking for a place in the series budget. */
+export interface SeriesAdmission {
+  key: string;
+  /** Prometheus series the label set becomes (see prometheusSeriesCost); fixed per key. */
+  cost: number;
+}
+
 /** Sizes after housekeeping, for the limit gauges. */
 export interface StateSnapshot {
-  activeSeries: number;
+  /** Prometheus series held by admitted label sets (sum of their costs; overflow reserve excluded). */
+  usedSeries: number;
   trackedSessions: number;
   activeVersions: string[];
 }

@@ -18,6 +18,26 @@ export const COUNTER_METRICS = [
 ] as const;
 export type CounterMetricName = (typeof COUNTER_METRICS)[number];
 
+/** Every metric the gateway forwards, each with at most one overflow series. */
+export const FORWARDED_METRICS: readonly string[] = [CPU_METRIC, ...COUNTER_METRICS];
+
+/**
+ * Prometheus series one forwarded label set of `metric` becomes after remote write: a histogram
+ * one `_bucket` per bound plus `+Inf`, `_sum` and `_count`; a counter one `_total`. This is the
+ * unit of the series budget (`maxSeries`), because that is what Prometheus pays for.
+ */
+export function prometheusSeriesCost(metric: string): number {
+  if (metric === CPU_METRIC) return CPU_BUCKETS.length + 3;
+  if ((COUNTER_METRICS as readonly string[]).includes(metric)) return 1;
+  throw new Error(`no Prometheus series cost for unknown metric ${metric}`);
+}
+
+/** Prometheus series of the overflow series of every forwarded metric (reserved inside maxSeries). */
+export const OVERFLOW_PROMETHEUS_SERIES = FORWARDED_METRICS.reduce(
+  (sum, metric) => sum + prometheusSeriesCost(metric),
+  0,
+);
+
 export const STAGE_ATTRIBUTE = 'filesfu.app.stage';
 export const SESSION_ID_ATTRIBUTE = 'session.id';
 export const INSTANCE_ID_ATTRIBUTE = 'service.instance.id';

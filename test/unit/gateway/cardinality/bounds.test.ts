@@ -6,14 +6,19 @@ import {
   seriesKey,
 } from '../../../../src/gateway/cardinality/index.js';
 import { MemoryStateStore } from '../../../../src/gateway/state/index.js';
-import type { StateStore, StateStoreOptions } from '../../../../src/gateway/state/index.js';
+import type { SeriesAdmission, StateStore, StateStoreOptions } from '../../../../src/gateway/state/index.js';
+import {
+  CPU_METRIC,
+  SESSIONS_METRIC,
+  prometheusSeriesCost,
+} from '../../../../src/gateway/validation/index.js';
 
 const options: StateStoreOptions = {
   thresholds: ['0.3'],
   overThresholdMinSamples: 5,
   maxTrackedSessions: 100,
   dedupWindowMs: 1e9,
-  maxSeries: 2,
+  seriesBudget: 2,
   seriesIdleTimeoutMs: 60_000,
   maxVersions: 2,
   versionWindowMs: 3_600_000,
@@ -33,10 +38,10 @@ function instrumented(store: StateStore): StateStore & { calls: number; failing:
     housekeeping: store.housekeeping.bind(store),
     ready: () => true,
     close: store.close.bind(store),
-    admitSeries: async (keys: string[], now: number) => {
+    admitSeries: async (requests: SeriesAdmission[], now: number) => {
       wrapper.calls++;
       if (wrapper.failing) throw new Error('down');
-      return store.admitSeries(keys, now);
+      return store.admitSeries(requests, now);
     },
     admitVersions: async (versions: string[]) => {
       wrapper.calls++;
@@ -103,25 +108,42 @@ describe('VersionBounds', () => {
   });
 });
 
+/** Counter label sets (one Prometheus series each) named by their keys. */
+const counters = (...keys: string[]) => keys.map((key) => ({ key, metric: SESSIONS_METRIC }));
+const histogram = (key: string) => ({ key, metric: CPU_METRIC });
+
 describe('SeriesBudget', () => {
   it('asks the store once per series and cache interval', async () => {
     const store = instrumented(new MemoryStateStore(options));
     const budget = new SeriesBudget(store, { admissionCacheMs: 1000 }, quiet);
     const now = Date.now();
-    expect([...(await budget.admit(['a', 'b', 'c'], now))]).toEqual(['a', 'b']);
-    expect([...(await budget.admit(['a', 'b', 'c', 'a'], now + 10))]).toEqual(['a', 'b']);
+    expect([...(await budget.admit(counters('a', 'b', 'c'), now))]).toEqual(['a', 'b']);
+    expect([...(await budget.admit(counters('a', 'b', 'c', 'a'), now + 10))]).toEqual(['a', 'b']);
     expect(store.calls).toBe(1);
-    await budget.admit(['a'], now + 1001);
+    await budget.admit(counters('a'), now + 1001);
     expect(store.calls).toBe(2);
   });
 
-  it('keeps admitted series and overflows new ones when the store fails', async () => {
-    const store = instrumented(new MemoryStateStore({ ...options, maxSeries: 10 }));
+  it('charges each label set the Prometheus series it becomes', async () => {
+    const cpuCost = prometheusSeriesCost(CPU_METRIC);
+    const store = new MemoryStateStore({ ...options, seriesBudget: cpuCost + 2 });
     const budget = new SeriesBudget(store, { admissionCacheMs: 1000 }, quiet);
     const now = Date.now();
-    await budget.admit(['a'], now);
+    const admitted = await budget.admit(
+      [histogram('h1'), ...counters('c1'), histogram('h2'), ...counters('c2', 'c3')],
+      now,
+    );
+    expect([...admitted]).toEqual(['h1', 'c1', 'c2']);
+    expect((await store.housekeeping(now)).usedSeries).toBe(cpuCost + 2);
+  });
+
+  it('keeps admitted series and overflows new ones when the store fails', async () => {
+    const store = instrumented(new MemoryStateStore({ ...options, seriesBudget: 10 }));
+    const budget = new SeriesBudget(store, { admissionCacheMs: 1000 }, quiet);
+    const now = Date.now();
+    await budget.admit(counters('a'), now);
     store.failing = true;
-    expect([...(await budget.admit(['a', 'new'], now + 5000))]).toEqual(['a']);
+    expect([...(await budget.admit(counters('a', 'new'), now + 5000))]).toEqual(['a']);
   });
 });
 

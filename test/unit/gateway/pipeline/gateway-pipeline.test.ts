@@ -10,8 +10,14 @@ import {
 } from '../../../../src/gateway/pipeline/index.js';
 import type { Pipeline } from '../../../../src/gateway/pipeline/index.js';
 import { GatewayError } from '../../../../src/gateway/errors/index.js';
+import { boundedLabelSpaceSeries } from '../../../../src/gateway/cardinality/index.js';
 import { MemoryStateStore } from '../../../../src/gateway/state/index.js';
 import type { StateStore } from '../../../../src/gateway/state/index.js';
+import {
+  CPU_METRIC,
+  OVERFLOW_PROMETHEUS_SERIES,
+  prometheusSeriesCost,
+} from '../../../../src/gateway/validation/index.js';
 import {
   cpuRequest,
   nowNs,
@@ -30,6 +36,8 @@ import { startTestRedis, type TestRedis } from '../../../support/redis.js';
 const PRINCIPAL = { installId: 'install-1', keyId: 'k1' };
 const STAGES = ['starting', 'idle', 'indexing', 'sending', 'weird-stage'];
 const OSES = ['linux', 'darwin', 'windows', 'plan9'];
+/** Room for two CPU histogram label sets and a few counters besides the reserved overflow series. */
+const SMALL_BUDGET = OVERFLOW_PROMETHEUS_SERIES + 2 * prometheusSeriesCost(CPU_METRIC) + 5;
 
 let collector: FakeCollector;
 let redis: TestRedis;
@@ -93,7 +101,7 @@ describe.each(['memory', 'redis'] as const)('pipeline with %s state', (store) =>
           { minLength: 1, maxLength: 25 },
         ),
         async (sessions) => {
-          const pipeline = await newPipeline(store, { limits: { maxSeries: 7, maxVersions: 2 } });
+          const pipeline = await newPipeline(store, { limits: { maxSeries: SMALL_BUDGET, maxVersions: 2 } });
           const exports: SessionExport[] = sessions.map((s) => sessionExport(s));
           const outcome = await pipeline.ingest(cpuRequest(exports), PRINCIPAL);
           const points = exports.reduce((n, s) => n + Object.keys(s.stages).length, 0);
@@ -109,16 +117,21 @@ describe.each(['memory', 'redis'] as const)('pipeline with %s state', (store) =>
           expect(sumBuckets(histograms)).toBe(samples);
           expect(total(exportedSums(latest, 'filesfu.sessions'))).toBe(exports.length);
           expect(total(exportedSums(latest, 'filesfu.stage.sessions'))).toBe(points);
-          // Bounded labels only, and at most maxSeries own series plus one overflow series per metric.
-          const all = [
-            ...histograms,
-            ...['filesfu.sessions', 'filesfu.stage.sessions', 'filesfu.sessions.over_threshold'].flatMap(
-              (m) => exportedSums(latest, m),
-            ),
-            ...exportedSums(latest, 'filesfu.stage.sessions.over_threshold'),
+          // Bounded labels only, and everything forwarded (overflow series included) fits maxSeries
+          // Prometheus series.
+          const counterMetrics = [
+            'filesfu.sessions',
+            'filesfu.stage.sessions',
+            'filesfu.sessions.over_threshold',
+            'filesfu.stage.sessions.over_threshold',
           ];
+          const counters = counterMetrics.flatMap((m) => exportedSums(latest, m));
+          const all = [...histograms, ...counters];
           const overflow = all.filter((s) => s.labels['otel.metric.overflow'] === 'true');
-          expect(all.length - overflow.length).toBeLessThanOrEqual(7);
+          const prometheusSeries =
+            histograms.length * prometheusSeriesCost(CPU_METRIC) +
+            counterMetrics.reduce((n, m) => n + exportedSums(latest, m).length * prometheusSeriesCost(m), 0);
+          expect(prometheusSeries).toBeLessThanOrEqual(SMALL_BUDGET);
           for (const s of overflow) expect(Object.keys(s.labels)).toEqual(['otel.metric.overflow']);
           for (const s of all) {
             if (s.labels['os'] !== undefined)
@@ -253,13 +266,13 @@ describe.each(['memory', 'redis'] as const)('pipeline with %s state', (store) =>
       'filesfu_gateway_datapoints_accepted_total 2',
       'filesfu_gateway_datapoints_rejected_total{reason="install_id_mismatch"} 1',
       'filesfu_gateway_datapoints_duplicate_total 0',
-      'filesfu_gateway_limit_max{limit="series"} 2000',
+      `filesfu_gateway_limit_max{limit="series"} ${pipelineConfigSchema.parse({}).limits.maxSeries}`,
       'filesfu_gateway_limit_max{limit="versions"} 20',
       'filesfu_gateway_limit_max{limit="sessions"} 200000',
       'filesfu_gateway_limit_max{limit="attributes"} 128',
       'filesfu_gateway_limit_max{limit="attribute_value_bytes"} 4096',
       'filesfu_gateway_limit_max{limit="unexported_seconds"} 60',
-      'filesfu_gateway_series_budget 2000',
+      `filesfu_gateway_series_budget ${pipelineConfigSchema.parse({}).limits.maxSeries}`,
       'filesfu_gateway_export_total{result="success"} 0',
     ]) {
       expect(text).toContain(name);
@@ -297,6 +310,35 @@ describe('pipeline with an unavailable redis', () => {
     const error = await pipeline.ingest(cpuRequest([sessionExport()]), PRINCIPAL).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GatewayError);
     expect((error as GatewayError).retryable).toBe(true);
+  });
+});
+
+describe('series budget gauges', () => {
+  it('report the Prometheus series held by all replicas, the reserved overflow series included', async () => {
+    const config = pipelineConfigSchema.parse({
+      export: { collectorUrl: collector.url, flushIntervalMs: 3_600_000 },
+    });
+    const shared = new MemoryStateStore(storeOptionsOf(config));
+    const replica = async (registry: Registry) => {
+      const pipeline = new GatewayPipeline(config, shared, { registry, replicaId: 'r', log: () => {} });
+      await pipeline.start(); // its first housekeeping reads the shared budget
+      pipelines.push(pipeline);
+      return pipeline;
+    };
+    const first = await replica(new Registry());
+    await first.ingest(cpuRequest([sessionExport({ stages: { idle: [0.1] } })]), PRINCIPAL);
+    const registry = new Registry();
+    await replica(registry);
+    // One histogram, filesfu.sessions and filesfu.stage.sessions label set, plus the reserve.
+    const used =
+      prometheusSeriesCost(CPU_METRIC) +
+      prometheusSeriesCost('filesfu.sessions') +
+      prometheusSeriesCost('filesfu.stage.sessions') +
+      OVERFLOW_PROMETHEUS_SERIES;
+    const text = await registry.metrics();
+    expect(text).toContain(`filesfu_gateway_series_active ${used}`);
+    expect(text).toContain(`filesfu_gateway_limit_current{limit="series"} ${used}`);
+    expect(text).toContain(`filesfu_gateway_series_budget ${config.limits.maxSeries}`);
   });
 });
 
@@ -349,6 +391,26 @@ describe('pipeline config', () => {
     await expect(
       createPipeline(config, { registry: new Registry(), replicaId: 'r', log: () => {} }),
     ).rejects.toThrow(/dedupWindowMs must exceed/);
+  });
+
+  it('sizes the default series budget to hold every label combination the default bounds allow', () => {
+    const { limits, sessions } = pipelineConfigSchema.parse({});
+    const labelSpace = boundedLabelSpaceSeries({
+      maxVersions: limits.maxVersions,
+      stages: limits.stages.length,
+      osTypes: limits.osTypes.length,
+      thresholds: sessions.thresholds.length,
+    });
+    expect(limits.maxSeries).toBeGreaterThanOrEqual(labelSpace);
+  });
+
+  it('refuses a series budget smaller than the overflow series it reserves', () => {
+    expect(() =>
+      pipelineConfigSchema.parse({ limits: { maxSeries: OVERFLOW_PROMETHEUS_SERIES - 1 } }),
+    ).toThrow(/overflow series/);
+    expect(
+      pipelineConfigSchema.parse({ limits: { maxSeries: OVERFLOW_PROMETHEUS_SERIES } }).limits.maxSeries,
+    ).toBe(OVERFLOW_PROMETHEUS_SERIES);
   });
 
   it('rejects thresholds that are not bucket bounds', () => {

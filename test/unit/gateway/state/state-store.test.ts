@@ -1,6 +1,17 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryStateStore, RedisStateStore } from '../../../../src/gateway/state/index.js';
-import type { SessionInterval, StateStore, StateStoreOptions } from '../../../../src/gateway/state/index.js';
+import type {
+  SeriesAdmission,
+  SessionInterval,
+  StateStore,
+  StateStoreOptions,
+} from '../../../../src/gateway/state/index.js';
+import {
+  CPU_METRIC,
+  SESSIONS_METRIC,
+  prometheusSeriesCost,
+} from '../../../../src/gateway/validation/index.js';
 import { startTestRedis, type TestRedis } from '../../../support/redis.js';
 
 const HOUR = 3_600_000;
@@ -12,7 +23,8 @@ const baseOptions: StateStoreOptions = {
   overThresholdMinSamples: 5,
   maxTrackedSessions: 1000,
   dedupWindowMs: 72 * HOUR,
-  maxSeries: 3,
+  // Room for one CPU histogram label set plus two counter label sets (in Prometheus series).
+  seriesBudget: prometheusSeriesCost(CPU_METRIC) + 2,
   seriesIdleTimeoutMs: 60_000,
   maxVersions: 2,
   versionWindowMs: HOUR,
@@ -28,6 +40,9 @@ function interval(n: number, stage = 'idle', above: number[] = [0, 0]): SessionI
     samplesAbove: above,
   };
 }
+
+const counter = (key: string): SeriesAdmission => ({ key, cost: prometheusSeriesCost(SESSIONS_METRIC) });
+const histogram = (key: string): SeriesAdmission => ({ key, cost: prometheusSeriesCost(CPU_METRIC) });
 
 type Factory = (options: StateStoreOptions) => Promise<StateStore>;
 
@@ -177,16 +192,34 @@ describe.each(factories)('%s state store', (_name, create) => {
     ]);
   });
 
-  it('admits series up to the budget, touches known ones and frees idle ones', async () => {
+  it('admits label sets while their Prometheus series fit, touches known ones and frees idle ones', async () => {
     const now = Date.now();
-    expect(await store.admitSeries(['a', 'b'], now)).toEqual([true, true]);
-    expect(await store.admitSeries(['c', 'd', 'a'], now + 1000)).toEqual([true, false, true]);
-    expect((await store.housekeeping(now + 1000)).activeSeries).toBe(3);
-    // b and c idle past the timeout; a was touched later.
+    const [h, c] = [histogram('h').cost, counter('c').cost];
+    expect(await store.admitSeries([histogram('a'), counter('b')], now)).toEqual([true, true]);
+    // A second histogram does not fit; the last counter still does; known keys are touched.
+    expect(await store.admitSeries([histogram('c'), counter('d'), histogram('a')], now + 1000)).toEqual([
+      false,
+      true,
+      true,
+    ]);
+    expect(await store.admitSeries([counter('e')], now + 1000)).toEqual([false]);
+    expect((await store.housekeeping(now + 1000)).usedSeries).toBe(h + 2 * c);
+    // b and d idle past the timeout (their cost is freed); a was touched later.
     const later = now + 1000 + baseOptions.seriesIdleTimeoutMs - 500;
-    expect(await store.admitSeries(['a'], later)).toEqual([true]);
-    expect((await store.housekeeping(now + 1000 + baseOptions.seriesIdleTimeoutMs + 1)).activeSeries).toBe(1);
-    expect(await store.admitSeries(['d', 'e', 'f'], later + 2000)).toEqual([true, true, false]);
+    expect(await store.admitSeries([histogram('a')], later)).toEqual([true]);
+    expect((await store.housekeeping(now + 1000 + baseOptions.seriesIdleTimeoutMs + 1)).usedSeries).toBe(h);
+    expect(await store.admitSeries([counter('d'), counter('e'), counter('f')], later + 2000)).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    // Once a expires too, its eleven series are free for another histogram.
+    const muchLater = later + 2000 + baseOptions.seriesIdleTimeoutMs + 1;
+    expect((await store.housekeeping(muchLater)).usedSeries).toBe(0);
+    expect(
+      await store.admitSeries([histogram('c'), counter('g'), counter('h'), counter('i')], muchLater),
+    ).toEqual([true, true, true, false]);
+    expect((await store.housekeeping(muchLater)).usedSeries).toBe(baseOptions.seriesBudget);
   });
 
   it('admits versions into free slots and re-ranks the most used in the window', async () => {
@@ -250,7 +283,75 @@ describe('redis state store shared by two replicas', () => {
     }
     expect(seen).toBe(1);
     expect(over).toBe(1);
-    expect(await a.admitSeries(['x', 'y', 'z'], now)).toEqual([true, true, true]);
-    expect(await b.admitSeries(['w', 'x'], now)).toEqual([false, true]);
+    expect(await a.admitSeries([histogram('x'), counter('y'), counter('z')], now)).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(await b.admitSeries([counter('w'), histogram('x')], now)).toEqual([false, true]);
+  });
+
+  it('admits exactly up to the budget under concurrent admissions from several replicas', async () => {
+    const options = { ...baseOptions, seriesBudget: 100 };
+    const replicas = [0, 1, 2].map(
+      () => new RedisStateStore({ ...options, url: redis.url, keyPrefix: 'race:', commandTimeoutMs: 5000 }),
+    );
+    opened.push(...replicas);
+    await Promise.all(replicas.map((r) => r.waitUntilReady(5000)));
+    const now = Date.now();
+    const requests = Array.from({ length: 30 }, (_, i) =>
+      i % 3 === 0 ? histogram(`h${i}`) : counter(`c${i}`),
+    );
+    const decisions = await Promise.all(
+      replicas.flatMap((replica, r) =>
+        requests.map((request, i) => (i % 3 === r ? replica.admitSeries([request], now) : undefined)),
+      ),
+    );
+    const admittedCost = decisions.reduce(
+      (sum, d, i) => sum + (d?.[0] ? (requests[i % requests.length]?.cost ?? 0) : 0),
+      0,
+    );
+    const used = (await replicas[0]!.housekeeping(now)).usedSeries;
+    expect(used).toBe(admittedCost);
+    expect(used).toBeLessThanOrEqual(options.seriesBudget);
+    // Every refused request was refused because it did not fit.
+    expect(decisions.some((d) => d !== undefined && !d[0])).toBe(true);
+    const cheapestRefused = Math.min(
+      ...decisions.flatMap((d, i) => (d && !d[0] ? [requests[i % requests.length]!.cost] : [])),
+    );
+    expect(used + cheapestRefused).toBeGreaterThan(options.seriesBudget);
+  });
+
+  it('keeps the used-series counter and the members under one TTL and recounts a lost counter', async () => {
+    const store = new RedisStateStore({
+      ...baseOptions,
+      url: redis.url,
+      keyPrefix: 'ttl:',
+      commandTimeoutMs: 5000,
+    });
+    opened.push(store);
+    await store.waitUntilReady(5000);
+    const admin = new Redis(redis.url);
+    try {
+      const now = Date.now();
+      await store.admitSeries([histogram('a'), counter('b')], now);
+      const ttls = await Promise.all([admin.pttl('ttl:series'), admin.pttl('ttl:series:used')]);
+      for (const ttl of ttls) {
+        expect(ttl).toBeGreaterThan(0);
+        expect(ttl).toBeLessThanOrEqual(baseOptions.seriesIdleTimeoutMs);
+      }
+      const expected = histogram('a').cost + counter('b').cost;
+      expect((await store.housekeeping(now)).usedSeries).toBe(expected);
+      await admin.del('ttl:series:used');
+      expect((await store.housekeeping(now)).usedSeries).toBe(expected);
+      expect(await store.admitSeries([counter('c')], now)).toEqual([true]);
+      expect(Number(await admin.get('ttl:series:used'))).toBe(expected + counter('c').cost);
+      // Both gone (e.g. expired together): the budget is empty, not haunted by a stale total.
+      await admin.del('ttl:series');
+      expect((await store.housekeeping(now)).usedSeries).toBe(0);
+      expect(await admin.exists('ttl:series:used')).toBe(0);
+    } finally {
+      admin.disconnect();
+    }
   });
 });
