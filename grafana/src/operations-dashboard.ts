@@ -76,7 +76,7 @@ function overview() {
     ),
     statPanel(
       'Series budget used',
-      'Aggregated series held ÷ maxSeries, worst replica. Beyond 100% new label combinations overflow.',
+      'Prometheus series held (incl. the reserved overflow series) ÷ maxSeries, worst replica. Beyond 100% new label combinations overflow.',
       'percentunit',
       `max(${GATEWAY.seriesActive}{${gw}} / (${GATEWAY.seriesBudget}{${gw}} > 0))`,
       'used',
