@@ -8,7 +8,7 @@
 
 import { spawn, fork, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, openSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, openSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +38,7 @@ interface RunResult {
   latenciesMs: number[];
 }
 
+mkdirSync(repoPath('.tmp'), { recursive: true });
 const workDir = mkdtempSync(join(repoPath('.tmp'), 'bench-gateway-'));
 const children: ChildProcess[] = [];
 
@@ -50,6 +51,19 @@ async function main(): Promise<void> {
   console.log(
     `# ${RUNS} runs × ${POINTS_PER_RUN} data points per configuration, concurrency ${CONCURRENCY}; logs in ${workDir}\n`,
   );
+
+  // Warm-up (JIT, connection pools, first series admissions) so the first configuration is not penalised.
+  for (const target of [gateway, collector]) {
+    for (const gzip of [false, true]) {
+      await measure(target, {
+        url: `${target.url}/v1/metrics`,
+        payload: { pointsPerRequest: 100, gzip, keyId: KEY_ID, secret: SECRET },
+        requests: 200,
+        concurrency: CONCURRENCY,
+      });
+    }
+  }
+  progress('warm-up done');
 
   const rows: string[] = [];
   const latencyRows: string[] = [];
@@ -67,7 +81,11 @@ async function main(): Promise<void> {
       for (let run = 0; run < RUNS; run++) {
         // Alternate so that drift on a shared machine hits both equally.
         for (const target of run % 2 === 0 ? [gateway, collector] : [collector, gateway]) {
-          peak[target.name].push(await measure(target, job(target)));
+          const result = await measure(target, job(target));
+          peak[target.name].push(result);
+          progress(
+            `${pointsPerRequest} pts/req ${gzip ? 'gzip' : 'none'} run ${run + 1}: ${target.name} ${fmt(result.pointsPerSecond)} points/s`,
+          );
         }
       }
       const g = summarize(peak.gateway);
@@ -175,6 +193,10 @@ function percentiles(latencies: number[]): string {
   const at = (q: number): string =>
     (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN).toFixed(2);
   return `${at(0.5)} / ${at(0.9)} / ${at(0.99)}`;
+}
+
+function progress(line: string): void {
+  process.stderr.write(`  … ${line}\n`);
 }
 
 function fmt(value: number): string {

@@ -114,6 +114,26 @@ describe('POST /v1/metrics on the real gateway process', () => {
     );
   });
 
+  it('a token only speaks for its own install: resources of other installs are rejected', async () => {
+    const installId = randomUUID();
+    const own = cpuRequest({ installId, points: 1 });
+    const foreign = cpuRequest({ installId: 'someone-else', points: 2 });
+    const mixed = await post(
+      stack.gatewayUrl,
+      protobuf({ resourceMetrics: [...own.resourceMetrics, ...foreign.resourceMetrics] }),
+      headers(installId),
+    );
+    expect(mixed.status).toBe(200);
+    const partial = decodeExportMetricsServiceResponse(mixed.body).partialSuccess;
+    expect(partial?.rejectedDataPoints).toBe(2);
+    expect(partial?.errorMessage).toMatch(/install_id_mismatch/);
+
+    const onlyForeign = await post(stack.gatewayUrl, protobuf(foreign), headers(randomUUID()));
+    expect(onlyForeign.status).toBe(400);
+    expect(errorCode(onlyForeign)).toBe('FILESFU_GW_INVALID_REQUEST');
+    expect(onlyForeign.body.toString('utf8')).toMatch(/install_id_mismatch/);
+  });
+
   const valid = protobuf(cpuRequest({ installId: 'x', points: 2 }));
   it.each([
     ['random bytes as protobuf', PROTOBUF, Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f, 0x01, 0x02])],
