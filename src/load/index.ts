@@ -1,5 +1,5 @@
 export { runLoad, type LoadMode, type LoadRunOptions, type LoadRunResult } from './driver.js';
-export { rampSessions, type RampOptions, type RampResult, type RampStep } from './ramp.js';
+export { rampSessions, stepLimit, type RampOptions, type RampResult, type RampStep } from './ramp.js';
 export { WindowRecorder, classifyStatus, type WindowStats, type Outcome } from './latency.js';
 export { ProcessCpuMonitor, type CpuReading, type WatchedProcess } from './process-cpu.js';
 export {
@@ -26,4 +26,4 @@ export {
   type StageSamples,
 } from './session-export.js';
 export { loadSessionIdentity, intervalSamples, LOAD_VERSIONS } from './load-fleet.js';
-export { formatWindow, formatRamp, formatRampStep } from './report-format.js';
+export { formatWindow, formatRamp, formatRampStep, gatewayCpuMsPerRequest } from './report-format.js';

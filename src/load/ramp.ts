@@ -78,7 +78,7 @@ export async function rampSessions(options: RampOptions): Promise<RampResult> {
   };
 }
 
-function stepLimit(step: RampStep, options: RampOptions): string | undefined {
+export function stepLimit(step: RampStep, options: RampOptions): string | undefined {
   const { stats } = step;
   const failed = stats.throttled + stats.rejected + stats.errors + stats.skipped;
   const attempted = stats.requests + stats.skipped;

@@ -23,10 +23,21 @@ export function formatCpu(readings: CpuReading[]): string {
   return readings.map((r) => `${r.name} ${r.cores.toFixed(2)}`).join(', ');
 }
 
+/** Gateway CPU milliseconds per request: the cost that bounds a replica on an uncontended core. */
+export function gatewayCpuMsPerRequest(step: RampStep): number | undefined {
+  const gatewayCores = step.cpu
+    .filter((c) => c.name.startsWith('gateway'))
+    .reduce((sum, c) => sum + c.cores, 0);
+  return step.stats.requestsPerSecond > 0 && gatewayCores > 0
+    ? (gatewayCores * 1000) / step.stats.requestsPerSecond
+    : undefined;
+}
+
 export function formatRampStep(step: RampStep): string {
+  const cost = gatewayCpuMsPerRequest(step);
   return `${String(step.sessions).padStart(6)} sessions: ${formatWindow(step.stats)} | cores: ${formatCpu(step.cpu)}${
-    step.limit ? ` | LIMIT: ${step.limit}` : ''
-  }`;
+    cost === undefined ? '' : ` | gateway ${cost.toFixed(2)} CPU-ms/request`
+  }${step.limit ? ` | LIMIT: ${step.limit}` : ''}`;
 }
 
 export function formatRamp(result: RampResult, exportIntervalMs: number): string {

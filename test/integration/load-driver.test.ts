@@ -72,12 +72,14 @@ describe('load driver against the real stack', () => {
     const versions = await stack.waitFor(
       async () => {
         const sessions = await scalar('sum(filesfu_sessions_total)');
+        // Each accepted attack export is a new session: 60 from the ingest test plus one per export.
         return sessions !== undefined && sessions >= 60 + result.total.ok
           ? await scalar('count(count by (version) (filesfu_sessions_total))')
           : undefined;
       },
       { timeoutMs: 60_000, intervalMs: 1000, what: 'the attack sessions to reach Prometheus' },
     );
+    expect(await scalar('sum(filesfu_sessions_total)')).toBe(60 + result.total.ok);
     expect(versions).toBeLessThanOrEqual(MAX_VERSIONS + 1);
     const series = await scalar('count({__name__=~"filesfu_.*|process_cpu_utilization_.*"})');
     expect(series).toBeLessThanOrEqual(2000 + 10);
