@@ -80,20 +80,22 @@ export async function rampSessions(options: RampOptions): Promise<RampResult> {
 
 export function stepLimit(step: RampStep, options: RampOptions): string | undefined {
   const { stats } = step;
-  const failed = stats.throttled + stats.rejected + stats.errors + stats.skipped;
+  const failed = stats.throttled + stats.rejected + stats.errors;
   const attempted = stats.requests + stats.skipped;
-  if (stats.skipped > 0 && stats.skipped / attempted > options.maxFailureRatio) {
-    return `load driver saturated (${stats.skipped} exports skipped at its in-flight cap)`;
-  }
+  // Gateway symptoms first: when it slows down, the driver's in-flight cap fills up as a consequence.
   if (attempted > 0 && failed / attempted > options.maxFailureRatio) {
     return `failures ${((100 * failed) / attempted).toFixed(1)}% (throttled ${stats.throttled}, rejected ${stats.rejected}, errors ${stats.errors}; statuses ${JSON.stringify(stats.statusCounts)})`;
   }
-  if (stats.latencyMs.p99 > options.maxP99Ms)
+  if (stats.latencyMs.p99 > options.maxP99Ms) {
     return `p99 latency ${stats.latencyMs.p99.toFixed(0)} ms > ${options.maxP99Ms} ms`;
+  }
   const gateway = step.cpu
     .filter((c) => c.name.startsWith('gateway'))
     .reduce((max, c) => Math.max(max, c.cores), 0);
   if (gateway >= options.maxGatewayCores)
     return `gateway CPU ${gateway.toFixed(2)} cores >= ${options.maxGatewayCores}`;
+  if (stats.skipped > 0 && stats.skipped / attempted > options.maxFailureRatio) {
+    return `load driver saturated (${stats.skipped} exports skipped at its in-flight cap while the gateway kept up)`;
+  }
   return undefined;
 }

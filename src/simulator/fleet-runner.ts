@@ -234,11 +234,10 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     closeTelemetry(slot.telemetry),
   );
   await Promise.all([...pendingShutdowns]);
-  const final = progress();
+  const final = { ...progress(), activeSessions: 0 };
   options.onProgress?.(final);
   return {
     ...final,
-    activeSessions: 0,
     scenario: scenario.name,
     sessions,
     timeCompression,

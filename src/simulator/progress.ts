@@ -71,7 +71,7 @@ export function formatSummary(result: SimulationResult): string {
     `sessions            ${result.sessionsStarted} started, ${result.sessionsFinished} ran to shutdown`,
     `samples             ${result.samples} (${result.faultySamples} from injected faults)`,
     `fault sessions      ${result.faultSessions}${faults ? ` (${faults})` : ''}`,
-    `exports             ${result.exportsDelivered} delivered, ${result.exportRetries} retried, ${result.exportsFailed} failed, ${result.rejectedDataPoints} points rejected (counted as sessions end)`,
+    `exports             ${result.exportsDelivered} delivered, ${result.exportRetries} retried, ${result.exportsFailed} failed, ${result.rejectedDataPoints} points rejected (as reported by each session's telemetry)`,
     `failures            ${result.exportsFailed + result.flushFailures}${result.lastFlushError ? ` (last error: ${result.lastFlushError})` : ''}`,
     `expected culprit    ${
       culprit
