@@ -62,8 +62,8 @@ export interface SimulationProgress extends SimulationStats {
   elapsedMs: number;
   durationMs: number;
   activeSessions: number;
-  /** Samples that were due but not yet recorded at the last tick (the process falling behind). */
-  backlogSamples: number;
+  /** How late the last scheduler tick ran (ms): the simulator process itself falling behind. */
+  tickLagMs: number;
 }
 
 export interface SimulationResult extends SimulationProgress {
@@ -113,7 +113,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   };
   const slots: Slot[] = [];
   const pendingShutdowns = new Set<Promise<void>>();
-  let backlogSamples = 0;
+  let tickLagMs = 0;
+  let lastTickMs: number | undefined;
 
   const openSession = (
     install: InstallIdentity,
@@ -168,7 +169,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     elapsedMs: Math.min(Date.now() - startMs, durationMs),
     durationMs,
     activeSessions: slots.length,
-    backlogSamples,
+    tickLagMs,
   });
 
   const tick = (): void => {
@@ -186,7 +187,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         ...openSession(install, random),
       });
     }
-    backlogSamples = 0;
+    tickLagMs = lastTickMs === undefined ? 0 : Math.max(0, now - lastTickMs - tickMs);
+    lastTickMs = now;
     for (const slot of slots) {
       const due = Math.floor(((now - slot.startedAtMs) / 1000) * timeCompression);
       while (slot.recorded < due) {

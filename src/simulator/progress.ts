@@ -56,7 +56,8 @@ export function progressLine(progress: SimulationProgress): string {
   if (progress.exportsFailed + progress.flushFailures > 0) {
     parts.push(`${progress.exportsFailed + progress.flushFailures} failed`);
   }
-  if (progress.backlogSamples > 0) parts.push(`${progress.backlogSamples} samples behind`);
+  // Samples are still all recorded (due ones catch up), but in bursts: worth knowing.
+  if (progress.tickLagMs > 1000) parts.push(`simulator lagging ${Math.round(progress.tickLagMs)} ms`);
   return parts.join(' · ');
 }
 

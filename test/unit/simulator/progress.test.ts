@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { SimulationProgress, SimulationResult } from '../../../src/simulator/fleet-runner.js';
-import { createProgressWriter, formatSummary, progressBar } from '../../../src/simulator/progress.js';
+import {
+  createProgressWriter,
+  formatSummary,
+  progressBar,
+  progressLine,
+} from '../../../src/simulator/progress.js';
 
 const progress: SimulationProgress = {
   sessionsStarted: 12,
@@ -19,7 +24,7 @@ const progress: SimulationProgress = {
   elapsedMs: 30_000,
   durationMs: 60_000,
   activeSessions: 10,
-  backlogSamples: 0,
+  tickLagMs: 0,
 };
 
 function fakeStream(isTTY: boolean) {
@@ -32,6 +37,12 @@ describe('progress output', () => {
   it('draws a bar', () => {
     expect(progressBar(0.5, 10)).toBe('[#####.....]  50%');
     expect(progressBar(2, 4)).toBe('[####] 100%');
+  });
+
+  it('says when exports fail or the simulator itself falls behind', () => {
+    expect(progressLine(progress)).not.toMatch(/failed|lagging/);
+    expect(progressLine({ ...progress, exportsFailed: 2, flushFailures: 1 })).toContain('3 failed');
+    expect(progressLine({ ...progress, tickLagMs: 2500 })).toContain('simulator lagging 2500 ms');
   });
 
   it('rewrites one line on a TTY', () => {
