@@ -7,3 +7,5 @@ export type { SeriesBudgetConfig, SeriesRequest } from './series-budget.js';
 export { seriesKey } from './series-key.js';
 export { boundedLabelSpaceSeries } from './label-space.js';
 export type { LabelSpaceBounds } from './label-space.js';
+export { SeriesIdentities } from './series-identities.js';
+export type { LabelsBuilder, SeriesIdentity } from './series-identities.js';

@@ -1,6 +1,12 @@
 import type { ExportMetricsServiceRequest } from '../../otlp/index.js';
 import { CumulativeStore } from '../aggregation/index.js';
-import { LabelBounds, SeriesBudget, VersionBounds, seriesKey } from '../cardinality/index.js';
+import {
+  LabelBounds,
+  SeriesBudget,
+  SeriesIdentities,
+  VersionBounds,
+  seriesKey,
+} from '../cardinality/index.js';
 import { gatewayError } from '../errors/index.js';
 import { ExportLoop } from '../export/index.js';
 import type { StateSnapshot, StateStore } from '../state/index.js';
@@ -25,6 +31,7 @@ export class GatewayPipeline implements Pipeline {
   private readonly labels: LabelBounds;
   private readonly versions: VersionBounds;
   private readonly budget: SeriesBudget;
+  private readonly identities = new SeriesIdentities();
   private readonly exporter: ExportLoop;
   private readonly metrics: PipelineSelfMetrics;
   private readonly thresholds: number[];
@@ -106,7 +113,7 @@ export class GatewayPipeline implements Pipeline {
         this.deps.log('warn', 'state store commit failed', { err: String(commit.reason) });
         return;
       }
-      const outcome = sessionContributions(session, commit.value);
+      const outcome = sessionContributions(session, commit.value, this.identities);
       accepted += outcome.accepted;
       duplicate += outcome.duplicate;
       contributions.push(...outcome.contributions);
@@ -206,6 +213,7 @@ export class GatewayPipeline implements Pipeline {
       this.previousObservedAttributes = this.observedAttributes;
       this.observedAttributes = { maxAttributes: 0, maxAttributeValueBytes: 0 };
       this.budget.prune(nowMs);
+      this.identities.clear();
       this.aggregate.expireIdle(nowMs, this.config.limits.seriesIdleTimeoutMs);
     })().finally(() => {
       this.housekeepingRun = undefined;

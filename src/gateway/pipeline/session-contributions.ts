@@ -1,7 +1,12 @@
 import type { HistogramDelta, Labels } from '../aggregation/index.js';
 import type { ExemplarCandidate } from '../aggregation/index.js';
-import type { BoundedValue, BoundingLimit } from '../cardinality/index.js';
-import { seriesKey } from '../cardinality/index.js';
+import type {
+  BoundedValue,
+  BoundingLimit,
+  LabelsBuilder,
+  SeriesIdentities,
+  SeriesIdentity,
+} from '../cardinality/index.js';
 import type { SessionCommitResult, SessionInterval } from '../state/index.js';
 import type { CounterMetricName, CpuSample } from '../validation/index.js';
 import {
@@ -52,61 +57,98 @@ export function sessionIntervals(session: PreparedSession, thresholds: readonly 
   }));
 }
 
-function counter(metric: CounterMetricName, labels: Labels): Contribution {
-  return { kind: 'counter', metric, key: seriesKey(metric, labels), labels };
+// The labels of each forwarded metric, in export order (module-level: see SeriesIdentities.get).
+const cpuLabels: LabelsBuilder = (version, os, stage) => ({
+  [LABEL_VERSION]: version,
+  [LABEL_STAGE]: stage,
+  [LABEL_OS]: os,
+});
+const sessionsLabels: LabelsBuilder = (version, os) => ({ [LABEL_VERSION]: version, [LABEL_OS]: os });
+const sessionsOverThresholdLabels: LabelsBuilder = (version, os, _stage, threshold) => ({
+  [LABEL_VERSION]: version,
+  [LABEL_OS]: os,
+  [LABEL_THRESHOLD]: threshold,
+});
+const stageSessionsLabels: LabelsBuilder = (version, os, stage) => ({
+  [LABEL_VERSION]: version,
+  [LABEL_STAGE]: stage,
+  [LABEL_OS]: os,
+});
+const stageSessionsOverThresholdLabels: LabelsBuilder = (version, os, stage, threshold) => ({
+  [LABEL_VERSION]: version,
+  [LABEL_STAGE]: stage,
+  [LABEL_OS]: os,
+  [LABEL_THRESHOLD]: threshold,
+});
+
+function counter(metric: CounterMetricName, identity: SeriesIdentity): Contribution {
+  return { kind: 'counter', metric, key: identity.key, labels: identity.labels };
 }
 
 /** What a committed session adds to the aggregate: non-duplicate samples and newly true session facts. */
-export function sessionContributions(session: PreparedSession, result: SessionCommitResult): SessionOutcome {
+export function sessionContributions(
+  session: PreparedSession,
+  result: SessionCommitResult,
+  identities: SeriesIdentities,
+): SessionOutcome {
   const outcome: SessionOutcome = { accepted: 0, duplicate: 0, contributions: [], bounded: [] };
   const version = session.version.value;
   const os = session.os.value;
-  session.samples.forEach(({ sample, stage }, i) => {
+  const versionBounded = session.version.bounded;
+  const osBounded = session.os.bounded;
+  const { samples } = session;
+  for (let i = 0; i < samples.length; i++) {
+    const { sample, stage } = samples[i] as PreparedSession['samples'][number];
     if (result.duplicate[i]) {
       outcome.duplicate++;
-      return;
+      continue;
     }
     outcome.accepted++;
-    for (const b of [session.version.bounded, session.os.bounded, stage.bounded])
-      if (b) outcome.bounded.push(b);
-    const labels = { [LABEL_VERSION]: version, [LABEL_STAGE]: stage.value, [LABEL_OS]: os };
+    if (versionBounded) outcome.bounded.push(versionBounded);
+    if (osBounded) outcome.bounded.push(osBounded);
+    if (stage.bounded) outcome.bounded.push(stage.bounded);
+    const identity = identities.get(CPU_METRIC, cpuLabels, version, os, stage.value);
     const exemplar =
       sample.max !== undefined && sample.count > 0
         ? { value: sample.max, timeUnixNano: sample.timeUnixNano, sessionId: session.sessionId }
         : undefined;
     outcome.contributions.push({
       kind: 'histogram',
-      key: seriesKey(CPU_METRIC, labels),
-      labels,
+      key: identity.key,
+      labels: identity.labels,
       delta: sample,
       exemplar,
     });
-  });
+  }
   if (result.newlySeen)
-    outcome.contributions.push(counter(SESSIONS_METRIC, { [LABEL_VERSION]: version, [LABEL_OS]: os }));
-  for (const threshold of result.newOverThresholds) {
     outcome.contributions.push(
-      counter(SESSIONS_OVER_THRESHOLD_METRIC, {
-        [LABEL_VERSION]: version,
-        [LABEL_OS]: os,
-        [LABEL_THRESHOLD]: threshold,
-      }),
+      counter(SESSIONS_METRIC, identities.get(SESSIONS_METRIC, sessionsLabels, version, os)),
     );
+  for (const threshold of result.newOverThresholds) {
+    const identity = identities.get(
+      SESSIONS_OVER_THRESHOLD_METRIC,
+      sessionsOverThresholdLabels,
+      version,
+      os,
+      '',
+      threshold,
+    );
+    outcome.contributions.push(counter(SESSIONS_OVER_THRESHOLD_METRIC, identity));
   }
   for (const stage of result.newStages) {
-    outcome.contributions.push(
-      counter(STAGE_SESSIONS_METRIC, { [LABEL_VERSION]: version, [LABEL_STAGE]: stage, [LABEL_OS]: os }),
-    );
+    const identity = identities.get(STAGE_SESSIONS_METRIC, stageSessionsLabels, version, os, stage);
+    outcome.contributions.push(counter(STAGE_SESSIONS_METRIC, identity));
   }
   for (const { stage, threshold } of result.newStageOverThresholds) {
-    outcome.contributions.push(
-      counter(STAGE_SESSIONS_OVER_THRESHOLD_METRIC, {
-        [LABEL_VERSION]: version,
-        [LABEL_STAGE]: stage,
-        [LABEL_OS]: os,
-        [LABEL_THRESHOLD]: threshold,
-      }),
+    const identity = identities.get(
+      STAGE_SESSIONS_OVER_THRESHOLD_METRIC,
+      stageSessionsOverThresholdLabels,
+      version,
+      os,
+      stage,
+      threshold,
     );
+    outcome.contributions.push(counter(STAGE_SESSIONS_OVER_THRESHOLD_METRIC, identity));
   }
   return outcome;
 }
