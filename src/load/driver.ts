@@ -166,8 +166,10 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
 
   await Promise.all([...pending]);
   sender.close();
-  if (options.windowMs === undefined || windows.length === 0) {
-    const stats = window.take();
+  // The last (possibly partial) window, unless it is empty because a window just closed.
+  const last = window.take();
+  if (options.windowMs === undefined || windows.length === 0 || last.requests + last.skipped > 0) {
+    const stats = last;
     windows.push(stats);
     options.onWindow?.(stats, windows.length - 1);
   }
