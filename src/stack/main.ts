@@ -61,8 +61,10 @@ FilesFU stack is up (logs and data in ${stack.workDir})
   collector    ${stack.collectorOtlpUrl} (OTLP/HTTP, fed by the gateway only)
   prometheus   ${stack.prometheusUrl}${stack.redisUrl ? `\n  redis        ${stack.redisUrl}` : ''}
 
-A token for install "${demoInstall}" (mint more with: FILESFU_GATEWAY_AUTH_KEYS=${stack.authKeyId}:<secret> npm run token -- --install <id>):
+A token for install "${demoInstall}":
   export TOKEN=${stack.mintToken(demoInstall)}
+(To mint tokens for other installs, start the stack with FILESFU_STACK_AUTH_SECRET=<secret> set, then
+  FILESFU_GATEWAY_AUTH_KEYS=${stack.authKeyId}:<secret> npm run token -- --install <id>)
 Try: see README.md "Send one request by hand". Ctrl-C stops everything.`);
 
 let stopping = false;
@@ -74,3 +76,4 @@ const shutdown = (signal: string) => {
 };
 process.on('SIGINT', () => shutdown('SIGINT'));
 process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGHUP', () => shutdown('SIGHUP')); // the terminal went away: still stop in order

@@ -54,7 +54,14 @@ export class ManagedProcess {
     installExitHook();
     const { command, args, env, cwd, echo } = this.options;
     this.log = createWriteStream(this.logFile, { flags: 'a' });
-    const child = spawn(command, args, { env: env ?? process.env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Own process group: a terminal's Ctrl-C reaches only the stack, which then stops the children in
+    // order (gateways drain into a collector that is still up), instead of all of them at once.
+    const child = spawn(command, args, {
+      env: env ?? process.env,
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     this.child = child;
     live.add(child);
     const forward = (chunk: Buffer) => {

@@ -65,7 +65,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   mkdirSync(workDir, { recursive: true });
   const echo = !options.quiet && process.env.FILESFU_STACK_ECHO === '1';
   const authKeyId = 'stack';
-  const authSecret = randomBytes(32).toString('hex');
+  // Random per stack unless the user fixes it to mint more tokens (npm run token) for this stack.
+  const authSecret = process.env.FILESFU_STACK_AUTH_SECRET || randomBytes(32).toString('hex');
 
   const collectorPorts = {
     otlpHttp: await portOrFree(options.collectorPorts?.otlpHttp),
