@@ -16,6 +16,8 @@ export interface HistogramSeries {
   lastUpdateMs: number;
   /** Highest sample of the current flush interval; cleared once exported. */
   exemplar: ExemplarCandidate | undefined;
+  /** False until a zero-valued first point of this series was exported (see CumulativeStore). */
+  announced: boolean;
 }
 
 export interface CounterSeries {
@@ -24,6 +26,7 @@ export interface CounterSeries {
   startTimeUnixNano: bigint;
   value: number;
   lastUpdateMs: number;
+  announced: boolean;
 }
 
 export interface HistogramDelta {
@@ -38,6 +41,8 @@ export interface HistogramDelta {
 export interface AggregateSnapshot {
   histograms: Array<Omit<HistogramSeries, 'bucketCounts'> & { bucketCounts: number[] }>;
   counters: CounterSeries[];
+  /** Series this snapshot exports at zero, to be marked announced once the export succeeded. */
+  announcing: Array<{ announced: boolean }>;
 }
 
 const NS_PER_MS = 1_000_000n;
@@ -50,6 +55,10 @@ function nowNanos(nowMs: number): bigint {
  * Cumulative aggregates keyed by (metric, bounded label set). Memory is bounded by the series
  * budget (plus one overflow series per metric); series idle for seriesIdleTimeoutMs are dropped.
  * Start time = creation of the series in this process, so a restart is a visible counter reset.
+ *
+ * A new series is first exported with all values at zero and only from the next flush on with its
+ * totals. Prometheus' increase()/rate() can only count growth it has seen between samples: without
+ * the zero, whatever a series held in its first sample (one flush of sessions) would never be counted.
  */
 export class CumulativeStore {
   private readonly histograms = new Map<string, HistogramSeries>();
@@ -78,6 +87,7 @@ export class CumulativeStore {
         max: undefined,
         lastUpdateMs: nowMs,
         exemplar: undefined,
+        announced: false,
       };
       this.histograms.set(key, series);
     }
@@ -97,7 +107,14 @@ export class CumulativeStore {
   addCounter(metric: CounterMetricName, key: string, labels: Labels, increment: number, nowMs: number): void {
     let series = this.counters.get(key);
     if (!series) {
-      series = { metric, labels, startTimeUnixNano: nowNanos(nowMs), value: 0, lastUpdateMs: nowMs };
+      series = {
+        metric,
+        labels,
+        startTimeUnixNano: nowNanos(nowMs),
+        value: 0,
+        lastUpdateMs: nowMs,
+        announced: false,
+      };
       this.counters.set(key, series);
     }
     series.value += increment;
@@ -119,14 +136,35 @@ export class CumulativeStore {
   }
 
   snapshot(): AggregateSnapshot {
-    return {
-      histograms: [...this.histograms.values()].map((s) => ({ ...s, bucketCounts: [...s.bucketCounts] })),
-      counters: [...this.counters.values()].map((s) => ({ ...s })),
-    };
+    const announcing: Array<{ announced: boolean }> = [];
+    const histograms = [...this.histograms.values()].map((s) => {
+      if (s.announced) return { ...s, bucketCounts: [...s.bucketCounts] };
+      announcing.push(s);
+      const zero = new Array<number>(s.bucketCounts.length).fill(0);
+      return {
+        ...s,
+        bucketCounts: zero,
+        count: 0,
+        sum: 0,
+        min: undefined,
+        max: undefined,
+        exemplar: undefined,
+      };
+    });
+    const counters = [...this.counters.values()].map((s) => {
+      if (s.announced) return { ...s };
+      announcing.push(s);
+      return { ...s, value: 0 };
+    });
+    return { histograms, counters, announcing };
   }
 
-  /** After a successful export: start a new exemplar interval, unless a higher sample arrived meanwhile. */
-  exemplarsExported(snapshot: AggregateSnapshot): void {
+  /**
+   * After a successful export: the series it announced at zero now export their totals, and a new
+   * exemplar interval starts (unless a higher sample arrived meanwhile).
+   */
+  markExported(snapshot: AggregateSnapshot): void {
+    for (const series of snapshot.announcing) series.announced = true;
     const exported = new Set(snapshot.histograms.map((h) => h.exemplar).filter((e) => e !== undefined));
     for (const series of this.histograms.values()) {
       if (series.exemplar && exported.has(series.exemplar)) series.exemplar = undefined;

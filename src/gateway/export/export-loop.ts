@@ -30,6 +30,8 @@ export class ExportLoop {
   private running: Promise<boolean> | undefined;
   /** Time the oldest not-yet-exported data was accepted; undefined when everything is exported. */
   private dirtySinceMs: number | undefined;
+  /** The latest successful export announced new series at zero; their totals go out next flush. */
+  private owesTotals = false;
   /** Whether the latest export attempt failed (data merely waiting for the next flush is normal). */
   private lastAttemptFailed = false;
   /** Bumped on every accepted batch, to tell whether data arrived while a flush was in flight. */
@@ -84,12 +86,22 @@ export class ExportLoop {
     return run;
   }
 
+  /**
+   * Flushes until everything aggregated so far is out: a second export when the first announced new
+   * series at zero. Resolves false when an export failed.
+   */
+  async flushAll(): Promise<boolean> {
+    if (!(await this.flush())) return false;
+    return this.owesTotals ? this.flush() : true;
+  }
+
   /** Final flush for SIGTERM: retried until success or shutdownFlushTimeoutMs. */
   async shutdown(): Promise<boolean> {
     this.stop();
     const deadline = this.now() + this.deps.config.shutdownFlushTimeoutMs;
     for (let attempt = 0; ; attempt++) {
-      if (await this.flush()) return true;
+      // New series need two exports (zero, then totals), so flush until nothing is owed.
+      if ((await this.flush()) && !this.owesTotals) return true;
       const left = deadline - this.now();
       if (left <= 0) return false;
       await new Promise((resolve) => setTimeout(resolve, Math.min(left, 200 * 2 ** Math.min(attempt, 4))));
@@ -103,6 +115,7 @@ export class ExportLoop {
     if (snapshot.histograms.length === 0 && snapshot.counters.length === 0) {
       this.dirtySinceMs = undefined;
       this.lastAttemptFailed = false;
+      this.owesTotals = false;
       return true;
     }
     const startedMs = this.now();
@@ -119,9 +132,12 @@ export class ExportLoop {
       }
       const endMs = this.now();
       metrics.exported('success', (endMs - startedMs) / 1000, endMs);
-      store.exemplarsExported(snapshot);
+      store.markExported(snapshot);
       this.lastAttemptFailed = false;
-      this.dirtySinceMs = this.generation === generation ? undefined : startedMs;
+      this.owesTotals = snapshot.announcing.length > 0;
+      // Series announced at zero in this export still owe their totals: that data is not out yet.
+      const caughtUp = this.generation === generation && snapshot.announcing.length === 0;
+      this.dirtySinceMs = caughtUp ? undefined : startedMs;
       return true;
     } catch (err) {
       const endMs = this.now();

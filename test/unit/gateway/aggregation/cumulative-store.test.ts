@@ -24,6 +24,7 @@ describe('CumulativeStore', () => {
     store.addHistogram('h', labels, delta([0, 2, 0, 0, 0, 0, 0, 0, 0], 0.15, 0.07, 0.08), undefined, 2000);
     store.addCounter('filesfu.sessions', 'c', { version: '1', os: 'linux' }, 1, 1000);
     store.addCounter('filesfu.sessions', 'c', { version: '1', os: 'linux' }, 1, 3000);
+    store.markExported(store.snapshot()); // the zero-valued announcement
     const { histograms, counters } = store.snapshot();
     expect(histograms[0]).toMatchObject({
       bucketCounts: [1, 2, 0, 0, 0, 0, 0, 0, 1],
@@ -34,6 +35,25 @@ describe('CumulativeStore', () => {
     });
     expect(histograms[0]?.sum).toBeCloseTo(1.35);
     expect(counters[0]).toMatchObject({ value: 2, startTimeUnixNano: 1000n * 1_000_000n });
+  });
+
+  it('exports a new series at zero first, and its totals once that export succeeded', () => {
+    const store = new CumulativeStore();
+    store.addHistogram('h', {}, delta([0, 0, 0, 0, 0, 1, 0, 0, 0], 0.4, 0.4, 0.4), undefined, 1000);
+    store.addCounter('filesfu.sessions', 'c', {}, 3, 1000);
+    const announcement = store.snapshot();
+    expect(announcement.histograms[0]).toMatchObject({ count: 0, sum: 0, bucketCounts: Array(9).fill(0) });
+    expect(announcement.counters[0]?.value).toBe(0);
+    expect(announcement.announcing).toHaveLength(2);
+    // A failed export announces nothing: the next snapshot is the announcement again.
+    expect(store.snapshot().counters[0]?.value).toBe(0);
+    store.markExported(announcement);
+    const totals = store.snapshot();
+    expect(totals.histograms[0]?.count).toBe(1);
+    expect(totals.counters[0]?.value).toBe(3);
+    expect(totals.announcing).toHaveLength(0);
+    // The announcement carries the series' start time, so Prometheus sees 0 then the totals.
+    expect(totals.counters[0]?.startTimeUnixNano).toBe(announcement.counters[0]?.startTimeUnixNano);
   });
 
   it('expires idle series', () => {
@@ -55,14 +75,15 @@ describe('CumulativeStore', () => {
         0,
       );
     add(0.5, 's1');
+    store.markExported(store.snapshot()); // the zero-valued announcement carries no exemplar
     add(0.9, 's2');
     add(0.7, 's3');
     const snapshot = store.snapshot();
     expect(snapshot.histograms[0]?.exemplar?.sessionId).toBe('s2');
     add(0.95, 's4'); // arrives while the export is in flight
-    store.exemplarsExported(snapshot);
+    store.markExported(snapshot);
     expect(store.snapshot().histograms[0]?.exemplar?.sessionId).toBe('s4');
-    store.exemplarsExported(store.snapshot());
+    store.markExported(store.snapshot());
     expect(store.snapshot().histograms[0]?.exemplar).toBeUndefined();
   });
 });

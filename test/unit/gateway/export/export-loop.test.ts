@@ -38,8 +38,12 @@ describe('ExportLoop', () => {
     store.addCounter('filesfu.sessions', 'c', { version: '1' }, 1, Date.now());
     collector.status = 200;
     expect(await exporter.flush()).toBe(true);
+    // A new series goes out at zero first (so Prometheus' increase() counts all of it)…
+    expect(exportedSums(collector.latest(), 'filesfu.sessions')[0]?.point.value).toBe(0);
+    expect(await exporter.flush()).toBe(true);
+    // …then with its totals.
     expect(exportedSums(collector.latest(), 'filesfu.sessions')[0]?.point.value).toBe(2);
-    expect(results).toEqual(['failure', 'success']);
+    expect(results).toEqual(['failure', 'success', 'success']);
   });
 
   it('measures how long accepted data has been unexported, from the first unexported batch', async () => {
@@ -104,7 +108,19 @@ describe('ExportLoop', () => {
     });
     store.addCounter('filesfu.sessions', 'c', {}, 1, Date.now());
     expect(await exporter.shutdown()).toBe(true);
-    expect(attempts).toBe(3);
+    // Two failures, the zero-valued announcement of the new series, then its totals.
+    expect(attempts).toBe(4);
+  });
+
+  it('flushAll and shutdown send the totals of series created just before them', async () => {
+    const { exporter, store } = loop();
+    store.addCounter('filesfu.sessions', 'c', {}, 5, Date.now());
+    expect(await exporter.flushAll()).toBe(true);
+    expect(exportedSums(collector.latest(), 'filesfu.sessions')[0]?.point.value).toBe(5);
+    store.addCounter('filesfu.sessions', 'd', { version: '2' }, 7, Date.now());
+    expect(await exporter.shutdown()).toBe(true);
+    const values = exportedSums(collector.latest(), 'filesfu.sessions').map((s) => s.point.value);
+    expect(values.sort()).toEqual([5, 7]);
   });
 
   it('gives up the final flush after shutdownFlushTimeoutMs', async () => {
