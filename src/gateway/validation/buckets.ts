@@ -55,7 +55,11 @@ export function canonicalBoundIndex(threshold: number): number {
 
 /** Samples strictly above `threshold` (a canonical bound): exact from canonical bucket counts. */
 export function samplesAbove(canonicalCounts: readonly number[], threshold: number): number {
-  const index = canonicalBoundIndex(threshold);
+  return samplesAboveBound(canonicalCounts, canonicalBoundIndex(threshold));
+}
+
+/** samplesAbove with the bound's index looked up once (canonicalBoundIndex), not per sample. */
+export function samplesAboveBound(canonicalCounts: readonly number[], index: number): number {
   if (index < 0) return 0;
   let n = 0;
   for (let i = index + 1; i < canonicalCounts.length; i++) n += canonicalCounts[i] as number;

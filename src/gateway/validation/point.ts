@@ -26,6 +26,20 @@ export interface PointLimits extends AttributeLimits {
 
 const NS_PER_MS = 1_000_000n;
 
+/** The accepted range of point timestamps for one request (ns), computed once per request. */
+export interface PointTimeWindow {
+  latestNs: bigint;
+  earliestNs: bigint;
+}
+
+export function pointTimeWindow(limits: PointLimits, nowMs: number): PointTimeWindow {
+  const nowNs = BigInt(Math.floor(nowMs)) * NS_PER_MS;
+  return {
+    latestNs: nowNs + BigInt(limits.maxFutureSkewMs) * NS_PER_MS,
+    earliestNs: nowNs - BigInt(limits.maxPointAgeMs) * NS_PER_MS,
+  };
+}
+
 function checkNumber(value: number | undefined): RejectReason | undefined {
   if (value === undefined) return undefined;
   if (!Number.isFinite(value)) return 'nan_value';
@@ -35,7 +49,7 @@ function checkNumber(value: number | undefined): RejectReason | undefined {
 export function validateCpuPoint(
   point: HistogramDataPoint,
   limits: PointLimits,
-  nowMs: number,
+  window: PointTimeWindow,
   observed: AttributeObservations,
 ): CpuSample | RejectReason {
   const attributeProblem = checkAttributeLimits(point.attributes, limits, observed);
@@ -44,16 +58,13 @@ export function validateCpuPoint(
   const { startTimeUnixNano: start, timeUnixNano: time } = point;
   // A start time is required: it is the deduplication identity of a DELTA interval.
   if (start <= 0n || start > time) return 'invalid_timestamps';
-  const nowNs = BigInt(Math.floor(nowMs)) * NS_PER_MS;
-  if (time > nowNs + BigInt(limits.maxFutureSkewMs) * NS_PER_MS) return 'timestamp_in_future';
-  if (time < nowNs - BigInt(limits.maxPointAgeMs) * NS_PER_MS) return 'timestamp_too_old';
+  if (time > window.latestNs) return 'timestamp_in_future';
+  if (time < window.earliestNs) return 'timestamp_too_old';
 
-  const numberProblem =
-    checkNumber(point.sum) ??
-    checkNumber(point.min) ??
-    checkNumber(point.max) ??
-    point.explicitBounds.map(checkNumber).find((r) => r === 'nan_value');
+  const numberProblem = checkNumber(point.sum) ?? checkNumber(point.min) ?? checkNumber(point.max);
   if (numberProblem) return numberProblem;
+  // A negative bound is legal; only a non-finite one is a problem.
+  for (const bound of point.explicitBounds) if (!Number.isFinite(bound)) return 'nan_value';
   if (!Number.isSafeInteger(point.count) || point.count < 0) return 'negative_value';
   let bucketTotal = 0;
   for (const c of point.bucketCounts) {

@@ -3,7 +3,7 @@ import { AggregationTemporality, dataPointCount } from '../../otlp/model.js';
 import type { AttributeObservations } from './attributes.js';
 import { CPU_METRIC } from './metric-model.js';
 import type { CpuSample, PointLimits } from './point.js';
-import { validateCpuPoint } from './point.js';
+import { pointTimeWindow, validateCpuPoint } from './point.js';
 import type { RejectReason } from './reasons.js';
 import { RejectionTally } from './reasons.js';
 import type { ResourceLimits, SessionIdentity } from './resource.js';
@@ -44,6 +44,7 @@ export function validateRequest(
   const rejections = new RejectionTally();
   const observed: AttributeObservations = { maxAttributes: 0, maxAttributeValueBytes: 0 };
   const bySession = new Map<string, SessionSamples>();
+  const window = pointTimeWindow(limits, nowMs);
   let receivedDataPoints = 0;
 
   for (const resourceMetrics of request.resourceMetrics) {
@@ -64,7 +65,7 @@ export function validateRequest(
         continue;
       }
       for (const point of metric.dataPoints) {
-        const sample = validateCpuPoint(point, limits, nowMs, observed);
+        const sample = validateCpuPoint(point, limits, window, observed);
         if (typeof sample === 'string') {
           rejections.add(sample, 1);
           continue;
