@@ -14,6 +14,7 @@ import {
   CPU_METRIC,
   OVERFLOW_ATTRIBUTE,
   OVERFLOW_PROMETHEUS_SERIES,
+  canonicalBoundIndex,
   validateRequest,
 } from '../validation/index.js';
 import type { PipelineConfig } from './config.js';
@@ -34,7 +35,8 @@ export class GatewayPipeline implements Pipeline {
   private readonly identities = new SeriesIdentities();
   private readonly exporter: ExportLoop;
   private readonly metrics: PipelineSelfMetrics;
-  private readonly thresholds: number[];
+  /** canonicalBoundIndex of each configured threshold (the config schema only allows canonical bounds). */
+  private readonly thresholdBounds: number[];
   private snapshot: StateSnapshot = { usedSeries: 0, trackedSessions: 0, activeVersions: [] };
   // Largest attribute count/size seen, in the current and the previous housekeeping interval.
   private observedAttributes = { maxAttributes: 0, maxAttributeValueBytes: 0 };
@@ -50,7 +52,7 @@ export class GatewayPipeline implements Pipeline {
   ) {
     const warn = (level: 'warn', msg: string, fields?: Record<string, unknown>) =>
       deps.log(level, msg, fields);
-    this.thresholds = [...config.sessions.thresholds];
+    this.thresholdBounds = config.sessions.thresholds.map(canonicalBoundIndex);
     this.labels = new LabelBounds(config.limits);
     this.versions = new VersionBounds(store, this.labels, config.limits, warn);
     this.budget = new SeriesBudget(store, config.limits, warn);
@@ -95,7 +97,7 @@ export class GatewayPipeline implements Pipeline {
     const commits = await Promise.allSettled(
       prepared.map((session) =>
         this.store.commitSession(
-          { sessionId: session.sessionId, intervals: sessionIntervals(session, this.thresholds) },
+          { sessionId: session.sessionId, intervals: sessionIntervals(session, this.thresholdBounds) },
           nowMs,
         ),
       ),
@@ -177,7 +179,7 @@ export class GatewayPipeline implements Pipeline {
 
   /** Exports now (tests, and the final flush); resolves false on failure. */
   flushNow(): Promise<boolean> {
-    return this.exporter.flush();
+    return this.exporter.flushAll();
   }
 
   private async aggregateContributions(contributions: Contribution[], nowMs: number): Promise<void> {

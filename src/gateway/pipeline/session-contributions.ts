@@ -19,7 +19,7 @@ import {
   SESSIONS_OVER_THRESHOLD_METRIC,
   STAGE_SESSIONS_METRIC,
   STAGE_SESSIONS_OVER_THRESHOLD_METRIC,
-  samplesAbove,
+  samplesAboveBound,
 } from '../validation/index.js';
 
 /** One session of a request with its labels already bounded. */
@@ -48,13 +48,26 @@ export interface SessionOutcome {
   bounded: BoundingLimit[];
 }
 
-export function sessionIntervals(session: PreparedSession, thresholds: readonly number[]): SessionInterval[] {
-  return session.samples.map(({ sample, stage }) => ({
-    startTimeUnixNano: sample.startTimeUnixNano,
-    timeUnixNano: sample.timeUnixNano,
-    stage: stage.value,
-    samplesAbove: thresholds.map((t) => samplesAbove(sample.bucketCounts, t)),
-  }));
+/** `thresholdBounds`: canonicalBoundIndex of each configured threshold, in configuration order. */
+export function sessionIntervals(
+  session: PreparedSession,
+  thresholdBounds: readonly number[],
+): SessionInterval[] {
+  const intervals: SessionInterval[] = new Array<SessionInterval>(session.samples.length);
+  for (let i = 0; i < session.samples.length; i++) {
+    const { sample, stage } = session.samples[i] as PreparedSession['samples'][number];
+    const above = new Array<number>(thresholdBounds.length);
+    for (let t = 0; t < thresholdBounds.length; t++) {
+      above[t] = samplesAboveBound(sample.bucketCounts, thresholdBounds[t] as number);
+    }
+    intervals[i] = {
+      startTimeUnixNano: sample.startTimeUnixNano,
+      timeUnixNano: sample.timeUnixNano,
+      stage: stage.value,
+      samplesAbove: above,
+    };
+  }
+  return intervals;
 }
 
 // The labels of each forwarded metric, in export order (module-level: see SeriesIdentities.get).

@@ -43,15 +43,8 @@ export function applySessionCommit(
   };
   const watermarkBefore = progress.watermark;
   let watermark = watermarkBefore;
-  // Only a growing count can cross; a key already at or past the minimum was counted when it got there.
-  const crossesNow = (key: string, add: number): boolean => {
-    if (add <= 0) return false;
-    const total = (progress.samplesAbove.get(key) ?? 0) + add;
-    progress.samplesAbove.set(key, total);
-    if (total < options.overThresholdMinSamples || progress.counted.has(key)) return false;
-    progress.counted.add(key);
-    return true;
-  };
+  const { thresholds } = options;
+  const min = options.overThresholdMinSamples;
   for (const interval of commit.intervals) {
     const duplicate = watermarkBefore !== undefined && interval.startTimeUnixNano < watermarkBefore;
     result.duplicate.push(duplicate);
@@ -65,14 +58,26 @@ export function applySessionCommit(
       progress.stages.add(interval.stage);
       result.newStages.push(interval.stage);
     }
-    options.thresholds.forEach((threshold, i) => {
+    for (let i = 0; i < thresholds.length; i++) {
       const above = interval.samplesAbove[i] ?? 0;
-      if (crossesNow(threshold, above)) result.newOverThresholds.push(threshold);
-      if (crossesNow(`${interval.stage}|${threshold}`, above)) {
+      // Nothing can cross without samples above: skip the key building and lookups.
+      if (above <= 0) continue;
+      const threshold = thresholds[i] as string;
+      if (crossesNow(progress, threshold, above, min)) result.newOverThresholds.push(threshold);
+      if (crossesNow(progress, `${interval.stage}|${threshold}`, above, min)) {
         result.newStageOverThresholds.push({ stage: interval.stage, threshold });
       }
-    });
+    }
   }
   progress.watermark = watermark;
   return result;
+}
+
+// Only a growing count can cross; a key already at or past the minimum was counted when it got there.
+function crossesNow(progress: SessionProgress, key: string, add: number, minSamples: number): boolean {
+  const total = (progress.samplesAbove.get(key) ?? 0) + add;
+  progress.samplesAbove.set(key, total);
+  if (total < minSamples || progress.counted.has(key)) return false;
+  progress.counted.add(key);
+  return true;
 }
