@@ -39,7 +39,11 @@ export class SeriesBudget {
     const admitted = new Set<string>();
     const toAsk: SeriesAdmission[] = [];
     const asked = new Set<string>();
+    // Requests come in runs of one key (a session's points): skip repeats before any set lookup.
+    let previous: string | undefined;
     for (const { key, metric } of series) {
+      if (key === previous) continue;
+      previous = key;
       if (asked.has(key) || admitted.has(key)) continue;
       const cached = this.cache.get(key);
       if (cached && cached.untilMs > nowMs) {

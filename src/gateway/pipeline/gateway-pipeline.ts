@@ -1,5 +1,6 @@
 import type { ExportMetricsServiceRequest } from '../../otlp/index.js';
 import { CumulativeStore } from '../aggregation/index.js';
+import type { BoundingLimit } from '../cardinality/index.js';
 import {
   LabelBounds,
   SeriesBudget,
@@ -11,7 +12,7 @@ import { gatewayError } from '../errors/index.js';
 import { ExportLoop } from '../export/index.js';
 import type { StateSnapshot, StateStore } from '../state/index.js';
 import {
-  CPU_METRIC,
+  FORWARDED_METRICS,
   OVERFLOW_ATTRIBUTE,
   OVERFLOW_PROMETHEUS_SERIES,
   canonicalBoundIndex,
@@ -25,6 +26,10 @@ import type { Contribution, PreparedSession } from './session-contributions.js';
 import { sessionContributions, sessionIntervals } from './session-contributions.js';
 
 const OVERFLOW_LABELS = { [OVERFLOW_ATTRIBUTE]: 'true' } as const;
+/** The overflow series key of every forwarded metric, built once. */
+const OVERFLOW_KEYS: ReadonlyMap<string, string> = new Map(
+  FORWARDED_METRICS.map((metric) => [metric, seriesKey(metric, OVERFLOW_LABELS)]),
+);
 
 /** validate → bound labels → commit per session (dedup + progress, atomic) → budget → aggregate → export. */
 export class GatewayPipeline implements Pipeline {
@@ -108,6 +113,7 @@ export class GatewayPipeline implements Pipeline {
     let failedSessions = 0;
     const contributions: Contribution[] = [];
     const newSessionsByVersion = new Map<string, number>();
+    const boundedByLimit = new Map<BoundingLimit, number>();
     commits.forEach((commit, i) => {
       const session = prepared[i] as PreparedSession;
       if (commit.status === 'rejected') {
@@ -119,13 +125,14 @@ export class GatewayPipeline implements Pipeline {
       accepted += outcome.accepted;
       duplicate += outcome.duplicate;
       contributions.push(...outcome.contributions);
-      for (const limit of outcome.bounded) this.metrics.overflowed.inc({ limit });
+      for (const limit of outcome.bounded) boundedByLimit.set(limit, (boundedByLimit.get(limit) ?? 0) + 1);
       const raw = validated.sessions[i]?.identity.version;
       if (commit.value.newlySeen && raw !== undefined && !this.labels.capLength(raw).bounded) {
         newSessionsByVersion.set(raw, (newSessionsByVersion.get(raw) ?? 0) + 1);
       }
     });
 
+    for (const [limit, n] of boundedByLimit) this.metrics.overflowed.inc({ limit }, n);
     await this.aggregateContributions(contributions, nowMs);
     this.metrics.accepted.inc(accepted);
     this.metrics.duplicate.inc(duplicate);
@@ -184,21 +191,18 @@ export class GatewayPipeline implements Pipeline {
 
   private async aggregateContributions(contributions: Contribution[], nowMs: number): Promise<void> {
     if (contributions.length === 0) return;
-    const admitted = await this.budget.admit(
-      contributions.map((c) => ({ key: c.key, metric: c.kind === 'histogram' ? CPU_METRIC : c.metric })),
-      nowMs,
-    );
+    const admitted = await this.budget.admit(contributions, nowMs);
+    let overflowed = 0;
     for (const c of contributions) {
       const own = admitted.has(c.key);
-      if (!own) this.metrics.overflowed.inc({ limit: 'series' });
-      if (c.kind === 'histogram') {
-        const key = own ? c.key : seriesKey(CPU_METRIC, OVERFLOW_LABELS);
-        this.aggregate.addHistogram(key, own ? c.labels : OVERFLOW_LABELS, c.delta, c.exemplar, nowMs);
-      } else {
-        const key = own ? c.key : seriesKey(c.metric, OVERFLOW_LABELS);
-        this.aggregate.addCounter(c.metric, key, own ? c.labels : OVERFLOW_LABELS, 1, nowMs);
-      }
+      if (!own) overflowed++;
+      const key = own ? c.key : (OVERFLOW_KEYS.get(c.metric) as string);
+      const labels = own ? c.labels : OVERFLOW_LABELS;
+      if (c.kind === 'histogram') this.aggregate.addHistogram(key, labels, c.delta, c.exemplar, nowMs);
+      else this.aggregate.addCounter(c.metric, key, labels, 1, nowMs);
     }
+    // One labelled increment per request, not per point (prom-client hashes the labels each time).
+    if (overflowed > 0) this.metrics.overflowed.inc({ limit: 'series' }, overflowed);
     this.exporter.markDirty();
   }
 

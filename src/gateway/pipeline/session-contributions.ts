@@ -33,6 +33,7 @@ export interface PreparedSession {
 export type Contribution =
   | {
       kind: 'histogram';
+      metric: typeof CPU_METRIC;
       key: string;
       labels: Labels;
       delta: HistogramDelta;
@@ -110,6 +111,9 @@ export function sessionContributions(
   const versionBounded = session.version.bounded;
   const osBounded = session.os.bounded;
   const { samples } = session;
+  // A session's points mostly share one stage: reuse its identity instead of looking it up again.
+  let lastStage: string | undefined;
+  let identity: SeriesIdentity | undefined;
   for (let i = 0; i < samples.length; i++) {
     const { sample, stage } = samples[i] as PreparedSession['samples'][number];
     if (result.duplicate[i]) {
@@ -120,13 +124,17 @@ export function sessionContributions(
     if (versionBounded) outcome.bounded.push(versionBounded);
     if (osBounded) outcome.bounded.push(osBounded);
     if (stage.bounded) outcome.bounded.push(stage.bounded);
-    const identity = identities.get(CPU_METRIC, cpuLabels, version, os, stage.value);
+    if (identity === undefined || stage.value !== lastStage) {
+      identity = identities.get(CPU_METRIC, cpuLabels, version, os, stage.value);
+      lastStage = stage.value;
+    }
     const exemplar =
       sample.max !== undefined && sample.count > 0
         ? { value: sample.max, timeUnixNano: sample.timeUnixNano, sessionId: session.sessionId }
         : undefined;
     outcome.contributions.push({
       kind: 'histogram',
+      metric: CPU_METRIC,
       key: identity.key,
       labels: identity.labels,
       delta: sample,
