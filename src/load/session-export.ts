@@ -15,7 +15,7 @@ import {
   SCOPE_NAME,
   SERVICE_NAME,
   STAGE_ATTRIBUTE,
-} from '../watchdog/metric-model.js';
+} from '../model/metric-model.js';
 
 export interface LoadSessionIdentity {
   sessionId: string;

@@ -1,10 +1,18 @@
-// The binding metric model of docs/metrics.md as constants. Everything in the pipeline that names a
-// metric, an attribute or a bound takes it from here so that the contract lives in one place.
+// The metric model of docs/metrics.md as the gateway uses it: what the watchdog sends (shared with it
+// through src/model/metric-model.ts) plus what the gateway forwards. Everything in the pipeline that
+// names a metric, an attribute or a bound takes it from here.
+import {
+  CPU_BUCKETS as MODEL_CPU_BUCKETS,
+  CPU_METRIC_NAME,
+  KNOWN_STAGES as MODEL_STAGES,
+  RESOURCE_KEYS,
+  STAGE_ATTRIBUTE as MODEL_STAGE_ATTRIBUTE,
+} from '../../model/metric-model.js';
 
 /** Canonical explicit bucket bounds of `process.cpu.utilization`; every session threshold is one of them. */
-export const CPU_BUCKETS: readonly number[] = [0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 0.9, 1];
+export const CPU_BUCKETS: readonly number[] = MODEL_CPU_BUCKETS;
 
-export const CPU_METRIC = 'process.cpu.utilization';
+export const CPU_METRIC = CPU_METRIC_NAME;
 export const SESSIONS_METRIC = 'filesfu.sessions';
 export const SESSIONS_OVER_THRESHOLD_METRIC = 'filesfu.sessions.over_threshold';
 export const STAGE_SESSIONS_METRIC = 'filesfu.stage.sessions';
@@ -38,25 +46,16 @@ export const OVERFLOW_PROMETHEUS_SERIES = FORWARDED_METRICS.reduce(
   0,
 );
 
-export const STAGE_ATTRIBUTE = 'filesfu.app.stage';
-export const SESSION_ID_ATTRIBUTE = 'session.id';
-export const INSTANCE_ID_ATTRIBUTE = 'service.instance.id';
-export const VERSION_ATTRIBUTE = 'service.version';
-export const OS_TYPE_ATTRIBUTE = 'os.type';
+export const STAGE_ATTRIBUTE = MODEL_STAGE_ATTRIBUTE;
+export const SESSION_ID_ATTRIBUTE = RESOURCE_KEYS.sessionId;
+export const INSTANCE_ID_ATTRIBUTE = RESOURCE_KEYS.serviceInstanceId;
+export const VERSION_ATTRIBUTE = RESOURCE_KEYS.serviceVersion;
+export const OS_TYPE_ATTRIBUTE = RESOURCE_KEYS.osType;
 
 /** The only attribute of the one overflow series per metric (OTel SDK cardinality-limit convention). */
 export const OVERFLOW_ATTRIBUTE = 'otel.metric.overflow';
 
-export const KNOWN_STAGES: readonly string[] = [
-  'starting',
-  'login',
-  'idle',
-  'indexing',
-  'sending',
-  'receiving',
-  'syncing',
-  'shutdown',
-];
+export const KNOWN_STAGES: readonly string[] = MODEL_STAGES;
 export const KNOWN_OS_TYPES: readonly string[] = ['linux', 'darwin', 'windows'];
 
 /** The label value that replaces anything unknown, too long or beyond a bound. */

@@ -22,7 +22,7 @@ import {
   SCOPE_NAME,
   SERVICE_NAME,
   STAGE_ATTRIBUTE,
-} from '../../../src/watchdog/metric-model.js';
+} from '../../../src/model/metric-model.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'load-payloads-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,5 +1,7 @@
-// The client half of docs/metrics.md §1 as code. The simulator and the gateway import these constants so
-// that the contract has one source of truth in TypeScript; docs/metrics.md stays the human contract.
+// What watchdog and gateway must agree on (docs/metrics.md §1) as code: the watchdog, the gateway's
+// validation, the simulator and the load tools all import it, so the contract has one source of truth
+// in TypeScript. docs/metrics.md stays the human contract; what only the gateway forwards lives in
+// src/gateway/validation/metric-model.ts.
 
 /** Explicit bucket bounds of `process.cpu.utilization`. Every session threshold is one of these bounds. */
 export const CPU_BUCKETS: readonly number[] = Object.freeze([0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 0.9, 1]);
