@@ -119,6 +119,12 @@ describe('docker-compose.yml', () => {
     expect(existsSync(repoPath('grafana', 'dashboards', home.split('/').pop() ?? ''))).toBe(true);
   });
 
+  it('gives the simulator the signing key the gateway verifies with', () => {
+    const keys = service('gateway').environment?.FILESFU_GATEWAY_AUTH_KEYS ?? '';
+    const simulator = service('simulator').environment ?? {};
+    expect(keys).toBe(`${simulator.FILESFU_TOKEN_KEY_ID}:${simulator.FILESFU_TOKEN_SECRET}`);
+  });
+
   it('points the demo and load profiles at files that exist', () => {
     const scenario = service('simulator').command?.find((arg) => arg.startsWith('--scenario='));
     expect(existsSync(repoPath(scenario?.slice('--scenario='.length) ?? 'missing'))).toBe(true);
