@@ -1,6 +1,7 @@
 // The express application: routes only. Everything stateful (pipeline, auth, limits, metrics) is
 // built by startGateway and passed in, so tests can assemble an app around any of them.
 
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Registry } from 'prom-client';
 import type { GatewayConfig } from './config.js';
@@ -21,13 +22,33 @@ export interface GatewayAppDeps {
   isDraining: () => boolean;
 }
 
-export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): express.Application {
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.set('query parser', false);
+/**
+ * The HTTP server's request listener. Exports (`POST /v1/metrics` exactly, nearly all traffic) go
+ * straight to the export handler: express's router costs more CPU per request than the rest of a
+ * small watchdog export's HTTP handling, and the handler uses nothing express adds. Every other
+ * request, including variants express would also route to the handler (trailing slash, query,
+ * other letter case), takes the express app, so answers are the same either way.
+ */
+export function createGatewayRequestListener(config: GatewayConfig, deps: GatewayAppDeps): RequestListener {
+  const exportHandler = createExportHandler(config, deps);
+  const app = buildApp(deps, exportHandler);
+  return (request: IncomingMessage, response: ServerResponse) => {
+    if (request.url === EXPORT_PATH && request.method === 'POST') {
+      void exportHandler.handle(request, response);
+      return;
+    }
+    app(request, response);
+  };
+}
 
-  const exportHandler = new OtlpExportHandler(
+export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): express.Application {
+  return buildApp(deps, createExportHandler(config, deps));
+}
+
+const EXPORT_PATH = '/v1/metrics';
+
+function createExportHandler(config: GatewayConfig, deps: GatewayAppDeps): OtlpExportHandler {
+  return new OtlpExportHandler(
     {
       limits: {
         maxCompressedBytes: config.server.maxCompressedBodyBytes,
@@ -38,9 +59,16 @@ export function createGatewayApp(config: GatewayConfig, deps: GatewayAppDeps): e
     },
     deps,
   );
+}
 
-  app.post('/v1/metrics', exportHandler.handle);
-  app.all('/v1/metrics', (request: Request) => {
+function buildApp(deps: GatewayAppDeps, exportHandler: OtlpExportHandler): express.Application {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', false);
+
+  app.post(EXPORT_PATH, exportHandler.handle);
+  app.all(EXPORT_PATH, (request: Request) => {
     throw gatewayError('FILESFU_GW_METHOD_NOT_ALLOWED', { method: request.method, path: '/v1/metrics' });
   });
 

@@ -5,14 +5,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
-import { createGatewayApp } from './app.js';
+import { createGatewayRequestListener } from './app.js';
 import { Authenticator, RevocationList } from './auth/index.js';
 import type { GatewayConfig } from './config.js';
 import { createJsonLog, registerHttpMetrics, throttledLog, type Log } from './http/index.js';
 import { createPipeline, type Pipeline } from './pipeline/index.js';
 import { RateLimiter } from './ratelimit/index.js';
 
-export { createGatewayApp } from './app.js';
+export { createGatewayApp, createGatewayRequestListener } from './app.js';
 export type { GatewayAppDeps } from './app.js';
 export {
   ConfigError,
@@ -98,7 +98,7 @@ export async function startGateway(
     (await createPipeline(config.pipeline, { registry, replicaId: config.server.replicaId, log }));
 
   let draining = false;
-  const app = createGatewayApp(config, {
+  const listener = createGatewayRequestListener(config, {
     pipeline,
     authenticator,
     rateLimiter,
@@ -114,7 +114,7 @@ export async function startGateway(
       headersTimeout: config.server.headersTimeoutMs,
       keepAliveTimeout: config.server.keepAliveTimeoutMs,
     },
-    app,
+    listener,
   );
   await listen(server, config.server.host, config.server.port);
   const address = server.address() as AddressInfo;
