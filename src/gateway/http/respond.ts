@@ -14,7 +14,10 @@ export function writeBody(
   response.statusCode = status;
   response.setHeader('Content-Type', contentTypeFor(format));
   response.setHeader('Content-Length', body.byteLength);
-  response.end(body);
+  // An empty body (the protobuf full-success answer) ends without a chunk: node then sends the
+  // head in one write() instead of a corked writev of head + empty chunk.
+  if (body.byteLength === 0) response.end();
+  else response.end(body);
 }
 
 /** An error as google.rpc.Status in the request's wire format (JSON when the request's was unusable). */
