@@ -139,6 +139,14 @@ const authSchema = z
     maxCachedRevocations: positiveInt()
       .default(200_000)
       .describe('Cached revocation answers kept at most (count)'),
+    maxCachedTokens: z
+      .number()
+      .int()
+      .min(0)
+      .default(50_000)
+      .describe(
+        'Signature-verified tokens remembered (~350 bytes each, oldest dropped first) so repeat exports skip the HMAC (count; 0 = off; age and revocation are still checked on every request)',
+      ),
   })
   .strict()
   .default({});

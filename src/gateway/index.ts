@@ -82,6 +82,7 @@ export async function startGateway(
     maxTokenAgeSeconds: config.auth.maxTokenAgeSeconds,
     clockSkewSeconds: config.auth.clockSkewSeconds,
     revocation,
+    maxCachedTokens: config.auth.maxCachedTokens,
   });
   const rateLimiter = new RateLimiter({
     enabled: config.rateLimit.enabled,

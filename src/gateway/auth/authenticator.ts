@@ -1,5 +1,11 @@
 import { gatewayError, type GatewayError } from '../errors/index.js';
-import { verifyInstallToken, type TokenFailure } from './install-token.js';
+import {
+  checkTokenAge,
+  verifyInstallToken,
+  type InstallTokenClaims,
+  type TokenFailure,
+  type TokenVerification,
+} from './install-token.js';
 import type { RevocationList } from './revocation.js';
 import type { SigningKey } from './signing-keys.js';
 
@@ -19,6 +25,11 @@ export interface AuthenticatorOptions {
   maxTokenAgeSeconds: number;
   clockSkewSeconds: number;
   revocation: RevocationList;
+  /**
+   * Tokens whose signature was verified, kept so that an install's next export skips the base64url
+   * decode, JSON.parse and HMAC (0 = no cache). Age and revocation are still checked on every request.
+   */
+  maxCachedTokens: number;
 }
 
 const BEARER = /^Bearer[ ]+(\S+)\s*$/i;
@@ -26,6 +37,9 @@ const BEARER = /^Bearer[ ]+(\S+)\s*$/i;
 /** Turns an Authorization header into a Principal, or the 401 to answer with. */
 export class Authenticator {
   private readonly secrets: ReadonlyMap<string, string>;
+  // Token → its verified claims. Signing keys are fixed for this object's life, so a signature that
+  // verified once verifies again; insertion order makes the first entry the oldest.
+  private readonly verifiedTokens = new Map<string, InstallTokenClaims>();
 
   constructor(private readonly options: AuthenticatorOptions) {
     this.secrets = new Map(options.keys.map((key) => [key.keyId, key.secret]));
@@ -40,10 +54,7 @@ export class Authenticator {
     if (token === undefined) {
       return failure('malformed');
     }
-    const verified = verifyInstallToken(token, this.secrets, Math.floor(nowMs / 1000), {
-      maxAgeSeconds: this.options.maxTokenAgeSeconds,
-      clockSkewSeconds: this.options.clockSkewSeconds,
-    });
+    const verified = this.verify(token, Math.floor(nowMs / 1000));
     if (!verified.ok) {
       if (verified.reason === 'expired') {
         return {
@@ -62,6 +73,24 @@ export class Authenticator {
       return { ok: false, reason: 'revoked', error: gatewayError('FILESFU_GW_AUTH_REVOKED') };
     }
     return { ok: true, principal: { installId, keyId } };
+  }
+
+  private verify(token: string, nowSeconds: number): TokenVerification {
+    const ageLimits = {
+      maxAgeSeconds: this.options.maxTokenAgeSeconds,
+      clockSkewSeconds: this.options.clockSkewSeconds,
+    };
+    const cached = this.verifiedTokens.get(token);
+    if (cached !== undefined) return checkTokenAge(cached, nowSeconds, ageLimits);
+    const verified = verifyInstallToken(token, this.secrets, nowSeconds, ageLimits);
+    if (verified.ok && this.options.maxCachedTokens > 0) {
+      if (this.verifiedTokens.size >= this.options.maxCachedTokens) {
+        const oldest = this.verifiedTokens.keys().next();
+        if (oldest.done !== true) this.verifiedTokens.delete(oldest.value);
+      }
+      this.verifiedTokens.set(token, verified.claims);
+    }
+    return verified;
   }
 }
 

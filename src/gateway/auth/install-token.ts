@@ -78,6 +78,15 @@ export function verifyInstallToken(
   if (signature.length !== expected.length || !timingSafeEqual(signature, expected)) {
     return { ok: false, reason: 'bad_signature' };
   }
+  return checkTokenAge(claims, nowSeconds, options);
+}
+
+/** The time-dependent part of verification: must be rechecked whenever verified claims are reused. */
+export function checkTokenAge(
+  claims: InstallTokenClaims,
+  nowSeconds: number,
+  options: VerifyOptions = {},
+): TokenVerification {
   const skew = options.clockSkewSeconds ?? 300;
   if (claims.issuedAtSeconds > nowSeconds + skew) return { ok: false, reason: 'not_yet_valid' };
   const maxAge = options.maxAgeSeconds ?? 0;

@@ -1,14 +1,16 @@
+import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { Authenticator, RevocationList, mintInstallToken } from '../../../../src/gateway/auth/index.js';
 
 const SECRET = 'a-secret-of-sufficient-length';
 const NOW_MS = 1_800_000_000_000;
 
-function authenticator(revoked: string[] = [], maxTokenAgeSeconds = 0): Authenticator {
+function authenticator(revoked: string[] = [], maxTokenAgeSeconds = 0, maxCachedTokens = 100): Authenticator {
   return new Authenticator({
     keys: [{ keyId: 'k1', secret: SECRET }],
     maxTokenAgeSeconds,
     clockSkewSeconds: 300,
+    maxCachedTokens,
     revocation: new RevocationList({
       revokedInstallIds: revoked,
       redis: undefined,
@@ -70,5 +72,68 @@ describe('Authenticator', () => {
     const result = await authenticator().authenticate(`Bearer ${forged}`, NOW_MS);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.message).not.toContain(forged.split('.')[1]);
+  });
+
+  describe('verified-token cache', () => {
+    it('still refuses a cached token once its install is revoked', async () => {
+      // Stands in for Redis' SISMEMBER filesfu:revoked.
+      const revokedInRedis = new Set<string>();
+      const redis = {
+        sismember: (_key: string, installId: string) =>
+          Promise.resolve(revokedInRedis.has(installId) ? 1 : 0),
+      } as unknown as Redis;
+      const auth = new Authenticator({
+        keys: [{ keyId: 'k1', secret: SECRET }],
+        maxTokenAgeSeconds: 0,
+        clockSkewSeconds: 300,
+        maxCachedTokens: 100,
+        revocation: new RevocationList({
+          revokedInstallIds: [],
+          redis,
+          cacheSeconds: 30,
+          maxCachedInstalls: 10,
+          onRedisError: () => {},
+        }),
+      });
+      const header = `Bearer ${token('i-1')}`;
+      expect((await auth.authenticate(header, NOW_MS)).ok).toBe(true);
+      expect((await auth.authenticate(header, NOW_MS + 1000)).ok).toBe(true);
+      revokedInRedis.add('i-1');
+      expect(await auth.authenticate(header, NOW_MS + 31_000)).toMatchObject({
+        ok: false,
+        reason: 'revoked',
+      });
+    });
+
+    it('still expires a cached token', async () => {
+      const auth = authenticator([], 60);
+      const header = `Bearer ${token('i-1', NOW_MS / 1000 - 5)}`;
+      expect((await auth.authenticate(header, NOW_MS)).ok).toBe(true);
+      expect(await auth.authenticate(header, NOW_MS + 56_000)).toMatchObject({
+        ok: false,
+        reason: 'expired',
+      });
+    });
+
+    it('never accepts a tampered copy of a cached token', async () => {
+      const auth = authenticator();
+      const valid = token('i-1');
+      expect((await auth.authenticate(`Bearer ${valid}`, NOW_MS)).ok).toBe(true);
+      const forged = valid.slice(0, -2) + (valid.endsWith('AA') ? 'BB' : 'AA');
+      expect(await auth.authenticate(`Bearer ${forged}`, NOW_MS)).toMatchObject({
+        ok: false,
+        reason: 'bad_signature',
+      });
+    });
+
+    it.each([0, 1, 2])('answers the same with maxCachedTokens = %i', async (maxCachedTokens) => {
+      const auth = authenticator(['i-bad'], 0, maxCachedTokens);
+      for (let round = 0; round < 3; round++) {
+        for (const installId of ['i-1', 'i-2', 'i-3', 'i-bad']) {
+          const result = await auth.authenticate(`Bearer ${token(installId)}`, NOW_MS + round);
+          expect(result.ok).toBe(installId !== 'i-bad');
+        }
+      }
+    });
   });
 });
