@@ -5,14 +5,15 @@
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { mintInstallToken } from '../src/gateway/auth/index.js';
+import { watchdogResourceMetrics } from '../src/load/index.js';
+import { CPU_BUCKETS } from '../src/model/metric-model.js';
 import {
-  AggregationTemporality,
   encodeExportMetricsServiceRequest,
   type HistogramDataPoint,
   type ResourceMetrics,
 } from '../src/otlp/index.js';
 
-const BOUNDS = [0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 0.9, 1];
+const BOUNDS = [...CPU_BUCKETS];
 const STAGES = ['idle', 'indexing', 'sending', 'syncing'];
 const POINTS_PER_SESSION = 10;
 const INTERVAL_NS = 10_000_000_000n;
@@ -69,36 +70,16 @@ function session(installId: string, count: number, nowNs: bigint, index: number)
       max: 0.95,
     });
   }
-  return {
-    resource: {
-      attributes: [
-        { key: 'service.name', value: 'filesfu-desktop' },
-        { key: 'service.version', value: `6.${index % 3}.0` },
-        { key: 'service.instance.id', value: installId },
-        { key: 'session.id', value: randomUUID() },
-        { key: 'os.type', value: ['linux', 'darwin', 'windows'][index % 3] as string },
-        { key: 'os.version', value: '6.1.0' },
-        { key: 'host.arch', value: 'amd64' },
-      ],
-      droppedAttributesCount: 0,
-    },
-    scopeMetrics: [
-      {
-        scope: { name: 'filesfu-watchdog', version: '1.0.0', attributes: [], droppedAttributesCount: 0 },
-        schemaUrl: '',
-        metrics: [
-          {
-            type: 'histogram',
-            name: 'process.cpu.utilization',
-            description: '',
-            unit: '1',
-            metadata: [],
-            aggregationTemporality: AggregationTemporality.Delta,
-            dataPoints,
-          },
-        ],
-      },
+  return watchdogResourceMetrics(
+    [
+      { key: 'service.name', value: 'filesfu-desktop' },
+      { key: 'service.version', value: `6.${index % 3}.0` },
+      { key: 'service.instance.id', value: installId },
+      { key: 'session.id', value: randomUUID() },
+      { key: 'os.type', value: ['linux', 'darwin', 'windows'][index % 3] as string },
+      { key: 'os.version', value: '6.1.0' },
+      { key: 'host.arch', value: 'amd64' },
     ],
-    schemaUrl: '',
-  };
+    dataPoints,
+  );
 }

@@ -20,6 +20,7 @@ export {
 } from './payload-templates.js';
 export {
   sessionExportRequest,
+  watchdogResourceMetrics,
   cpuHistogramPoint,
   msToNanos,
   type LoadSessionIdentity,

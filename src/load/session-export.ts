@@ -6,6 +6,7 @@ import {
   type ExportMetricsServiceRequest,
   type HistogramDataPoint,
   type KeyValue,
+  type ResourceMetrics,
 } from '../otlp/index.js';
 import {
   CPU_BUCKETS,
@@ -78,39 +79,49 @@ export function sessionResourceAttributes(identity: LoadSessionIdentity): KeyVal
   ];
 }
 
+/**
+ * The envelope of one watchdog export: a resource with `resourceAttributes` carrying the watchdog
+ * scope and one DELTA `process.cpu.utilization` histogram with `dataPoints`. The one builder of that
+ * shape outside the watchdog (which gets it from the OTel SDK); load payloads, the gateway bench and
+ * tests call it.
+ */
+export function watchdogResourceMetrics(
+  resourceAttributes: KeyValue[],
+  dataPoints: HistogramDataPoint[],
+): ResourceMetrics {
+  return {
+    resource: { attributes: resourceAttributes, droppedAttributesCount: 0 },
+    schemaUrl: '',
+    scopeMetrics: [
+      {
+        scope: { name: SCOPE_NAME, version: '', attributes: [], droppedAttributesCount: 0 },
+        schemaUrl: '',
+        metrics: [
+          {
+            type: 'histogram',
+            name: CPU_METRIC_NAME,
+            description: '',
+            unit: CPU_METRIC_UNIT,
+            metadata: [],
+            aggregationTemporality: AggregationTemporality.Delta,
+            dataPoints,
+          },
+        ],
+      },
+    ],
+  };
+}
+
 export function sessionExportRequest(
   identity: LoadSessionIdentity,
   startTimeUnixNano: bigint,
   timeUnixNano: bigint,
   stages: readonly StageSamples[],
 ): ExportMetricsServiceRequest {
-  return {
-    resourceMetrics: [
-      {
-        resource: { attributes: sessionResourceAttributes(identity), droppedAttributesCount: 0 },
-        schemaUrl: '',
-        scopeMetrics: [
-          {
-            scope: { name: SCOPE_NAME, version: '', attributes: [], droppedAttributesCount: 0 },
-            schemaUrl: '',
-            metrics: [
-              {
-                type: 'histogram',
-                name: CPU_METRIC_NAME,
-                description: '',
-                unit: CPU_METRIC_UNIT,
-                metadata: [],
-                aggregationTemporality: AggregationTemporality.Delta,
-                dataPoints: stages
-                  .filter((s) => s.samples.length > 0)
-                  .map((s) => cpuHistogramPoint(s.stage, s.samples, startTimeUnixNano, timeUnixNano)),
-              },
-            ],
-          },
-        ],
-      },
-    ],
-  };
+  const dataPoints = stages
+    .filter((s) => s.samples.length > 0)
+    .map((s) => cpuHistogramPoint(s.stage, s.samples, startTimeUnixNano, timeUnixNano));
+  return { resourceMetrics: [watchdogResourceMetrics(sessionResourceAttributes(identity), dataPoints)] };
 }
 
 export function msToNanos(ms: number): bigint {

@@ -3,8 +3,9 @@
 
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import { watchdogResourceMetrics } from '../../src/load/index.js';
+import { CPU_BUCKETS } from '../../src/model/metric-model.js';
 import {
-  AggregationTemporality,
   encodeExportMetricsServiceRequest,
   encodeExportMetricsServiceRequestJson,
   type ExportMetricsServiceRequest,
@@ -12,7 +13,7 @@ import {
   type KeyValue,
 } from '../../src/otlp/index.js';
 
-export const CPU_BOUNDS = [0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 0.9, 1];
+export const CPU_BOUNDS = [...CPU_BUCKETS];
 
 export interface RequestShape {
   installId: string;
@@ -60,38 +61,18 @@ export function cpuRequest(shape: RequestShape): ExportMetricsServiceRequest {
   }
   return {
     resourceMetrics: [
-      {
-        resource: {
-          attributes: [
-            { key: 'service.name', value: 'filesfu-desktop' },
-            { key: 'service.version', value: '6.4.0' },
-            { key: 'service.instance.id', value: shape.installId },
-            { key: 'session.id', value: shape.sessionId ?? randomUUID() },
-            { key: 'os.type', value: 'linux' },
-            { key: 'os.version', value: '6.1.0' },
-            { key: 'host.arch', value: 'amd64' },
-          ],
-          droppedAttributesCount: 0,
-        },
-        scopeMetrics: [
-          {
-            scope: { name: 'filesfu-watchdog', version: '', attributes: [], droppedAttributesCount: 0 },
-            schemaUrl: '',
-            metrics: [
-              {
-                type: 'histogram',
-                name: 'process.cpu.utilization',
-                description: '',
-                unit: '1',
-                metadata: [],
-                aggregationTemporality: AggregationTemporality.Delta,
-                dataPoints,
-              },
-            ],
-          },
+      watchdogResourceMetrics(
+        [
+          { key: 'service.name', value: 'filesfu-desktop' },
+          { key: 'service.version', value: '6.4.0' },
+          { key: 'service.instance.id', value: shape.installId },
+          { key: 'session.id', value: shape.sessionId ?? randomUUID() },
+          { key: 'os.type', value: 'linux' },
+          { key: 'os.version', value: '6.1.0' },
+          { key: 'host.arch', value: 'amd64' },
         ],
-        schemaUrl: '',
-      },
+        dataPoints,
+      ),
     ],
   };
 }

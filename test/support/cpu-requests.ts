@@ -4,8 +4,8 @@ import type {
   HistogramDataPoint,
   ResourceMetrics,
 } from '../../src/otlp/index.js';
-import { AggregationTemporality } from '../../src/otlp/index.js';
 import { CPU_BUCKETS } from '../../src/gateway/validation/index.js';
+import { watchdogResourceMetrics } from '../../src/load/index.js';
 
 /** One DELTA export interval of one session, as a watchdog would send it. */
 export interface SessionExport {
@@ -64,29 +64,10 @@ export function sessionResourceMetrics(session: SessionExport): ResourceMetrics 
     { key: 'host.arch', value: 'amd64' },
     ...Object.entries(session.extraResourceAttributes ?? {}).map(([key, value]) => ({ key, value })),
   ];
-  return {
-    resource: { attributes, droppedAttributesCount: 0 },
-    scopeMetrics: [
-      {
-        scope: { name: 'filesfu-watchdog', version: '0.1.0', attributes: [], droppedAttributesCount: 0 },
-        schemaUrl: '',
-        metrics: [
-          {
-            type: 'histogram',
-            name: 'process.cpu.utilization',
-            description: '',
-            unit: '1',
-            metadata: [],
-            aggregationTemporality: AggregationTemporality.Delta,
-            dataPoints: Object.entries(session.stages).map(([stage, samples]) =>
-              histogramPoint(samples, stage, session.startNs, session.endNs),
-            ),
-          },
-        ],
-      },
-    ],
-    schemaUrl: '',
-  };
+  const dataPoints = Object.entries(session.stages).map(([stage, samples]) =>
+    histogramPoint(samples, stage, session.startNs, session.endNs),
+  );
+  return watchdogResourceMetrics(attributes, dataPoints);
 }
 
 export function cpuRequest(sessions: SessionExport[]): ExportMetricsServiceRequest {
