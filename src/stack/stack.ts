@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { mintInstallToken } from '../gateway/auth/index.js';
 import { collectorProcess } from './collector.js';
-import { portOrFree, freePort } from './free-port.js';
+import { portOrFree, freePort, isAddressInUse } from './free-port.js';
 import { gatewayProcess } from './gateway-process.js';
 import type { ManagedProcess } from './managed-process.js';
 import { prometheusProcess } from './prometheus.js';
@@ -54,14 +54,36 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/** Whole-stack attempts when a port we chose was taken before its child could bind it. */
+const PORT_RACE_ATTEMPTS = 3;
+
 /**
  * Starts the real pipeline on loopback: Redis (optional) → collector → Prometheus → gateway replicas,
  * each as a child process with its log in workDir. Start order follows the data's direction
  * backwards, so nothing sends to a component that is not up yet.
+ *
+ * Ports we chose ourselves are probed free, yet another process can still bind one before our child
+ * does; then the whole stack starts again on fresh ports. Ports the caller fixed are never retried.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const tools = resolveTools();
+  const callerFixedPorts = [
+    options.gatewayPort,
+    options.prometheusPort,
+    ...Object.values(options.collectorPorts ?? {}),
+  ].some((port) => port !== undefined && port > 0);
   const workDir = options.workDir ?? makeWorkDir();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startStackOnce({ ...options, workDir });
+    } catch (error) {
+      if (callerFixedPorts || attempt >= PORT_RACE_ATTEMPTS || !isAddressInUse(error)) throw error;
+    }
+  }
+}
+
+async function startStackOnce(options: StackOptions & { workDir: string }): Promise<Stack> {
+  const tools = resolveTools();
+  const workDir = options.workDir;
   mkdirSync(workDir, { recursive: true });
   const echo = !options.quiet && process.env.FILESFU_STACK_ECHO === '1';
   const authKeyId = 'stack';
