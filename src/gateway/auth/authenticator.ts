@@ -8,6 +8,7 @@ import {
 } from './install-token.js';
 import type { RevocationList } from './revocation.js';
 import type { SigningKey } from './signing-keys.js';
+import { OldestFirstMap } from '../common/oldest-first-map.js';
 
 export interface Principal {
   installId: string;
@@ -39,7 +40,7 @@ export class Authenticator {
   private readonly secrets: ReadonlyMap<string, string>;
   // Token → its verified claims. Signing keys are fixed for this object's life, so a signature that
   // verified once verifies again; insertion order makes the first entry the oldest.
-  private readonly verifiedTokens = new Map<string, InstallTokenClaims>();
+  private readonly verifiedTokens = new OldestFirstMap<string, InstallTokenClaims>();
 
   constructor(private readonly options: AuthenticatorOptions) {
     this.secrets = new Map(options.keys.map((key) => [key.keyId, key.secret]));
@@ -85,8 +86,7 @@ export class Authenticator {
     const verified = verifyInstallToken(token, this.secrets, nowSeconds, ageLimits);
     if (verified.ok && this.options.maxCachedTokens > 0) {
       if (this.verifiedTokens.size >= this.options.maxCachedTokens) {
-        const oldest = this.verifiedTokens.keys().next();
-        if (oldest.done !== true) this.verifiedTokens.delete(oldest.value);
+        this.verifiedTokens.deleteOldest();
       }
       this.verifiedTokens.set(token, verified.claims);
     }

@@ -7,6 +7,7 @@
 // closed would drop the whole fleet's telemetry during a Redis blip.
 
 import type { Redis } from 'ioredis';
+import { OldestFirstMap } from '../common/oldest-first-map.js';
 
 export const REVOKED_SET_KEY = 'filesfu:revoked';
 
@@ -26,7 +27,7 @@ interface CachedAnswer {
 
 export class RevocationList {
   private readonly staticRevoked: ReadonlySet<string>;
-  private readonly cache = new Map<string, CachedAnswer>();
+  private readonly cache = new OldestFirstMap<string, CachedAnswer>();
 
   constructor(private readonly options: RevocationOptions) {
     this.staticRevoked = new Set(options.revokedInstallIds);
@@ -59,9 +60,7 @@ export class RevocationList {
 
   private remember(installId: string, revoked: boolean, nowMs: number): void {
     if (this.cache.size >= this.options.maxCachedInstalls && !this.cache.has(installId)) {
-      // Maps iterate in insertion order: dropping the first entry evicts the oldest.
-      const oldest = this.cache.keys().next();
-      if (oldest.done !== true) this.cache.delete(oldest.value);
+      this.cache.deleteOldest();
     }
     this.cache.delete(installId);
     this.cache.set(installId, { revoked, expiresAtMs: nowMs + this.options.cacheSeconds * 1000 });

@@ -1,3 +1,5 @@
+import { OldestFirstMap } from '../common/oldest-first-map.js';
+
 // Token buckets kept in process memory. One bucket per key (install id or key id); a request takes
 // one token; tokens refill continuously at `ratePerSecond` up to `burst`.
 //
@@ -22,7 +24,7 @@ interface Bucket {
 }
 
 export class InMemoryTokenBuckets {
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly buckets = new OldestFirstMap<string, Bucket>();
 
   constructor(
     private readonly limits: BucketLimits,
@@ -63,7 +65,6 @@ export class InMemoryTokenBuckets {
   }
 
   private evictOldest(): void {
-    const oldest = this.buckets.keys().next();
-    if (oldest.done !== true) this.buckets.delete(oldest.value);
+    this.buckets.deleteOldest();
   }
 }

@@ -9,6 +9,7 @@ import type {
   StateStoreOptions,
 } from './state-store.js';
 import { rankVersions, versionBucketIndex } from './version-window.js';
+import { OldestFirstMap } from '../common/oldest-first-map.js';
 
 /**
  * The embedded store for a single replica. Bounded: at most maxTrackedSessions sessions (least
@@ -18,7 +19,7 @@ import { rankVersions, versionBucketIndex } from './version-window.js';
  */
 export class MemoryStateStore implements StateStore {
   // Map iteration order is insertion order; re-inserting on every touch makes it an LRU.
-  private readonly sessions = new Map<string, SessionProgress>();
+  private readonly sessions = new OldestFirstMap<string, SessionProgress>();
   private readonly series = new Map<string, AdmittedSeries>();
   /** Sum of the costs in `series`, kept in step with every add and expiry. */
   private usedSeries = 0;
@@ -96,11 +97,7 @@ export class MemoryStateStore implements StateStore {
   async close(): Promise<void> {}
 
   private evictSessionsBeyondLimit(): void {
-    while (this.sessions.size > this.options.maxTrackedSessions) {
-      const oldest = this.sessions.keys().next();
-      if (oldest.done) return;
-      this.sessions.delete(oldest.value);
-    }
+    while (this.sessions.size > this.options.maxTrackedSessions) this.sessions.deleteOldest();
   }
 
   private rerankVersions(nowMs: number): void {
