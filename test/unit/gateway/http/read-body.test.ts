@@ -70,20 +70,28 @@ describe('readRequestBody', () => {
     expect(answer).toEqual({ status: 413, body: 'FILESFU_GW_BODY_TOO_LARGE' });
   });
 
-  it('inflates gzip and reports both sizes', async () => {
+  // With a small declared Content-Length the body is inflated in one call; chunked, as a stream.
+  const gzipPaths = [
+    ['in one call (declared length)', true],
+    ['as a stream (chunked)', false],
+  ] as const;
+  const gzipHeaders = (body: Buffer, declared: boolean): Record<string, string | number> =>
+    declared ? { 'content-encoding': 'gzip', 'content-length': body.length } : { 'content-encoding': 'gzip' };
+
+  it.each(gzipPaths)('inflates gzip and reports both sizes, %s', async (_path, declared) => {
     const plain = Buffer.alloc(100_000, 'a');
     const compressed = gzipSync(plain);
-    const answer = await send([compressed], { 'content-encoding': 'gzip' });
+    const answer = await send([compressed], gzipHeaders(compressed, declared));
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.body)).toMatchObject({ length: plain.length, wireBytes: compressed.length });
   });
 
-  it('stops inflating a gzip bomb at the decompressed limit', async () => {
+  it.each(gzipPaths)('stops inflating a gzip bomb at the decompressed limit, %s', async (_path, declared) => {
     // 64 MiB of zeros compress to ~64 KiB: under the wire limit, 256× over the inflate limit.
     const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024), { level: 9 });
     expect(bomb.length).toBeLessThan(LIMITS.maxCompressedBytes);
     const before = process.memoryUsage().arrayBuffers;
-    const answer = await send([bomb], { 'content-encoding': 'gzip', 'content-length': bomb.length });
+    const answer = await send([bomb], gzipHeaders(bomb, declared));
     expect(answer).toEqual({ status: 413, body: 'FILESFU_GW_DECOMPRESSED_TOO_LARGE' });
     // Nothing near 64 MiB was ever held (generous bound for unrelated allocations).
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 * 1024 * 1024);
@@ -97,12 +105,17 @@ describe('readRequestBody', () => {
     expect(answer).toEqual({ status: 413, body: 'FILESFU_GW_BODY_TOO_LARGE' });
   });
 
-  it.each([
+  const corrupt = [
     ['not gzip at all', Buffer.from('plain text, not gzip')],
     ['truncated gzip', gzipSync(Buffer.alloc(10_000, 'x')).subarray(0, 20)],
     ['empty body', Buffer.alloc(0)],
-  ])('answers corrupt gzip (%s) with 400', async (_name, body) => {
-    const answer = await send([body], { 'content-encoding': 'gzip' });
+  ] as const;
+  it.each(
+    gzipPaths.flatMap(([path, declared]) =>
+      corrupt.map(([name, body]) => [name, path, declared, body] as const),
+    ),
+  )('answers corrupt gzip (%s) with 400, inflated %s', async (_name, _path, declared, body) => {
+    const answer = await send([body], gzipHeaders(body, declared));
     expect(answer).toEqual({ status: 400, body: 'FILESFU_GW_BAD_GZIP' });
   });
 });
