@@ -1,15 +1,20 @@
 import type { SessionCommit, SessionCommitResult, StateStoreOptions } from './state-store.js';
 
-/** Everything remembered about one session (the in-memory form; Redis keeps the same in a hash). */
+/**
+ * Everything remembered about one session (the in-memory form; Redis keeps the same in a hash).
+ * Up to maxTrackedSessions of these live at once, so they are kept small: plain arrays indexed by
+ * threshold and stage instead of Sets and Maps keyed by strings built per sample.
+ */
 export interface SessionProgress {
   /** Latest accepted interval end (ns); intervals starting before it are replays. */
   watermark: bigint | undefined;
   seen: boolean;
-  stages: Set<string>;
-  /** Samples above a threshold: key "T" (any stage) or "stage|T". */
-  samplesAbove: Map<string, number>;
-  /** Keys of samplesAbove that were already counted as "went over". */
-  counted: Set<string>;
+  /** Bounded stage labels seen so far, in first-seen order (few: the stage allow-list bounds them). */
+  stages: string[];
+  /** Samples above threshold t in any stage, at index t; created by the first sample above one. */
+  samplesAbove: number[] | undefined;
+  /** Samples above threshold t in stages[s], at index s × thresholds + t; created on first need. */
+  stageSamplesAbove: number[] | undefined;
   lastSeenMs: number;
 }
 
@@ -17,9 +22,9 @@ export function newSessionProgress(nowMs: number): SessionProgress {
   return {
     watermark: undefined,
     seen: false,
-    stages: new Set(),
-    samplesAbove: new Map(),
-    counted: new Set(),
+    stages: [],
+    samplesAbove: undefined,
+    stageSamplesAbove: undefined,
     lastSeenMs: nowMs,
   };
 }
@@ -54,17 +59,20 @@ export function applySessionCommit(
       progress.seen = true;
       result.newlySeen = true;
     }
-    if (!progress.stages.has(interval.stage)) {
-      progress.stages.add(interval.stage);
+    let stageIndex = progress.stages.indexOf(interval.stage);
+    if (stageIndex < 0) {
+      stageIndex = progress.stages.push(interval.stage) - 1;
       result.newStages.push(interval.stage);
     }
-    for (let i = 0; i < thresholds.length; i++) {
-      const above = interval.samplesAbove[i] ?? 0;
-      // Nothing can cross without samples above: skip the key building and lookups.
+    for (let t = 0; t < thresholds.length; t++) {
+      const above = interval.samplesAbove[t] ?? 0;
+      // Nothing can cross without samples above: most samples of most sessions stop here.
       if (above <= 0) continue;
-      const threshold = thresholds[i] as string;
-      if (crossesNow(progress, threshold, above, min)) result.newOverThresholds.push(threshold);
-      if (crossesNow(progress, `${interval.stage}|${threshold}`, above, min)) {
+      const threshold = thresholds[t] as string;
+      progress.samplesAbove ??= [];
+      if (crossesNow(progress.samplesAbove, t, above, min)) result.newOverThresholds.push(threshold);
+      progress.stageSamplesAbove ??= [];
+      if (crossesNow(progress.stageSamplesAbove, stageIndex * thresholds.length + t, above, min)) {
         result.newStageOverThresholds.push({ stage: interval.stage, threshold });
       }
     }
@@ -73,11 +81,14 @@ export function applySessionCommit(
   return result;
 }
 
-// Only a growing count can cross; a key already at or past the minimum was counted when it got there.
-function crossesNow(progress: SessionProgress, key: string, add: number, minSamples: number): boolean {
-  const total = (progress.samplesAbove.get(key) ?? 0) + add;
-  progress.samplesAbove.set(key, total);
-  if (total < minSamples || progress.counted.has(key)) return false;
-  progress.counted.add(key);
-  return true;
+/**
+ * Adds `add` samples to totals[index]; true when the total reaches `minSamples` now. Totals only
+ * grow, so "already counted" is simply "was already at or past the minimum before".
+ */
+function crossesNow(totals: number[], index: number, add: number, minSamples: number): boolean {
+  // Fill holes with zeros so the array stays packed (a holey array would also read as undefined).
+  while (totals.length <= index) totals.push(0);
+  const before = totals[index] as number;
+  totals[index] = before + add;
+  return before < minSamples && before + add >= minSamples;
 }
