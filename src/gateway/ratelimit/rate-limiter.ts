@@ -7,7 +7,7 @@
 // on its own share of the traffic.
 
 import type { Redis } from 'ioredis';
-import { InMemoryTokenBuckets, type BucketLimits, type TakeResult } from './token-bucket.js';
+import { InMemoryTokenBuckets, type BucketLimits } from './token-bucket.js';
 import { RedisTokenBuckets } from './redis-token-bucket.js';
 
 export type ThrottleReason = 'rate_limit_install' | 'rate_limit_credential';
@@ -30,24 +30,14 @@ const SWEEP_INTERVAL_MS = 30_000;
 export class RateLimiter {
   private readonly localInstall: InMemoryTokenBuckets;
   private readonly localCredential: InMemoryTokenBuckets;
-  private readonly redisInstall: RedisTokenBuckets | undefined;
-  private readonly redisCredential: RedisTokenBuckets | undefined;
+  private readonly shared: RedisTokenBuckets | undefined;
   private readonly sweepTimer: NodeJS.Timeout;
 
   constructor(private readonly options: RateLimiterOptions) {
     this.localInstall = new InMemoryTokenBuckets(options.perInstall, options.maxTrackedKeys);
     this.localCredential = new InMemoryTokenBuckets(options.perCredential, options.maxTrackedKeys);
     if (options.redis !== undefined) {
-      this.redisInstall = new RedisTokenBuckets(
-        options.redis,
-        `${options.redisKeyPrefix}i:`,
-        options.perInstall,
-      );
-      this.redisCredential = new RedisTokenBuckets(
-        options.redis,
-        `${options.redisKeyPrefix}k:`,
-        options.perCredential,
-      );
+      this.shared = new RedisTokenBuckets(options.redis, options.redisKeyPrefix);
     }
     this.sweepTimer = setInterval(() => {
       const now = Date.now();
@@ -59,11 +49,25 @@ export class RateLimiter {
 
   async check(installId: string, keyId: string, nowMs = Date.now()): Promise<RateDecision> {
     if (!this.options.enabled) return { allowed: true };
-    const install = await this.take(this.redisInstall, this.localInstall, installId, nowMs);
+    if (this.shared !== undefined) {
+      try {
+        // Both buckets in one round trip; the credential is only charged when the install may send.
+        const refused = await this.shared.takeInOrder([
+          { key: `i:${installId}`, limits: this.options.perInstall },
+          { key: `k:${keyId}`, limits: this.options.perCredential },
+        ]);
+        if (refused === undefined) return { allowed: true };
+        const reason = refused.refusedIndex === 0 ? 'rate_limit_install' : 'rate_limit_credential';
+        return { allowed: false, reason, retryAfterMs: refused.retryAfterMs };
+      } catch (error) {
+        this.options.onRedisError(error);
+      }
+    }
+    const install = this.localInstall.take(installId, nowMs);
     if (!install.allowed) {
       return { allowed: false, reason: 'rate_limit_install', retryAfterMs: install.retryAfterMs };
     }
-    const credential = await this.take(this.redisCredential, this.localCredential, keyId, nowMs);
+    const credential = this.localCredential.take(keyId, nowMs);
     if (!credential.allowed) {
       return { allowed: false, reason: 'rate_limit_credential', retryAfterMs: credential.retryAfterMs };
     }
@@ -72,20 +76,5 @@ export class RateLimiter {
 
   close(): void {
     clearInterval(this.sweepTimer);
-  }
-
-  private async take(
-    shared: RedisTokenBuckets | undefined,
-    local: InMemoryTokenBuckets,
-    key: string,
-    nowMs: number,
-  ): Promise<TakeResult> {
-    if (shared === undefined) return local.take(key, nowMs);
-    try {
-      return await shared.take(key);
-    } catch (error) {
-      this.options.onRedisError(error);
-      return local.take(key, nowMs);
-    }
   }
 }
