@@ -41,6 +41,14 @@ export interface LoadRunOptions {
   /** Report a window every windowMs (default: one window = the whole run). */
   windowMs?: number;
   onWindow?: (stats: WindowStats, index: number) => void;
+  /**
+   * The fleet's join (ms from the start): every session's first export, with a new token, a new
+   * connection and new state in the gateway. Requests sent before it are recorded in `joining` and
+   * left out of `total`, so that `total` is the steady state. Default 0 (everything in `total`).
+   */
+  joinMs?: number;
+  /** Called once when the join is over (e.g. to start a CPU measurement of the steady state). */
+  onJoined?: () => void;
   /** Seed of identities and samples; default: a random one (every run a new fleet). */
   seed?: number;
   signal?: AbortSignal;
@@ -50,7 +58,10 @@ export interface LoadRunResult {
   mode: LoadMode;
   sessions: number;
   exportIntervalMs: number;
+  /** Steady state: requests sent after the join (see LoadRunOptions.joinMs). */
   total: WindowStats;
+  /** Requests sent during the join; undefined when joinMs is 0. */
+  joining: WindowStats | undefined;
   windows: WindowStats[];
 }
 
@@ -97,15 +108,19 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
   startMs = Date.now();
   for (const session of sessions) session.lastEndMs = startMs - options.exportIntervalMs;
   const window = new WindowRecorder();
-  const total = new WindowRecorder();
+  const joinMs = options.joinMs ?? 0;
+  const joining = joinMs > 0 ? new WindowRecorder() : undefined;
+  let total = new WindowRecorder();
+  let joined = joining === undefined;
   const windows: WindowStats[] = [];
   let inFlight = 0;
   const pending = new Set<Promise<void>>();
 
   const exportOnce = (session: DriverSession): void => {
+    const recorder = joined ? total : (joining as WindowRecorder);
     if (inFlight >= maxInFlight) {
       window.skip();
-      total.skip();
+      recorder.skip();
       return;
     }
     const now = Date.now();
@@ -128,7 +143,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
       const outcome = result.status === 'network' ? 'error' : classifyStatus(result.status);
       const bytes = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
       window.record(outcome, result.status, result.latencyMs, bytes, result.error);
-      total.record(outcome, result.status, result.latencyMs, bytes, result.error);
+      recorder.record(outcome, result.status, result.latencyMs, bytes, result.error);
     });
     const tracked = sent.finally(() => pending.delete(tracked));
     pending.add(tracked);
@@ -139,6 +154,11 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
     let lastWindowMs = startMs;
     const tick = (): void => {
       const now = Date.now();
+      if (!joined && now - startMs >= joinMs) {
+        joined = true;
+        total = new WindowRecorder(); // its clock starts now
+        options.onJoined?.();
+      }
       // Session i exports at startMs + (i / N + k) × interval: an even spread, no thundering herd.
       const due = Math.floor(((now - startMs) / options.exportIntervalMs) * sessions.length);
       for (; fired < due; fired++) {
@@ -159,7 +179,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
       options.signal?.removeEventListener('abort', stop);
       resolve();
     };
-    const timeout = setTimeout(stop, options.durationMs);
+    const timeout = setTimeout(stop, joinMs + options.durationMs);
     if (options.signal?.aborted) stop();
     else options.signal?.addEventListener('abort', stop, { once: true });
   });
@@ -178,6 +198,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
     sessions: options.sessions,
     exportIntervalMs: options.exportIntervalMs,
     total: total.take(),
+    joining: joining?.take(),
     windows,
   };
 }

@@ -27,7 +27,10 @@ export interface RampOptions extends Omit<
 
 export interface RampStep {
   sessions: number;
+  /** Steady state, after the step's fleet has joined (every session exported once). */
   stats: WindowStats;
+  /** The join: one export interval in which every session of the step's new fleet starts. */
+  joining: WindowStats | undefined;
   cpu: CpuReading[];
   /** Why the step failed; undefined = it held. */
   limit: string | undefined;
@@ -51,13 +54,27 @@ export async function rampSessions(options: RampOptions): Promise<RampResult> {
       sessions += options.stepSessions
     ) {
       await monitor.take();
+      // Every step is a new fleet: its first export interval (new sessions, tokens, connections) is
+      // reported apart as the join, and the step is judged on the steady state after it.
+      let joined: Promise<CpuReading[]> | undefined;
       const result = await runLoad({
         ...options,
         mode: 'ingest',
         sessions,
         durationMs: options.stepDurationMs,
+        joinMs: options.exportIntervalMs,
+        onJoined: () => {
+          joined = monitor.take();
+        },
       });
-      const step: RampStep = { sessions, stats: result.total, cpu: await monitor.take(), limit: undefined };
+      await joined;
+      const step: RampStep = {
+        sessions,
+        stats: result.total,
+        joining: result.joining,
+        cpu: await monitor.take(),
+        limit: undefined,
+      };
       step.limit = stepLimit(step, options);
       steps.push(step);
       options.onStep?.(step);

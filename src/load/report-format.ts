@@ -37,7 +37,7 @@ export function formatRampStep(step: RampStep): string {
   const cost = gatewayCpuMsPerRequest(step);
   return `${String(step.sessions).padStart(6)} sessions: ${formatWindow(step.stats)} | cores: ${formatCpu(step.cpu)}${
     cost === undefined ? '' : ` | gateway ${cost.toFixed(2)} CPU-ms/request`
-  }${step.limit ? ` | LIMIT: ${step.limit}` : ''}`;
+  }${step.limit ? ` | LIMIT: ${step.limit}` : ''}${step.joining ? `\n${' '.repeat(8)}join (first interval, judged apart): ${formatWindow(step.joining)}` : ''}`;
 }
 
 export function formatRamp(result: RampResult, exportIntervalMs: number): string {

@@ -84,4 +84,30 @@ describe('load driver against the real stack', () => {
     const series = await scalar('count({__name__=~"filesfu_.*|process_cpu_utilization_.*"})');
     expect(series).toBeLessThanOrEqual(2000 + 10);
   });
+
+  it('ramp steps: the join of a fleet (first export of every session) is measured apart from the steady state', async () => {
+    const sessions = 40;
+    let joinedCalls = 0;
+    const result = await runLoad({
+      mode: 'ingest',
+      url: stack.gatewayUrl,
+      tokenFor: stack.mintToken,
+      sessions,
+      durationMs: 4000,
+      exportIntervalMs: 2000,
+      samplesPerExport: 2,
+      joinMs: 2000,
+      onJoined: () => joinedCalls++,
+    });
+    expect(joinedCalls).toBe(1);
+    const joining = result.joining;
+    expect(joining).toBeDefined();
+    // Exports are due at an even spread: by the end of the first interval each session has sent one
+    // (give or take the one due on the tick that closes the join).
+    expect(joining!.requests + joining!.skipped).toBeGreaterThanOrEqual(sessions - 1);
+    expect(joining!.requests + joining!.skipped).toBeLessThanOrEqual(sessions + 1);
+    // Two more intervals after the join, counted only in the steady state.
+    expect(result.total.requests).toBeGreaterThanOrEqual(2 * sessions - 2);
+    expect(result.total.errors + result.total.rejected + joining!.errors + joining!.rejected).toBe(0);
+  });
 });

@@ -52,6 +52,7 @@ describe('ramp step limits', () => {
     return {
       sessions: 1000,
       stats: { ...recorder.take(), ...stats },
+      joining: undefined,
       cpu: [{ name: 'gateway-0', cores: gatewayCores }],
       limit: undefined,
     };
