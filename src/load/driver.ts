@@ -198,9 +198,14 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
     sessions: options.sessions,
     exportIntervalMs: options.exportIntervalMs,
     total: total.take(),
-    joining: joining?.take(),
+    joining: joining === undefined ? undefined : overPeriod(joining.take(), joinMs),
     windows,
   };
+}
+
+/** The join's stats over the join itself (its recorder also waited for the join's late answers). */
+function overPeriod(stats: WindowStats, periodMs: number): WindowStats {
+  return { ...stats, elapsedMs: periodMs, requestsPerSecond: (stats.requests * 1000) / periodMs };
 }
 
 function randomVersion(random: ReturnType<typeof createRandom>): string {
