@@ -71,7 +71,8 @@ export interface HistogramDataPoint {
   count: number;
   sum: number | undefined;
   bucketCounts: number[];
-  explicitBounds: number[];
+  /** Read-only: the protobuf decoder shares one frozen array between points with equal bounds. */
+  explicitBounds: readonly number[];
   exemplars: Exemplar[];
   flags: number;
   min: number | undefined;

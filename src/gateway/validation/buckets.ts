@@ -8,44 +8,67 @@ function sameBound(a: number, b: number): boolean {
 }
 
 /**
+ * How a point's buckets map onto CPU_BUCKETS: the canonical bucket of each source bucket, or why
+ * they cannot be mapped. Depends on the bounds only, so it is computed once per distinct bounds.
+ */
+type BucketPlan = { targets: Uint8Array } | { problem: 'nan_value' | 'incompatible_buckets' };
+
+/**
+ * The plan of the bounds seen last. The protobuf decoder hands every point with the same bounds the
+ * same frozen array (readPackedDoubleShared), so for a fleet that sends the canonical bounds this is
+ * one identity check per point instead of a walk over the bounds.
+ */
+let lastPlan: { bounds: readonly number[]; plan: BucketPlan } | undefined;
+
+function planFor(bounds: readonly number[]): BucketPlan {
+  if (lastPlan?.bounds === bounds) return lastPlan.plan;
+  const plan = computePlan(bounds);
+  if (Object.isFrozen(bounds)) lastPlan = { bounds, plan };
+  return plan;
+}
+
+function computePlan(bounds: readonly number[]): BucketPlan {
+  for (const bound of bounds) if (!Number.isFinite(bound)) return { problem: 'nan_value' };
+  for (let i = 1; i < bounds.length; i++) {
+    if (!((bounds[i] as number) > (bounds[i - 1] as number))) return { problem: 'incompatible_buckets' };
+  }
+  const targets = new Uint8Array(bounds.length + 1);
+  let target = 0; // canonical bucket that the current source bucket falls into
+  for (let i = 0; i <= bounds.length; i++) {
+    targets[i] = target;
+    const upper = bounds[i];
+    if (upper === undefined || target >= CPU_BUCKETS.length) continue;
+    if (sameBound(upper, CPU_BUCKETS[target] as number)) target++;
+    // A source bucket straddles a canonical bound: its samples cannot be split without guessing.
+    else if (upper > (CPU_BUCKETS[target] as number)) return { problem: 'incompatible_buckets' };
+  }
+  return target === CPU_BUCKETS.length ? { targets } : { problem: 'incompatible_buckets' };
+}
+
+/**
  * Re-buckets a histogram point onto CPU_BUCKETS. The point's bounds must contain every canonical
  * bound (finer buckets are merged down, which is exact); otherwise the counts cannot be mapped
- * without guessing and the result is undefined. Returns CPU_BUCKETS.length + 1 counts.
+ * without guessing. Returns CPU_BUCKETS.length + 1 counts, or why the point cannot be used:
+ * 'nan_value' for a non-finite bound, 'incompatible_buckets' for bounds that do not map.
  */
 export function toCanonicalBuckets(
   bounds: readonly number[],
   counts: readonly number[],
   totalCount: number,
-): number[] | undefined {
+): number[] | 'nan_value' | 'incompatible_buckets' {
+  const plan = planFor(bounds);
+  if ('problem' in plan && plan.problem === 'nan_value') return plan.problem;
   const canonical = new Array<number>(CPU_BUCKETS.length + 1).fill(0);
-  // OTLP allows omitting bucket counts of an empty point.
-  if (counts.length === 0) return totalCount === 0 ? canonical : undefined;
-  if (counts.length !== bounds.length + 1) return undefined;
-  for (let i = 0; i < bounds.length; i++) {
-    const bound = bounds[i] as number;
-    if (!Number.isFinite(bound)) return undefined;
-    if (i > 0 && !(bound > (bounds[i - 1] as number))) return undefined;
-  }
-  let target = 0; // canonical bucket that the current source bucket falls into
+  // OTLP allows omitting bucket counts of an empty point (whatever its bounds).
+  if (counts.length === 0) return totalCount === 0 ? canonical : 'incompatible_buckets';
+  if ('problem' in plan) return plan.problem;
+  if (counts.length !== bounds.length + 1) return 'incompatible_buckets';
+  const { targets } = plan;
   for (let i = 0; i < counts.length; i++) {
-    const count = counts[i] as number;
-    canonical[target] = (canonical[target] as number) + count;
-    const upper = bounds[i];
-    if (
-      upper !== undefined &&
-      target < CPU_BUCKETS.length &&
-      sameBound(upper, CPU_BUCKETS[target] as number)
-    ) {
-      target++;
-    } else if (
-      upper !== undefined &&
-      target < CPU_BUCKETS.length &&
-      upper > (CPU_BUCKETS[target] as number)
-    ) {
-      return undefined; // a source bucket straddles a canonical bound
-    }
+    const target = targets[i] as number;
+    canonical[target] = (canonical[target] as number) + (counts[i] as number);
   }
-  return target === CPU_BUCKETS.length ? canonical : undefined;
+  return canonical;
 }
 
 /** Index of the canonical bucket whose upper bound is `threshold`, or -1. */

@@ -63,8 +63,6 @@ export function validateCpuPoint(
 
   const numberProblem = checkNumber(point.sum) ?? checkNumber(point.min) ?? checkNumber(point.max);
   if (numberProblem) return numberProblem;
-  // A negative bound is legal; only a non-finite one is a problem.
-  for (const bound of point.explicitBounds) if (!Number.isFinite(bound)) return 'nan_value';
   if (!Number.isSafeInteger(point.count) || point.count < 0) return 'negative_value';
   let bucketTotal = 0;
   for (const c of point.bucketCounts) {
@@ -73,8 +71,9 @@ export function validateCpuPoint(
   }
   if (point.bucketCounts.length > 0 && bucketTotal !== point.count) return 'count_mismatch';
 
+  // A negative bound is legal; a non-finite one is 'nan_value' (checked with the bucket mapping).
   const bucketCounts = toCanonicalBuckets(point.explicitBounds, point.bucketCounts, point.count);
-  if (!bucketCounts) return 'incompatible_buckets';
+  if (typeof bucketCounts === 'string') return bucketCounts;
 
   return {
     stage: stringAttribute(point.attributes, STAGE_ATTRIBUTE),

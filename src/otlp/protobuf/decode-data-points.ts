@@ -99,11 +99,13 @@ export function decodeHistogramDataPoint(r: ProtobufReader, end: number): Histog
         point.bucketCounts.push(r.readFixed64());
         break;
       case 58: {
-        r.readPackedDouble(r.readLengthDelimitedEnd(end), point.explicitBounds);
+        const packedEnd = r.readLengthDelimitedEnd(end);
+        if (point.explicitBounds.length === 0) point.explicitBounds = r.readPackedDoubleShared(packedEnd);
+        else r.readPackedDouble(packedEnd, appendableBounds(point)); // a second run appends (legal, rare)
         break;
       }
       case 57: // unpacked repeated double
-        point.explicitBounds.push(r.readDouble());
+        appendableBounds(point).push(r.readDouble());
         break;
       case 66:
         readExemplarInto(r, end, point.exemplars);
@@ -126,6 +128,12 @@ export function decodeHistogramDataPoint(r: ProtobufReader, end: number): Histog
   }
   r.expectEnd(end);
   return point;
+}
+
+/** The point's bounds as an array it owns: a shared (frozen) one is copied once, before appending. */
+function appendableBounds(point: HistogramDataPoint): number[] {
+  if (Object.isFrozen(point.explicitBounds)) point.explicitBounds = [...point.explicitBounds];
+  return point.explicitBounds as number[];
 }
 
 function decodeBuckets(r: ProtobufReader, end: number): ExponentialHistogramBuckets {

@@ -205,6 +205,30 @@ export class ProtobufReader {
     this.pos = end;
   }
 
+  /**
+   * readPackedDouble for values that repeat across messages (histogram bounds: every watchdog sends
+   * the same ones). Returns a frozen array; when the values equal the previous call's, it is that
+   * same array, so nothing is allocated and consumers can recognise bounds they have seen by identity.
+   */
+  readPackedDoubleShared(end: number): readonly number[] {
+    const pos = this.pos;
+    if ((end - pos) % 8 !== 0) throw new OtlpDecodeError('packed double length is not a multiple of 8');
+    const count = (end - pos) / 8;
+    const view = this.view;
+    this.pos = end;
+    const previous = lastSharedDoubles;
+    if (previous.length === count) {
+      let i = 0;
+      while (i < count && Object.is(view.getFloat64(pos + 8 * i, true), previous[i])) i++;
+      if (i === count) return previous;
+    }
+    const values = new Array<number>(count);
+    for (let i = 0; i < count; i++) values[i] = view.getFloat64(pos + 8 * i, true);
+    const frozen = Object.freeze(values);
+    if (count <= SHARED_DOUBLES_MAX) lastSharedDoubles = frozen;
+    return frozen;
+  }
+
   /** Reads length-prefixed bytes as a copy, so the result does not pin the request buffer. */
   readBytes(limit: number): Uint8Array {
     const end = this.readLengthDelimitedEnd(limit);
@@ -246,6 +270,10 @@ export class ProtobufReader {
     if (this.pos !== end) throw new OtlpDecodeError('field overruns its message');
   }
 }
+
+// The last array readPackedDoubleShared returned; kept only while small (bounds, not bulk data).
+const SHARED_DOUBLES_MAX = 64;
+let lastSharedDoubles: readonly number[] = Object.freeze([]);
 
 function decodeUtf8(bytes: Uint8Array, start: number, end: number): string {
   try {

@@ -115,6 +115,22 @@ describe('decodeExportMetricsServiceRequest: valid edge cases', () => {
     expect(exponential.dataPoints[0]?.positive.bucketCounts).toEqual([5, 2 ** 40, 7, 300]);
   });
 
+  it('shares one frozen bounds array between points with equal packed bounds, and copies it to append', () => {
+    const packed = (values: number[]) => ld(7, [...new Uint8Array(new Float64Array(values).buffer)]);
+    const first = histogramPoint(packed([0.1, 0.5]));
+    const second = histogramPoint(packed([0.1, 0.5]));
+    expect(second.explicitBounds).toBe(first.explicitBounds);
+    expect(Object.isFrozen(first.explicitBounds)).toBe(true);
+    expect(histogramPoint(packed([0.1, 0.6])).explicitBounds).toEqual([0.1, 0.6]);
+    // -0 and 0 are different bytes: never confused with each other.
+    expect(Object.is(histogramPoint(packed([-0])).explicitBounds[0], -0)).toBe(true);
+    expect(Object.is(histogramPoint(packed([0])).explicitBounds[0], 0)).toBe(true);
+    // A shared run followed by more bounds: the point gets its own array; the shared one is intact.
+    const appended = histogramPoint(packed([0.1, 0.5]), dbl(7, 0.9), packed([1]));
+    expect(appended.explicitBounds).toEqual([0.1, 0.5, 0.9, 1]);
+    expect(first.explicitBounds).toEqual([0.1, 0.5]);
+  });
+
   it('decodes absent optional histogram sum/min/max as undefined, present ones including NaN/Inf', () => {
     expect(histogramPoint(f64(4, 0n))).toMatchObject({ sum: undefined, min: undefined, max: undefined });
     const point = histogramPoint(dbl(5, NaN), dbl(11, -Infinity), dbl(12, Infinity));
