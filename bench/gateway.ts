@@ -4,7 +4,7 @@
 // For batches of ~100 and ~1000 data points, gzip off and on: peak throughput (data points/s, the
 // median of several runs) and CPU per data point of each server process (from /proc/<pid>/stat),
 // then latency percentiles at half the gateway's peak request rate. Knobs (env):
-// FILESFU_BENCH_RUNS (3), FILESFU_BENCH_POINTS (100000 per run), FILESFU_BENCH_CONCURRENCY (8),
+// FILESFU_BENCH_RUNS (3), FILESFU_BENCH_POINTS (300000 per run), FILESFU_BENCH_CONCURRENCY (8),
 // FILESFU_BENCH_WARMUP_POINTS (2000000 per target before the first measurement),
 // FILESFU_BENCH_PACED_SECONDS (10: length of each latency measurement at half the peak rate).
 
@@ -18,7 +18,9 @@ import { freePort, resolveTools, repoPath } from '../src/stack/index.js';
 import type { LoadJob, LoadMessage } from './gateway-load.js';
 
 const RUNS = Number(process.env['FILESFU_BENCH_RUNS'] ?? 3);
-const POINTS_PER_RUN = Number(process.env['FILESFU_BENCH_POINTS'] ?? 100_000);
+// Long enough (~2 s of gateway time) that every run includes the major GCs of a gateway holding its
+// full session store; at 100k points a run either caught one or not, and runs varied 2×.
+const POINTS_PER_RUN = Number(process.env['FILESFU_BENCH_POINTS'] ?? 300_000);
 const CONCURRENCY = Number(process.env['FILESFU_BENCH_CONCURRENCY'] ?? 8);
 // A server runs for days, so the benchmark measures the steady state. The gateway gets there only
 // after ~1M points: V8 keeps optimising the hot path (measured: +45% points per CPU-second between
