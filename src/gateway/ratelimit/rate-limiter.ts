@@ -26,12 +26,16 @@ export interface RateLimiterOptions {
 }
 
 const SWEEP_INTERVAL_MS = 30_000;
+/** Buckets examined per event-loop turn while sweeping (~1 ms), so requests are served in between. */
+const SWEEP_SLICE_ENTRIES = 2_000;
 
 export class RateLimiter {
   private readonly localInstall: InMemoryTokenBuckets;
   private readonly localCredential: InMemoryTokenBuckets;
   private readonly shared: RedisTokenBuckets | undefined;
   private readonly sweepTimer: NodeJS.Timeout;
+  private sweeping = false;
+  private closed = false;
 
   constructor(private readonly options: RateLimiterOptions) {
     this.localInstall = new InMemoryTokenBuckets(options.perInstall, options.maxTrackedKeys);
@@ -39,11 +43,7 @@ export class RateLimiter {
     if (options.redis !== undefined) {
       this.shared = new RedisTokenBuckets(options.redis, options.redisKeyPrefix);
     }
-    this.sweepTimer = setInterval(() => {
-      const now = Date.now();
-      this.localInstall.sweep(now);
-      this.localCredential.sweep(now);
-    }, SWEEP_INTERVAL_MS);
+    this.sweepTimer = setInterval(() => this.startSweep(), SWEEP_INTERVAL_MS);
     this.sweepTimer.unref();
   }
 
@@ -75,6 +75,27 @@ export class RateLimiter {
   }
 
   close(): void {
+    this.closed = true;
     clearInterval(this.sweepTimer);
+  }
+
+  /** One pass over both local bucket maps, a slice per event-loop turn; a pass still running is not restarted. */
+  private startSweep(): void {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    let installsDone = false;
+    let credentialsDone = false;
+    const slice = (): void => {
+      if (this.closed) {
+        this.sweeping = false;
+        return;
+      }
+      const now = Date.now();
+      installsDone ||= this.localInstall.sweep(now, SWEEP_SLICE_ENTRIES);
+      credentialsDone ||= this.localCredential.sweep(now, SWEEP_SLICE_ENTRIES);
+      if (installsDone && credentialsDone) this.sweeping = false;
+      else setTimeout(slice, 0).unref();
+    };
+    slice();
   }
 }

@@ -25,6 +25,7 @@ interface Bucket {
 
 export class InMemoryTokenBuckets {
   private readonly buckets = new OldestFirstMap<string, Bucket>();
+  private sweepCursor: IterableIterator<string> | undefined;
 
   constructor(
     private readonly limits: BucketLimits,
@@ -54,14 +55,29 @@ export class InMemoryTokenBuckets {
     return { allowed: false, retryAfterMs: ((1 - bucket.tokens) * 1000) / ratePerSecond };
   }
 
-  /** Drops buckets that are full again: they behave exactly like a fresh bucket. */
-  sweep(nowMs: number): void {
+  /**
+   * Drops buckets that are full again: they behave exactly like a fresh bucket. Resumable: examines
+   * at most `maxEntries` buckets per call, continuing where the previous call stopped, and returns
+   * true once a whole pass is done — so a caller can spread a pass over many event-loop turns
+   * (sweeping 200k buckets in one go held the loop for ~160 ms).
+   */
+  sweep(nowMs: number, maxEntries = Number.POSITIVE_INFINITY): boolean {
     const { ratePerSecond, burst } = this.limits;
-    for (const [key, bucket] of this.buckets) {
+    // Map iterators survive deletes and see later inserts, so the cursor stays valid between calls.
+    this.sweepCursor ??= this.buckets.keys();
+    for (let examined = 0; examined < maxEntries; examined++) {
+      const next = this.sweepCursor.next();
+      if (next.done === true) {
+        this.sweepCursor = undefined;
+        return true;
+      }
+      const key = next.value;
+      const bucket = this.buckets.get(key) as Bucket;
       if (bucket.tokens + ((nowMs - bucket.updatedAtMs) * ratePerSecond) / 1000 >= burst) {
         this.buckets.delete(key);
       }
     }
+    return false;
   }
 
   private evictOldest(): void {

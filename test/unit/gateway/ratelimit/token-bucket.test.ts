@@ -39,4 +39,17 @@ describe('InMemoryTokenBuckets', () => {
     expect(buckets.size).toBe(1);
     expect(buckets.take('e', 1500).allowed).toBe(true);
   });
+
+  it('sweeps in resumable slices: a pass examines every bucket once, over as many calls as it takes', () => {
+    const buckets = new InMemoryTokenBuckets({ ratePerSecond: 1, burst: 2 }, 1000);
+    for (let i = 0; i < 10; i++) buckets.take(`k${i}`, 0);
+    buckets.take('k3', 0); // k3 took two tokens: still not full at 1500
+    const passes: boolean[] = [];
+    for (let call = 0; call < 4; call++) passes.push(buckets.sweep(1500, 3));
+    expect(passes).toEqual([false, false, false, true]); // 3 + 3 + 3 + 1 buckets
+    expect(buckets.size).toBe(1);
+    // A new pass starts from the beginning.
+    expect(buckets.sweep(10_000, 100)).toBe(true);
+    expect(buckets.size).toBe(0);
+  });
 });
