@@ -11,6 +11,9 @@ import type {
 import { rankVersions, versionBucketIndex } from './version-window.js';
 import { OldestFirstMap } from '../common/oldest-first-map.js';
 
+/** Sessions forgotten per housekeeping run at most (~5 ms of deletes). */
+const MAX_SESSION_EXPIRIES_PER_RUN = 10_000;
+
 /**
  * The embedded store for a single replica. Bounded: at most maxTrackedSessions sessions (least
  * recently seen evicted first), sessions idle for dedupWindowMs forgotten, series bounded by the
@@ -78,9 +81,13 @@ export class MemoryStateStore implements StateStore {
       this.usedSeries -= admitted.cost;
     }
     const sessionCutoff = nowMs - this.options.dedupWindowMs;
+    let expired = 0;
     for (const [id, progress] of this.sessions) {
-      if (progress.lastSeenMs >= sessionCutoff) break; // LRU order: the rest is newer
+      // LRU order: the rest is newer. Bounded per run, so that a fleet that went quiet all at once
+      // is forgotten over a few runs instead of holding the event loop (kept longer is only stricter).
+      if (progress.lastSeenMs >= sessionCutoff || expired >= MAX_SESSION_EXPIRIES_PER_RUN) break;
       this.sessions.delete(id);
+      expired++;
     }
     this.rerankVersions(nowMs);
     return {
