@@ -23,21 +23,17 @@ export function readRequestBody(
   encoding: BodyEncoding,
   limits: BodyLimits,
 ): Promise<ReadBody> {
+  const wireLimit =
+    encoding === 'gzip'
+      ? limits.maxCompressedBytes
+      : Math.min(limits.maxCompressedBytes, limits.maxDecompressedBytes);
   const declared = request.headers['content-length'];
-  if (declared !== undefined) {
-    const length = Number(declared);
-    const wireLimit =
-      encoding === 'gzip'
-        ? limits.maxCompressedBytes
-        : Math.min(limits.maxCompressedBytes, limits.maxDecompressedBytes);
-    if (length > wireLimit) {
-      return Promise.reject(gatewayError('FILESFU_GW_BODY_TOO_LARGE', { limitBytes: wireLimit }));
-    }
+  const declaredBytes = declared === undefined ? undefined : Number(declared);
+  if (declaredBytes !== undefined && declaredBytes > wireLimit) {
+    return Promise.reject(gatewayError('FILESFU_GW_BODY_TOO_LARGE', { limitBytes: wireLimit }));
   }
-  if (encoding !== 'gzip') {
-    return readWhole(request, Math.min(limits.maxCompressedBytes, limits.maxDecompressedBytes));
-  }
-  return declared !== undefined && Number(declared) <= INFLATE_IN_ONE_CALL_MAX_WIRE_BYTES
+  if (encoding !== 'gzip') return readWhole(request, wireLimit);
+  return declaredBytes !== undefined && declaredBytes <= INFLATE_IN_ONE_CALL_MAX_WIRE_BYTES
     ? readGzipInOneCall(request, limits)
     : readGzipStream(request, limits);
 }

@@ -40,7 +40,7 @@ export class InMemoryTokenBuckets {
     const { ratePerSecond, burst } = this.limits;
     let bucket = this.buckets.get(key);
     if (bucket === undefined) {
-      if (this.buckets.size >= this.maxKeys) this.evictOldest();
+      if (this.buckets.size >= this.maxKeys) this.buckets.deleteOldest();
       bucket = { tokens: burst, updatedAtMs: nowMs };
       this.buckets.set(key, bucket);
     } else {
@@ -78,9 +78,5 @@ export class InMemoryTokenBuckets {
       }
     }
     return false;
-  }
-
-  private evictOldest(): void {
-    this.buckets.deleteOldest();
   }
 }
