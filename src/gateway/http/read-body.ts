@@ -32,6 +32,9 @@ export function readRequestBody(
   if (declaredBytes !== undefined && declaredBytes > wireLimit) {
     return Promise.reject(gatewayError('FILESFU_GW_BODY_TOO_LARGE', { limitBytes: wireLimit }));
   }
+  // A client that hung up while the request waited (auth, rate limit) left a destroyed stream, which
+  // emits nothing more: listening would wait forever and hold an in-flight slot.
+  if (request.destroyed) return Promise.reject(clientClosed());
   if (encoding !== 'gzip') return readWhole(request, wireLimit);
   return declaredBytes !== undefined && declaredBytes <= INFLATE_IN_ONE_CALL_MAX_WIRE_BYTES
     ? readGzipInOneCall(request, limits)
@@ -82,18 +85,21 @@ function readWhole(request: IncomingMessage, limit: number): Promise<ReadBody> {
     };
     const onAbort = (): void => {
       detach();
-      reject(gatewayError('FILESFU_GW_BODY_INCOMPLETE', { reason: 'client aborted' }));
+      reject(clientClosed());
     };
     const detach = (): void => {
       request.off('data', onData);
       request.off('end', onEnd);
       request.off('error', onAbort);
       request.off('aborted', onAbort);
+      request.off('close', onAbort);
     };
     request.on('data', onData);
     request.on('end', onEnd);
     request.on('error', onAbort);
     request.on('aborted', onAbort);
+    // 'close' before 'end' (after it, onEnd has detached): destroyed without an error listener.
+    request.on('close', onAbort);
   });
 }
 
@@ -112,6 +118,7 @@ function readGzipStream(request: IncomingMessage, limits: BodyLimits): Promise<R
       request.off('end', onEnd);
       request.off('error', onAbort);
       request.off('aborted', onAbort);
+      request.off('close', onClose);
       inflater.off('data', onInflated);
       inflater.off('end', onInflatedEnd);
       inflater.off('drain', onDrain);
@@ -140,11 +147,17 @@ function readGzipStream(request: IncomingMessage, limits: BodyLimits): Promise<R
     const onDrain = (): void => {
       request.resume();
     };
+    let ended = false;
     const onEnd = (): void => {
+      ended = true;
       inflater.end();
     };
     const onAbort = (): void => {
-      settle(gatewayError('FILESFU_GW_BODY_INCOMPLETE', { reason: 'client aborted' }));
+      settle(clientClosed());
+    };
+    // After 'end' the body is complete and inflating goes on; before it, the client hung up.
+    const onClose = (): void => {
+      if (!ended) onAbort();
     };
     const onInflated = (chunk: Buffer): void => {
       inflated += chunk.length;
@@ -169,7 +182,12 @@ function readGzipStream(request: IncomingMessage, limits: BodyLimits): Promise<R
     request.on('end', onEnd);
     request.on('error', onAbort);
     request.on('aborted', onAbort);
+    request.on('close', onClose);
   });
+}
+
+function clientClosed(): GatewayError {
+  return gatewayError('FILESFU_GW_BODY_INCOMPLETE', { reason: 'client closed the connection' });
 }
 
 function ignore(): void {}

@@ -119,3 +119,38 @@ describe('readRequestBody', () => {
     expect(answer).toEqual({ status: 400, body: 'FILESFU_GW_BAD_GZIP' });
   });
 });
+
+describe('readRequestBody after the client hung up', () => {
+  // The request waited (auth, rate limit) while its client disconnected: Node destroyed it without
+  // an error event, so a reader that only listened for data/end/error would wait forever.
+  it.each(['identity', 'gzip'] as const)('rejects at once (%s)', async (encoding) => {
+    let serverSide: Server | undefined;
+    const outcome = new Promise<string>((resolve) => {
+      serverSide = createServer((req) => {
+        req.socket.once('close', () => {
+          setImmediate(() => {
+            readRequestBody(req, encoding, LIMITS).then(
+              () => resolve('resolved'),
+              (error: unknown) => resolve(error instanceof GatewayError ? error.code : String(error)),
+            );
+          });
+        });
+      });
+      serverSide.listen(0, '127.0.0.1', () => {
+        const { port: slowPort } = serverSide?.address() as AddressInfo;
+        const req = httpRequest({
+          host: '127.0.0.1',
+          port: slowPort,
+          method: 'POST',
+          path: '/',
+          headers: { 'content-length': 100, 'content-encoding': encoding },
+        });
+        req.on('error', () => {});
+        req.write(Buffer.alloc(10));
+        setTimeout(() => req.destroy(), 50);
+      });
+    });
+    expect(await outcome).toBe('FILESFU_GW_BODY_INCOMPLETE');
+    await new Promise<void>((resolve) => serverSide?.close(() => resolve()));
+  });
+});
