@@ -18,6 +18,9 @@ export interface HistogramSeries {
   exemplar: ExemplarCandidate | undefined;
   /** False until a zero-valued first point of this series was exported (see CumulativeStore). */
   announced: boolean;
+  /** Deltas added so far, and how many of them a successful export carried (see expireIdle). */
+  updates: number;
+  exportedUpdates: number;
 }
 
 export interface CounterSeries {
@@ -27,6 +30,15 @@ export interface CounterSeries {
   value: number;
   lastUpdateMs: number;
   announced: boolean;
+  updates: number;
+  exportedUpdates: number;
+}
+
+/** What expiry and export bookkeeping need of either kind of series. */
+interface SeriesProgress {
+  lastUpdateMs: number;
+  updates: number;
+  exportedUpdates: number;
 }
 
 export interface HistogramDelta {
@@ -43,6 +55,8 @@ export interface AggregateSnapshot {
   counters: CounterSeries[];
   /** Series this snapshot exports at zero, to be marked announced once the export succeeded. */
   announcing: Array<{ announced: boolean }>;
+  /** Series this snapshot exports with their totals, and how many deltas those totals include. */
+  carrying: Array<{ series: SeriesProgress; updates: number }>;
 }
 
 const NS_PER_MS = 1_000_000n;
@@ -88,6 +102,8 @@ export class CumulativeStore {
         lastUpdateMs: nowMs,
         exemplar: undefined,
         announced: false,
+        updates: 0,
+        exportedUpdates: 0,
       };
       this.histograms.set(key, series);
     }
@@ -102,6 +118,7 @@ export class CumulativeStore {
       series.max = series.max === undefined ? delta.max : Math.max(series.max, delta.max);
     series.exemplar = higherCandidate(series.exemplar, exemplar);
     series.lastUpdateMs = nowMs;
+    series.updates++;
   }
 
   addCounter(metric: CounterMetricName, key: string, labels: Labels, increment: number, nowMs: number): void {
@@ -114,19 +131,27 @@ export class CumulativeStore {
         value: 0,
         lastUpdateMs: nowMs,
         announced: false,
+        updates: 0,
+        exportedUpdates: 0,
       };
       this.counters.set(key, series);
     }
     series.value += increment;
     series.lastUpdateMs = nowMs;
+    series.updates++;
   }
 
+  /**
+   * Drops series idle for idleTimeoutMs whose every delta was exported. One still holding unexported
+   * deltas (the collector has been down longer than the idle timeout) stays until an export carries
+   * them: dropping it would lose acknowledged data. Memory stays bounded by the series budget.
+   */
   expireIdle(nowMs: number, idleTimeoutMs: number): number {
     const cutoff = nowMs - idleTimeoutMs;
     let expired = 0;
-    for (const map of [this.histograms, this.counters] as Array<Map<string, { lastUpdateMs: number }>>) {
+    for (const map of [this.histograms, this.counters] as Array<Map<string, SeriesProgress>>) {
       for (const [key, series] of map) {
-        if (series.lastUpdateMs < cutoff) {
+        if (series.lastUpdateMs < cutoff && series.exportedUpdates === series.updates) {
           map.delete(key);
           expired++;
         }
@@ -137,8 +162,12 @@ export class CumulativeStore {
 
   snapshot(): AggregateSnapshot {
     const announcing: Array<{ announced: boolean }> = [];
+    const carrying: AggregateSnapshot['carrying'] = [];
     const histograms = [...this.histograms.values()].map((s) => {
-      if (s.announced) return { ...s, bucketCounts: [...s.bucketCounts] };
+      if (s.announced) {
+        carrying.push({ series: s, updates: s.updates });
+        return { ...s, bucketCounts: [...s.bucketCounts] };
+      }
       announcing.push(s);
       const zero = new Array<number>(s.bucketCounts.length).fill(0);
       return {
@@ -152,11 +181,14 @@ export class CumulativeStore {
       };
     });
     const counters = [...this.counters.values()].map((s) => {
-      if (s.announced) return { ...s };
+      if (s.announced) {
+        carrying.push({ series: s, updates: s.updates });
+        return { ...s };
+      }
       announcing.push(s);
       return { ...s, value: 0 };
     });
-    return { histograms, counters, announcing };
+    return { histograms, counters, announcing, carrying };
   }
 
   /**
@@ -165,6 +197,9 @@ export class CumulativeStore {
    */
   markExported(snapshot: AggregateSnapshot): void {
     for (const series of snapshot.announcing) series.announced = true;
+    for (const { series, updates } of snapshot.carrying) {
+      series.exportedUpdates = Math.max(series.exportedUpdates, updates);
+    }
     const exported = new Set(snapshot.histograms.map((h) => h.exemplar).filter((e) => e !== undefined));
     for (const series of this.histograms.values()) {
       if (series.exemplar && exported.has(series.exemplar)) series.exemplar = undefined;

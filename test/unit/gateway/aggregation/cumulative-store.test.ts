@@ -56,12 +56,30 @@ describe('CumulativeStore', () => {
     expect(totals.counters[0]?.startTimeUnixNano).toBe(announcement.counters[0]?.startTimeUnixNano);
   });
 
-  it('expires idle series', () => {
+  it('expires idle series once their totals were exported', () => {
     const store = new CumulativeStore();
     store.addCounter('filesfu.sessions', 'old', {}, 1, 0);
     store.addCounter('filesfu.sessions', 'new', {}, 1, 50_000);
+    store.markExported(store.snapshot()); // announced at zero
+    store.markExported(store.snapshot()); // totals exported
     expect(store.expireIdle(60_001, 60_000)).toBe(1);
     expect(store.seriesCount).toBe(1);
+  });
+
+  it('keeps an idle series whose deltas were never exported (collector down longer than the idle timeout)', () => {
+    const store = new CumulativeStore();
+    store.addHistogram('h', {}, delta([1, 0, 0, 0, 0, 0, 0, 0, 0], 0.01, 0.01, 0.01), undefined, 0);
+    store.addCounter('filesfu.sessions', 'c', {}, 1, 0);
+    expect(store.expireIdle(60_001, 60_000)).toBe(0); // nothing exported yet
+    store.markExported(store.snapshot()); // only the zero announcement got through
+    expect(store.expireIdle(60_001, 60_000)).toBe(0);
+    const totals = store.snapshot();
+    store.addCounter('filesfu.sessions', 'c', {}, 1, 1); // arrives while that export is in flight
+    store.markExported(totals);
+    expect(store.expireIdle(60_001, 60_000)).toBe(1); // the histogram; the counter has a newer delta
+    store.markExported(store.snapshot());
+    expect(store.expireIdle(60_002, 60_000)).toBe(1);
+    expect(store.seriesCount).toBe(0);
   });
 
   it('keeps the highest sample as exemplar until it is exported', () => {
