@@ -25,6 +25,17 @@ import { PipelineSelfMetrics } from './self-metrics.js';
 import type { Contribution, PreparedSession } from './session-contributions.js';
 import { sessionContributions, sessionIntervals } from './session-contributions.js';
 
+/**
+ * A session's key in the state store. Scoped by the authenticated install: session ids are not
+ * secret (they are exemplars on dashboards), and keyed alone, another install could advance a
+ * session's dedup watermark and have its real points dropped as duplicates.
+ */
+function sessionStateKey(installId: string, sessionId: string): string {
+  return `${installId}/${sessionId}`;
+}
+
+/** State-store round trips one ingest makes in sequence at most (bounds the shutdown wait). */
+const INGEST_STATE_ROUND_TRIPS = 4;
 const OVERFLOW_LABELS = { [OVERFLOW_ATTRIBUTE]: 'true' } as const;
 /** The overflow series key of every forwarded metric, built once. */
 const OVERFLOW_KEYS: ReadonlyMap<string, string> = new Map(
@@ -48,6 +59,8 @@ export class GatewayPipeline implements Pipeline {
   private previousObservedAttributes = { maxAttributes: 0, maxAttributeValueBytes: 0 };
   private housekeepingTimer: NodeJS.Timeout | undefined;
   private housekeepingRun: Promise<void> | undefined;
+  /** Ingests between validation and aggregation; shutdown waits for them before the final flush. */
+  private readonly ingesting = new Set<Promise<IngestOutcome>>();
   private closed = false;
 
   constructor(
@@ -82,7 +95,24 @@ export class GatewayPipeline implements Pipeline {
     this.housekeepingTimer.unref();
   }
 
-  async ingest(request: ExportMetricsServiceRequest, principal: Principal): Promise<IngestOutcome> {
+  /** Tracked so that shutdown() can wait for it; refused once shutting down. */
+  ingest(request: ExportMetricsServiceRequest, principal: Principal): Promise<IngestOutcome> {
+    if (this.closed) {
+      return Promise.reject(
+        gatewayError('FILESFU_GW_SHUTTING_DOWN', { retryAfterSeconds: this.config.export.retryAfterSeconds }),
+      );
+    }
+    const run = this.ingestNow(request, principal);
+    this.ingesting.add(run);
+    const forget = () => this.ingesting.delete(run);
+    run.then(forget, forget);
+    return run;
+  }
+
+  private async ingestNow(
+    request: ExportMetricsServiceRequest,
+    principal: Principal,
+  ): Promise<IngestOutcome> {
     const nowMs = Date.now();
     const validated = validateRequest(request, principal.installId, this.config.validation, nowMs);
     this.metrics.received.inc(validated.receivedDataPoints);
@@ -95,6 +125,7 @@ export class GatewayPipeline implements Pipeline {
     );
     const prepared: PreparedSession[] = validated.sessions.map(({ identity, samples }) => ({
       sessionId: identity.sessionId,
+      stateKey: sessionStateKey(identity.installId, identity.sessionId),
       version: versions.get(identity.version) ?? { value: identity.version, bounded: undefined },
       os: this.labels.os(identity.osType),
       samples: samples.map((sample) => ({ sample, stage: this.labels.stage(sample.stage) })),
@@ -102,7 +133,7 @@ export class GatewayPipeline implements Pipeline {
     const commits = await Promise.allSettled(
       prepared.map((session) =>
         this.store.commitSession(
-          { sessionId: session.sessionId, intervals: sessionIntervals(session, this.thresholdBounds) },
+          { sessionId: session.stateKey, intervals: sessionIntervals(session, this.thresholdBounds) },
           nowMs,
         ),
       ),
@@ -178,10 +209,34 @@ export class GatewayPipeline implements Pipeline {
     if (this.closed) return;
     this.closed = true;
     if (this.housekeepingTimer) clearInterval(this.housekeepingTimer);
+    await this.settleIngests();
     const flushed = await this.exporter.shutdown();
     if (!flushed) this.deps.log('error', 'final flush to the collector failed; unexported data is lost');
     await this.housekeepingRun;
     await this.store.close();
+  }
+
+  /**
+   * Waits for ingests still committing to the state store, so that what they acknowledge is in the
+   * final flush. Bounded: a state-store command fails after commandTimeoutMs, and an ingest makes a
+   * few in sequence (versions, commits, series budget).
+   */
+  private async settleIngests(): Promise<void> {
+    if (this.ingesting.size === 0) return;
+    const boundMs = INGEST_STATE_ROUND_TRIPS * this.config.state.commandTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const settled = await Promise.race([
+      Promise.allSettled([...this.ingesting]).then(() => true),
+      new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), boundMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!settled) {
+      this.deps.log('error', 'ingests still running at the final flush; what they add is not exported', {
+        ingests: this.ingesting.size,
+      });
+    }
   }
 
   /** Exports now (tests, and the final flush); resolves false on failure. */

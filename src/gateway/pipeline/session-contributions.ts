@@ -25,6 +25,8 @@ import {
 /** One session of a request with its labels already bounded. */
 export interface PreparedSession {
   sessionId: string;
+  /** The session's key in the state store (see sessionStateKey). */
+  stateKey: string;
   version: BoundedValue;
   os: BoundedValue;
   samples: Array<{ sample: CpuSample; stage: BoundedValue }>;
@@ -65,6 +67,7 @@ export function sessionIntervals(
       startTimeUnixNano: sample.startTimeUnixNano,
       timeUnixNano: sample.timeUnixNano,
       stage: stage.value,
+      stream: sample.stage ?? '',
       samplesAbove: above,
     };
   }

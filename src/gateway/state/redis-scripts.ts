@@ -2,8 +2,13 @@
 // deduplication, session counting and the series budget exact with several replicas and no sticky
 // routing. Timestamps arrive as fixed-width decimal strings and are compared as strings.
 
-/** KEYS: session hash, sessions zset. ARGV: sessionId, nowMs, ttlMs, minSamples, thresholds JSON, intervals JSON. */
+/**
+ * KEYS: session hash, sessions zset. ARGV: sessionId, nowMs, ttlMs, minSamples, thresholds JSON,
+ * intervals JSON, commitId. A commit whose id is the session's last one is a replay of a commit
+ * whose reply was lost (a command timeout): it gets that reply again instead of all-duplicates.
+ */
 export const COMMIT_SESSION_LUA = `
+if redis.call('HGET', KEYS[1], 'lc') == ARGV[7] then return redis.call('HGET', KEYS[1], 'lr') end
 local thresholds = cjson.decode(ARGV[5])
 local intervals = cjson.decode(ARGV[6])
 local minSamples = tonumber(ARGV[4])
@@ -11,6 +16,7 @@ local wmBefore = redis.call('HGET', KEYS[1], 'wm')
 local wm = wmBefore
 local dup, newStages, newOver, newStageOver = {}, {}, {}, {}
 local seen = 0
+local inCommit = {}
 local function crosses(field, add)
   if add <= 0 then return false end
   local total = redis.call('HINCRBY', KEYS[1], 'a:' .. field, add)
@@ -19,9 +25,12 @@ local function crosses(field, add)
 end
 for i, iv in ipairs(intervals) do
   local s, t, stage, above = iv[1], iv[2], iv[3], iv[4]
-  if wmBefore and s < wmBefore then
+  -- A repeat of an interval within this commit (same stream, same start) is a duplicate too.
+  local identity = iv[5] .. '|' .. s
+  if (wmBefore and s < wmBefore) or inCommit[identity] then
     dup[i] = 1
   else
+    inCommit[identity] = true
     dup[i] = 0
     if (not wm) or t > wm then wm = t end
     if redis.call('HSETNX', KEYS[1], 'seen', '1') == 1 then seen = 1 end
@@ -36,7 +45,9 @@ end
 if wm then redis.call('HSET', KEYS[1], 'wm', wm) end
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
-return cjson.encode({ dup = dup, seen = seen, stages = newStages, over = newOver, stageOver = newStageOver })
+local reply = cjson.encode({ dup = dup, seen = seen, stages = newStages, over = newOver, stageOver = newStageOver })
+redis.call('HSET', KEYS[1], 'lc', ARGV[7], 'lr', reply)
+return reply
 `;
 
 // The series budget: a ZSET of `<cost>|<series key>` members scored by last use (the cost lives in

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import {
   ADMIT_SERIES_LUA,
@@ -28,6 +29,16 @@ type ScriptCommand = (...args: Array<string | number>) => Promise<unknown>;
 
 // Bounds the work of one housekeeping script so that Redis is never blocked for long.
 const MAX_EVICTIONS_PER_RUN = 20_000;
+/**
+ * Attempts of one session commit when the command times out. A timed-out script may still have run
+ * (ioredis gives up waiting, Redis does not); the retry carries the same commit id, so the script
+ * answers it with the stored reply instead of counting it or calling it a duplicate.
+ */
+const COMMIT_ATTEMPTS = 3;
+
+function isCommandTimeout(error: unknown): boolean {
+  return error instanceof Error && /command timed out/i.test(error.message);
+}
 
 interface CommitReply {
   dup: number[] | Record<string, never>;
@@ -45,6 +56,9 @@ function list<T>(value: T[] | Record<string, never>): T[] {
 /** Shared state in Redis: every decision is one atomic Lua script; every key has a TTL or is bounded. */
 export class RedisStateStore implements StateStore {
   private readonly redis: Redis;
+  /** Commit ids: unique per store instance (a UUID) and per commit (a counter). */
+  private readonly commitIdPrefix = `${randomUUID()}:`;
+  private commits = 0;
   private readonly keys: {
     sessions: string;
     series: string;
@@ -105,8 +119,9 @@ export class RedisStateStore implements StateStore {
       nanosToSortableString(i.timeUnixNano),
       i.stage,
       i.samplesAbove,
+      i.stream ?? i.stage,
     ]);
-    const raw = await this.command('filesfuCommitSession')(
+    const args = [
       this.keys.sessionPrefix + commit.sessionId,
       this.keys.sessions,
       commit.sessionId,
@@ -115,7 +130,17 @@ export class RedisStateStore implements StateStore {
       this.options.overThresholdMinSamples,
       JSON.stringify(this.options.thresholds),
       JSON.stringify(intervals),
-    );
+      this.commitIdPrefix + String(this.commits++),
+    ];
+    let raw: unknown;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        raw = await this.command('filesfuCommitSession')(...args);
+        break;
+      } catch (error) {
+        if (attempt >= COMMIT_ATTEMPTS || !isCommandTimeout(error)) throw error;
+      }
+    }
     const reply = JSON.parse(String(raw)) as CommitReply;
     return {
       duplicate: list(reply.dup).map((d) => d === 1),

@@ -32,7 +32,8 @@ export function newSessionProgress(nowMs: number): SessionProgress {
 /**
  * The commit rule shared by the in-memory store and (as Lua) the Redis store. All intervals of one
  * commit are judged against the watermark from before the commit: one request carries one export
- * interval per stage, all with the same start time.
+ * interval per stage, all with the same start time. Within the commit, a repeat of an interval
+ * (same stream, same start) is a duplicate too, so one request cannot count a point twice.
  */
 export function applySessionCommit(
   progress: SessionProgress,
@@ -50,8 +51,15 @@ export function applySessionCommit(
   let watermark = watermarkBefore;
   const { thresholds } = options;
   const min = options.overThresholdMinSamples;
+  // Only a commit of several intervals can repeat one.
+  const inCommit = commit.intervals.length > 1 ? new Set<string>() : undefined;
   for (const interval of commit.intervals) {
-    const duplicate = watermarkBefore !== undefined && interval.startTimeUnixNano < watermarkBefore;
+    let duplicate = watermarkBefore !== undefined && interval.startTimeUnixNano < watermarkBefore;
+    if (!duplicate && inCommit) {
+      const identity = `${interval.stream ?? interval.stage}|${interval.startTimeUnixNano}`;
+      duplicate = inCommit.has(identity);
+      inCommit.add(identity);
+    }
     result.duplicate.push(duplicate);
     if (duplicate) continue;
     if (watermark === undefined || interval.timeUnixNano > watermark) watermark = interval.timeUnixNano;

@@ -8,6 +8,11 @@ export interface SessionInterval {
   timeUnixNano: bigint;
   /** Bounded stage label. */
   stage: string;
+  /**
+   * The point's stream within the session: its raw stage attribute (default: `stage`). Two intervals
+   * of one commit with the same stream and start time are one interval sent twice.
+   */
+  stream?: string;
   /** Samples above each configured threshold, in the order of `StateStoreOptions.thresholds`. */
   samplesAbove: number[];
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { Registry } from 'prom-client';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPipeline,
@@ -222,6 +223,16 @@ describe.each(['memory', 'redis'] as const)('pipeline with %s state', (store) =>
     expect(exportedHistograms(collector.latest())[0]?.point.exemplars[0]?.value).toBe(0.3);
   });
 
+  it('counts a session export repeated within one request once', async () => {
+    const pipeline = await newPipeline(store);
+    const session = sessionExport({ stages: { idle: [0.1, 0.2], indexing: [0.9] } });
+    const outcome = await pipeline.ingest(cpuRequest([session, session]), PRINCIPAL);
+    expect(outcome).toMatchObject({ acceptedDataPoints: 2, duplicateDataPoints: 2, rejectedDataPoints: 0 });
+    await pipeline.flushNow(); // announces the new series at zero
+    await pipeline.flushNow();
+    expect(sumBuckets(exportedHistograms(collector.latest()))).toBe(3);
+  });
+
   it('reports rejections as a partial success and a wholly invalid request as invalid', async () => {
     const pipeline = await newPipeline(store);
     const partial = await pipeline.ingest(
@@ -415,5 +426,32 @@ describe('pipeline config', () => {
 
   it('rejects thresholds that are not bucket bounds', () => {
     expect(() => pipelineConfigSchema.parse({ sessions: { thresholds: [0.25] } })).toThrow(/CPU_BUCKETS/);
+  });
+});
+
+describe('pipeline shutdown with redis state', () => {
+  it('waits for an ingest still committing, so its points are in the final flush', async () => {
+    const pipeline = await newPipeline('redis');
+    const admin = new Redis(redis.url);
+    try {
+      // Every state-store script of the ingest waits for the pause; shutdown starts meanwhile.
+      await admin.call('CLIENT', 'PAUSE', '500', 'WRITE');
+      const ingest = pipeline.ingest(
+        cpuRequest([sessionExport({ stages: { idle: [0.1, 0.2, 0.3] } })]),
+        PRINCIPAL,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const shutdown = pipeline.shutdown();
+      expect(await ingest).toMatchObject({ acceptedDataPoints: 1 });
+      await shutdown;
+      expect(sumBuckets(exportedHistograms(collector.latest()))).toBe(3);
+      await expect(pipeline.ingest(cpuRequest([sessionExport()]), PRINCIPAL)).rejects.toMatchObject({
+        code: 'FILESFU_GW_SHUTTING_DOWN',
+        status: 503,
+      });
+    } finally {
+      await admin.call('CLIENT', 'UNPAUSE');
+      admin.disconnect();
+    }
   });
 });

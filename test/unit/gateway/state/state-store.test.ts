@@ -108,6 +108,29 @@ describe.each(factories)('%s state store', (_name, create) => {
     expect(other.duplicate).toEqual([false]);
   });
 
+  it('counts an interval repeated within one commit once', async () => {
+    const now = Date.now();
+    const idle = interval(0, 'idle', [1, 0]);
+    const result = await store.commitSession(
+      { sessionId: 'r1', intervals: [idle, interval(0, 'indexing'), { ...idle }, interval(1, 'idle')] },
+      now,
+    );
+    expect(result.duplicate).toEqual([false, false, true, false]);
+    // Two raw stages bounded to the same label are two streams, not a repeat.
+    const bounded = await store.commitSession(
+      {
+        sessionId: 'r2',
+        intervals: [
+          { ...interval(0, 'other'), stream: 'migrating' },
+          { ...interval(0, 'other'), stream: 'repairing' },
+          { ...interval(0, 'other'), stream: 'migrating' },
+        ],
+      },
+      now,
+    );
+    expect(bounded.duplicate).toEqual([false, false, true]);
+  });
+
   it('distinguishes timestamps that differ only beyond double precision', async () => {
     const now = Date.now();
     const a = { startTimeUnixNano: T0, timeUnixNano: T0 + 1n, stage: 'idle', samplesAbove: [0, 0] };
@@ -351,6 +374,40 @@ describe('redis state store shared by two replicas', () => {
       expect((await store.housekeeping(now)).usedSeries).toBe(0);
       expect(await admin.exists('ttl:series:used')).toBe(0);
     } finally {
+      admin.disconnect();
+    }
+  });
+
+  it('counts a commit whose reply timed out exactly once (the retry carries the same commit id)', async () => {
+    const store = new RedisStateStore({
+      ...baseOptions,
+      url: redis.url,
+      keyPrefix: 'timeout:',
+      // Attempts at 0, 500 and 1000 ms; Redis runs the queued ones when the pause ends at 700 ms.
+      commandTimeoutMs: 500,
+    });
+    opened.push(store);
+    expect(await store.waitUntilReady(5000)).toBe(true);
+    // Load the script first, so that the paused command is the commit itself.
+    await store.commitSession({ sessionId: 'warm', intervals: [interval(0)] }, Date.now());
+    const admin = new Redis(redis.url);
+    try {
+      await admin.call('CLIENT', 'PAUSE', '700', 'WRITE');
+      const result = await store.commitSession(
+        { sessionId: 'slow', intervals: [interval(0, 'indexing', [3, 1])] },
+        Date.now(),
+      );
+      // The first attempt ran (after the pause) and a later one got its stored reply: counted, once.
+      expect(result.duplicate).toEqual([false]);
+      expect(result.newlySeen).toBe(true);
+      expect(Number(await admin.hget('timeout:s:slow', 'a:0.3'))).toBe(3);
+      const retry = await store.commitSession(
+        { sessionId: 'slow', intervals: [interval(0, 'indexing', [3, 1])] },
+        Date.now(),
+      );
+      expect(retry.duplicate).toEqual([true]);
+    } finally {
+      await admin.call('CLIENT', 'UNPAUSE');
       admin.disconnect();
     }
   });
