@@ -192,6 +192,7 @@ describe('POST /v1/metrics on the real gateway process', () => {
     for (const [auth, code] of cases) {
       const answer = await post(stack.gatewayUrl, body, { 'content-type': PROTOBUF, ...auth });
       expect(answer.status, code).toBe(401);
+      expect(answer.headers['www-authenticate'], code).toBe('Bearer realm="filesfu"');
       expect(errorCode(answer)).toBe(code);
       expect(answer.body.toString('utf8')).not.toContain(token);
     }
@@ -283,7 +284,9 @@ describe('POST /v1/metrics on the real gateway process', () => {
     expect(text).toMatch(/filesfu_gateway_http_requests_total\{code="413"\} [1-9]/);
     const notFound = await fetch(`${stack.gatewayUrl}/nope`);
     expect(notFound.status).toBe(404);
-    expect((await fetch(`${stack.gatewayUrl}/v1/metrics`)).status).toBe(405);
+    const wrongMethod = await fetch(`${stack.gatewayUrl}/v1/metrics`);
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('POST');
   });
 
   it('503 + Retry-After while the collector is unreachable for too long, 200 again once it is back', async () => {

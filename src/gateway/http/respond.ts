@@ -26,6 +26,9 @@ export function writeError(response: ServerResponse, error: GatewayError, format
   if (error.retryAfterSeconds !== undefined)
     response.setHeader('Retry-After', String(error.retryAfterSeconds));
   response.setHeader('X-FilesFU-Error-Code', error.code);
+  // RFC 9110: a 401 names the scheme to authenticate with, a 405 the methods that are allowed.
+  if (error.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="filesfu"');
+  if (error.status === 405) response.setHeader('Allow', 'POST');
   writeBody(
     response,
     error.status,
