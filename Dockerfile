@@ -10,6 +10,8 @@ RUN npx tsc -p tsconfig.build.json
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production
+# GATEWAY_NODE_OPTIONS of src/gateway/runtime-options.ts (a unit test keeps the two equal).
+ENV NODE_OPTIONS=--max-semi-space-size=64
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force

@@ -14,6 +14,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, openSync } from 'n
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gatewayNodeOptions } from '../src/gateway/runtime-options.js';
 import { freePort, resolveTools, repoPath } from '../src/stack/index.js';
 import type { LoadJob, LoadMessage } from './gateway-load.js';
 
@@ -135,6 +136,19 @@ async function main(): Promise<void> {
   console.log('| points/request | encoding | requests/s | gateway | collector |');
   console.log('|---|---|---|---|---|');
   for (const row of latencyRows) console.log(row);
+  console.log(
+    `\nPeak resident memory (VmHWM): gateway ${peakRssMiB(gateway)} MiB, collector ${peakRssMiB(collector)} MiB.`,
+  );
+}
+
+function peakRssMiB(target: Target): string {
+  try {
+    const status = readFileSync(`/proc/${target.child.pid}/status`, 'utf8');
+    const kib = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1]);
+    return Number.isFinite(kib) ? (kib / 1024).toFixed(0) : '?';
+  } catch {
+    return '?';
+  }
 }
 
 async function measure(target: Target, job: LoadJob): Promise<RunResult> {
@@ -272,6 +286,7 @@ async function startGateway(collectorUrl: string): Promise<Target> {
     stdio: ['ignore', log, log],
     env: {
       ...process.env,
+      NODE_OPTIONS: gatewayNodeOptions(process.env['NODE_OPTIONS']),
       FILESFU_GATEWAY_HOST: '127.0.0.1',
       FILESFU_GATEWAY_PORT: String(port),
       FILESFU_GATEWAY_AUTH_KEYS: `${KEY_ID}:${SECRET}`,

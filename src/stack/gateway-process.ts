@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { gatewayNodeOptions } from '../gateway/runtime-options.js';
 import { ManagedProcess } from './managed-process.js';
 import { startAndWait } from './readiness.js';
 import { httpOk } from './wait.js';
@@ -26,6 +27,7 @@ export function gatewayProcess(options: GatewayProcessOptions): {
   const url = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    NODE_OPTIONS: gatewayNodeOptions(process.env['NODE_OPTIONS']),
     FILESFU_GATEWAY_HOST: '127.0.0.1',
     FILESFU_GATEWAY_PORT: String(port),
     FILESFU_GATEWAY_COLLECTOR_URL: collectorUrl,
