@@ -23,15 +23,26 @@ export function loadSessionIdentity(
   };
 }
 
-/** One interval of 1 s samples: usually one stage, sometimes a stage change half way. */
+/**
+ * One interval of 1 s samples: usually one stage, sometimes a change to another stage half way. One
+ * point per stage, as an SDK aggregates them: two points of one stage and start time in one export
+ * would be one interval sent twice, and the gateway counts it once.
+ */
 export function intervalSamples(random: Random, sampleCount: number): StageSamples[] {
   const pickStage = () => APP_STAGES[random.integer(0, APP_STAGES.length - 1)] ?? 'idle';
+  const pickOtherStage = (than: string) => {
+    const others = APP_STAGES.filter((stage) => stage !== than);
+    return others[random.integer(0, others.length - 1)] ?? 'idle';
+  };
   const busy = random.chance(0.05);
   const draw = () => Math.min(1, Math.max(0, busy ? random.uniform(0.3, 1) : random.normal(0.05, 0.04)));
   const split = random.chance(0.2) ? random.integer(1, Math.max(1, sampleCount - 1)) : sampleCount;
   const first = { stage: pickStage(), samples: Array.from({ length: split }, draw) };
   if (split >= sampleCount) return [first];
-  return [first, { stage: pickStage(), samples: Array.from({ length: sampleCount - split }, draw) }];
+  return [
+    first,
+    { stage: pickOtherStage(first.stage), samples: Array.from({ length: sampleCount - split }, draw) },
+  ];
 }
 
 export { createRandom };
