@@ -67,7 +67,10 @@ export function classifyResult(
         : Math.min(retryAfter, settings.maxRetryAfterMs);
     return { action: 'retry', delayMs, reason: `http-${status}` };
   }
-  if (status === 408 || status >= 500) {
+  // Not the gateway's verdict on the batch: a redirect (a proxy sending http to https, a captive
+  // portal) or an informational answer. Dead-lettering would throw away every batch until the
+  // endpoint is fixed; retrying keeps them spooled (and bounded by the spool's limits).
+  if (status === 408 || status >= 500 || status < 200 || (status >= 300 && status < 400)) {
     return { action: 'retry', delayMs: backoffDelayMs(failures, settings, random), reason: `http-${status}` };
   }
   return { action: 'dead-letter', reason: `http-${status}` };

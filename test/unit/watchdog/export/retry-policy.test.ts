@@ -63,6 +63,13 @@ describe('classifyResult', () => {
       delayMs: 4000,
     });
     expect(classifyResult(response(408), 1, settings, maxJitter)).toMatchObject({ action: 'retry' });
+    // A redirect or an informational answer is not the gateway's verdict on the batch.
+    for (const status of [101, 301, 302, 307, 308]) {
+      expect(classifyResult(response(status), 1, settings, maxJitter), String(status)).toMatchObject({
+        action: 'retry',
+        reason: `http-${status}`,
+      });
+    }
     expect(
       classifyResult({ kind: 'network-error', error: new Error('ECONNREFUSED') }, 1, settings),
     ).toMatchObject({
