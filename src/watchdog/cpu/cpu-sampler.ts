@@ -7,7 +7,7 @@
 //   sample over that gap would be a meaningless near-zero average. When the wall delta exceeds
 //   SUSPEND_FACTOR × the interval, the sampler re-baselines instead of recording.
 // - CPU time going backwards (a different process behind the same pid) also re-baselines.
-import { availableParallelism } from 'node:os';
+import { cpus } from 'node:os';
 import { describeError, silentLogger, type Logger } from '../log.js';
 import { ProcessGoneError, type CpuTimeSource } from './cpu-source.js';
 
@@ -50,7 +50,9 @@ export class CpuSampler {
   readonly stats: CpuSamplerStats = { samples: 0, rebaselines: 0, readErrors: 0 };
 
   constructor(private readonly options: CpuSamplerOptions) {
-    this.cpuCount = options.cpuCount ?? availableParallelism();
+    // All logical CPUs of the machine (the semantic convention's divisor), not availableParallelism():
+    // that is the watchdog's own CPU affinity, which says nothing about the app's.
+    this.cpuCount = options.cpuCount ?? Math.max(1, cpus().length);
     this.nowNs = options.nowNs ?? (() => process.hrtime.bigint());
     this.logger = options.logger ?? silentLogger;
   }
