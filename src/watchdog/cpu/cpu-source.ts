@@ -97,6 +97,9 @@ export class SelfCpuSource implements CpuTimeSource {
   close(): void {}
 }
 
+/** How far apart (seconds) two ps-derived start times of one process run may be. */
+const PS_START_TOLERANCE_SECONDS = 2;
+
 interface PidusageStat {
   /** Total CPU time in ms. */
   ctime: number;
@@ -141,8 +144,11 @@ export class PidusageCpuSource implements CpuTimeSource {
 
   async processRunId(): Promise<string> {
     const stat = await this.stat();
-    // Start time derived from ps elapsed time: stable to the second, which is all ps offers.
-    return `${this.pid}@${Math.round((stat.timestamp - stat.elapsed) / 1000)}`;
+    // Start time = now − elapsed. ps reports elapsed in whole seconds and `timestamp` is taken after
+    // ps returns, so two readings of one run can differ by a second or so: the `~` tolerance tells
+    // sameProcessRun to accept that (a pid reused within it is not a realistic case).
+    const startSeconds = Math.round((stat.timestamp - stat.elapsed) / 1000);
+    return `${this.pid}@${startSeconds}~${PS_START_TOLERANCE_SECONDS}`;
   }
 
   close(): void {

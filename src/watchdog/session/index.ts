@@ -6,4 +6,10 @@ export {
   type SessionIdentity,
 } from './identity.js';
 export { loadOrCreateInstallId, INSTALL_ID_FILE } from './install-id.js';
-export { resolveSession, forgetSession, SESSION_FILE, type ResolvedSession } from './session-store.js';
+export {
+  resolveSession,
+  forgetSession,
+  sameProcessRun,
+  SESSION_FILE,
+  type ResolvedSession,
+} from './session-store.js';

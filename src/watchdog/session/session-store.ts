@@ -23,7 +23,9 @@ export interface ResolvedSession {
 export async function resolveSession(stateDir: string, processRunId: string): Promise<ResolvedSession> {
   const path = join(stateDir, SESSION_FILE);
   const stored = parseStored(await readStateFile(path));
-  if (stored && stored.processRunId === processRunId) return { sessionId: stored.sessionId, resumed: true };
+  if (stored && sameProcessRun(stored.processRunId, processRunId)) {
+    return { sessionId: stored.sessionId, resumed: true };
+  }
   const session: StoredSession = {
     processRunId,
     sessionId: randomUUID(),
@@ -31,6 +33,22 @@ export async function resolveSession(stateDir: string, processRunId: string): Pr
   };
   await writeStateFile(path, JSON.stringify(session) + '\n');
   return { sessionId: session.sessionId, resumed: false };
+}
+
+const RUN_ID = /^(\d+)@(\d+)(?:~(\d+))?$/;
+
+/**
+ * Whether two process run ids (CpuTimeSource.processRunId) name the same run: equal, or
+ * `<pid>@<start>~<tolerance>` with the same pid and start times within the larger tolerance (for
+ * sources whose start time is only approximate).
+ */
+export function sameProcessRun(a: string, b: string): boolean {
+  if (a === b) return true;
+  const x = RUN_ID.exec(a);
+  const y = RUN_ID.exec(b);
+  if (!x || !y || x[1] !== y[1]) return false;
+  const tolerance = Math.max(Number(x[3] ?? 0), Number(y[3] ?? 0));
+  return Math.abs(Number(x[2]) - Number(y[2])) <= tolerance;
 }
 
 /** Called at session end (the app exited): a later process must not resume it. */

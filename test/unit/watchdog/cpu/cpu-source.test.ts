@@ -9,6 +9,7 @@ import {
   ProcfsCpuSource,
   SelfCpuSource,
 } from '../../../../src/watchdog/cpu/index.js';
+import { sameProcessRun } from '../../../../src/watchdog/session/index.js';
 
 function burn(ms: number): void {
   const end = performance.now() + ms;
@@ -69,7 +70,10 @@ describe('PidusageCpuSource', () => {
   it('reads a live process and reports an exited one as gone', async () => {
     const source = new PidusageCpuSource(process.pid);
     expect(await source.readCpuSeconds()).toBeGreaterThan(0);
-    expect(await source.processRunId()).toMatch(new RegExp(`^${process.pid}@\\d+$`));
+    const runId = await source.processRunId();
+    expect(runId).toMatch(new RegExp(`^${process.pid}@\\d+~2$`));
+    // ps start times jitter by about a second between readings: still the same run.
+    expect(sameProcessRun(runId, await source.processRunId())).toBe(true);
     source.close();
     const child = spawn(process.execPath, ['-e', '']);
     const pid = child.pid ?? 0;

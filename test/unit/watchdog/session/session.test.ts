@@ -8,6 +8,7 @@ import {
   loadOrCreateInstallId,
   localIdentity,
   resolveSession,
+  sameProcessRun,
   resourceAttributes,
   semconvHostArch,
   semconvOsType,
@@ -48,6 +49,16 @@ describe('session resolution', () => {
     expect(reusedPid.resumed).toBe(false);
     expect(reusedPid.sessionId).not.toBe(first.sessionId);
     expect((await resolveSession(dir, '5555@1')).resumed).toBe(false);
+  });
+
+  it('resumes across a start time that is only approximate (ps-based sources), within its tolerance', async () => {
+    const dir = await stateDir();
+    const first = await resolveSession(dir, '4242@1764000000~2');
+    expect((await resolveSession(dir, '4242@1764000001~2')).sessionId).toBe(first.sessionId);
+    expect((await resolveSession(dir, '4242@1763999999~2')).sessionId).toBe(first.sessionId);
+    expect((await resolveSession(dir, '4242@1764000003~2')).resumed).toBe(false);
+    expect(sameProcessRun('1@5~2', '2@5~2')).toBe(false);
+    expect(sameProcessRun('1@5', '1@6')).toBe(false);
   });
 
   it('does not resume a session that ended', async () => {
