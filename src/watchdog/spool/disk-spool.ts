@@ -77,14 +77,20 @@ export class DiskSpool extends IndexedSpool {
     const entry: SpoolEntry = { seq: this.nextSeq++, createdAtMs: Date.now(), bytes: payload.byteLength };
     const target = this.path(entry);
     const tmp = `${target}.tmp`;
-    const handle = await open(tmp, 'w', 0o600);
     try {
-      await handle.writeFile(payload);
-      if (this.fsync) await handle.sync();
-    } finally {
-      await handle.close();
+      const handle = await open(tmp, 'w', 0o600);
+      try {
+        await handle.writeFile(payload);
+        if (this.fsync) await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(tmp, target);
+    } catch (err) {
+      // A full disk must not also leave a partial file behind per export interval.
+      await rm(tmp, { force: true }).catch(() => {});
+      throw err;
     }
-    await rename(tmp, target);
     if (this.entries.length === 0) this.cache.set(entry.seq, payload);
     this.stats.appended += 1;
     this.index(entry);
@@ -116,8 +122,15 @@ export class DiskSpool extends IndexedSpool {
     await this.trimDeadLetters(deadDir);
   }
 
+  /** Keeps the newest deadLetterMaxFiles, by creation time: sequence numbers restart with an empty spool. */
   private async trimDeadLetters(deadDir: string): Promise<void> {
-    const segments = (await readdir(deadDir)).filter((n) => SEGMENT_PATTERN.test(n)).sort();
+    const segments = (await readdir(deadDir))
+      .flatMap((name) => {
+        const match = SEGMENT_PATTERN.exec(name);
+        return match ? [{ name, seq: Number(match[1]), createdAtMs: Number(match[2]) }] : [];
+      })
+      .sort((a, b) => a.createdAtMs - b.createdAtMs || a.seq - b.seq)
+      .map((segment) => segment.name);
     for (const name of segments.slice(0, Math.max(0, segments.length - this.deadLetterMaxFiles))) {
       await rm(join(deadDir, name), { force: true });
       await rm(join(deadDir, `${name}.reason.txt`), { force: true });

@@ -1,7 +1,7 @@
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEAD_LETTER_DIR, DiskSpool, MemorySpool, type Spool } from '../../../../src/watchdog/spool/index.js';
 
 const payload = (marker: number, size = 100): Uint8Array => new Uint8Array(size).fill(marker);
@@ -103,5 +103,34 @@ describe('DiskSpool persistence', () => {
     for (let entry = again.oldest(); entry; entry = again.oldest()) await again.deadLetter(entry, 'http-415');
     const dead = (await readdir(join(dir, DEAD_LETTER_DIR))).filter((name) => name.endsWith('.pb'));
     expect(dead).toHaveLength(1);
+  });
+
+  it('keeps the newest dead letters by time, though sequence numbers restart with an empty spool', async () => {
+    const dir = await tempDir();
+    const deadDir = join(dir, DEAD_LETTER_DIR);
+    await mkdir(deadDir, { recursive: true });
+    // From an earlier run whose sequence had reached 500.
+    await writeFile(join(deadDir, `000000000500-${Date.now() - 60_000}.pb`), payload(1));
+    const spool = await DiskSpool.open({ dir, maxBytes: 1e6, maxAgeMs: 1e9, deadLetterMaxFiles: 1 });
+    await spool.append(payload(2));
+    const entry = spool.oldest();
+    expect(entry?.seq).toBeLessThan(500);
+    if (entry) await spool.deadLetter(entry, 'http-400');
+    const kept = (await readdir(deadDir)).filter((name) => name.endsWith('.pb'));
+    expect(kept).toEqual([expect.stringMatching(new RegExp(`^${String(entry?.seq).padStart(12, '0')}-`))]);
+  });
+
+  it('leaves no partial file behind when a write fails', async () => {
+    const dir = await tempDir();
+    const spool = await DiskSpool.open({ dir, maxBytes: 1e6, maxAgeMs: 1e9 });
+    // The segment's name is taken by a directory: the write succeeds, the rename into place fails.
+    const now = vi.spyOn(Date, 'now').mockReturnValue(1000);
+    try {
+      await mkdir(join(dir, '000000000001-1000.pb', 'occupied'), { recursive: true });
+      await expect(spool.append(payload(1))).rejects.toThrow();
+    } finally {
+      now.mockRestore();
+    }
+    expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 });
