@@ -120,6 +120,14 @@ export async function startWatchdog(options: WatchdogOptions): Promise<Watchdog>
     logger,
     ...(givenFetch ? { fetch: givenFetch } : {}),
   });
+  try {
+    await telemetry.ready();
+  } catch (err) {
+    await telemetry.shutdown();
+    throw new Error(`cannot open the spool in ${join(config.stateDir, 'spool')}: ${describeError(err)}`, {
+      cause: err,
+    });
+  }
 
   let stage: string = INITIAL_STAGE;
   let stageServer: StageServer | undefined;
@@ -158,7 +166,10 @@ export async function startWatchdog(options: WatchdogOptions): Promise<Watchdog>
       sampler.stop();
       source.close();
       await stageServer?.close().catch(() => {});
-      await telemetry.shutdown();
+      // Never rejects: `ended` must resolve whatever happened to the spool.
+      await telemetry
+        .shutdown()
+        .catch((err: unknown) => logger.error('export.shutdown_failed', { error: describeError(err) }));
       const fields = { sessionId: session.sessionId, samplesRecorded: telemetry.samplesRecorded, reason };
       if (reason === 'process-exited') {
         await forgetSession(config.stateDir, session.sessionId).catch((err: unknown) =>

@@ -58,6 +58,8 @@ export interface SessionTelemetryStats {
 }
 
 export interface SessionTelemetry {
+  /** Resolves once the spool is open; rejects with the reason when it cannot be (then nothing is kept). */
+  ready(): Promise<void>;
   /** Records one CPU sample (0..1, normalised by logical CPUs) in `stage`. */
   recordCpu(utilization: number, stage: string): void;
   /** Exports what was recorded so far and waits (bounded) until the spool is delivered. */
@@ -135,6 +137,9 @@ export function createSessionTelemetry(options: SessionTelemetryOptions): Sessio
   const drainTimeoutMs = options.shutdownDrainTimeoutMs ?? DEFAULT_SHUTDOWN_DRAIN_TIMEOUT_MS;
 
   return {
+    async ready() {
+      await spoolReady;
+    },
     recordCpu(utilization, stage) {
       if (shutdownPromise || !Number.isFinite(utilization)) return;
       histogram.record(Math.min(1, Math.max(0, utilization)), { [STAGE_ATTRIBUTE]: stage });
@@ -147,10 +152,11 @@ export function createSessionTelemetry(options: SessionTelemetryOptions): Sessio
     shutdown() {
       shutdownPromise ??= (async () => {
         await provider.shutdown();
-        const drained = await sender.drain(drainTimeoutMs);
+        // A spool that never opened has nothing to drain (ready() reported why).
+        const spool = await spoolReady.catch(() => undefined);
+        const drained = spool ? await sender.drain(drainTimeoutMs) : true;
         await sender.stop();
-        const spool = await spoolReady;
-        if (!drained) {
+        if (spool && !drained) {
           logger.warn('export.shutdown_undelivered', {
             entries: spool.backlog().entries,
             bytes: spool.backlog().bytes,

@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -89,5 +89,22 @@ describe('startWatchdog (embedded, pid self)', () => {
         logger: silentLogger,
       }),
     ).rejects.toThrow(/not running/);
+  });
+});
+
+describe('startWatchdog with an unusable spool', () => {
+  it('fails at startup with the reason, instead of running without keeping data', async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), 'filesfu-watchdog-'));
+    await writeFile(join(stateDir, 'spool'), 'a file where the spool directory should be');
+    await expect(
+      startWatchdog({
+        pid: 'self',
+        endpoint: 'http://127.0.0.1:9',
+        appVersion: '6.4.0',
+        stateDir,
+        socket: 'off',
+        logger: silentLogger,
+      }),
+    ).rejects.toThrow(/cannot open the spool in .*spool: /);
   });
 });
