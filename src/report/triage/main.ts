@@ -5,7 +5,7 @@ import { runTriage } from './run-triage.js';
 
 const USAGE = `usage: npm run triage -- [--prometheus URL] [--range 12h] [--threshold 0.3] [--min-sessions 50]
                          [--min-over-sessions 5] [--min-lift 1.5] [--min-rate-difference 0.05]
-                         [--alpha 0.05] [--examples 5] [--json]`;
+                         [--alpha 0.01] [--examples 5] [--json]`;
 
 /** Flags arrive as strings; the options schema validates the numbers (NaN included). */
 function numeric(value: string | undefined): number | undefined {
