@@ -69,7 +69,10 @@ export function applySessionCommit(
     }
     let stageIndex = progress.stages.indexOf(interval.stage);
     if (stageIndex < 0) {
-      stageIndex = progress.stages.push(interval.stage) - 1;
+      // Exact-size copies, not push(): push reserves room for ~17 elements in every session's
+      // arrays, which made up most of the memory of a full session store.
+      stageIndex = progress.stages.length;
+      progress.stages = appended(progress.stages, interval.stage);
       result.newStages.push(interval.stage);
     }
     for (let t = 0; t < thresholds.length; t++) {
@@ -77,10 +80,11 @@ export function applySessionCommit(
       // Nothing can cross without samples above: most samples of most sessions stop here.
       if (above <= 0) continue;
       const threshold = thresholds[t] as string;
-      progress.samplesAbove ??= [];
+      progress.samplesAbove = withIndex(progress.samplesAbove, thresholds.length - 1);
       if (crossesNow(progress.samplesAbove, t, above, min)) result.newOverThresholds.push(threshold);
-      progress.stageSamplesAbove ??= [];
-      if (crossesNow(progress.stageSamplesAbove, stageIndex * thresholds.length + t, above, min)) {
+      const stageThreshold = stageIndex * thresholds.length + t;
+      progress.stageSamplesAbove = withIndex(progress.stageSamplesAbove, stageThreshold);
+      if (crossesNow(progress.stageSamplesAbove, stageThreshold, above, min)) {
         result.newStageOverThresholds.push({ stage: interval.stage, threshold });
       }
     }
@@ -89,13 +93,27 @@ export function applySessionCommit(
   return result;
 }
 
+/** A copy of `values` with `value` appended, of exactly that size (a spread or push reserves more). */
+function appended(values: readonly string[], value: string): string[] {
+  const copy = new Array<string>(values.length + 1);
+  for (let i = 0; i < values.length; i++) copy[i] = values[i] as string;
+  copy[values.length] = value;
+  return copy;
+}
+
+/** `totals` with room for `index`: itself, or a zero-filled exact-size copy when it must grow. */
+function withIndex(totals: number[] | undefined, index: number): number[] {
+  if (totals && index < totals.length) return totals;
+  const grown = new Array<number>(index + 1).fill(0);
+  if (totals) for (let i = 0; i < totals.length; i++) grown[i] = totals[i] as number;
+  return grown;
+}
+
 /**
- * Adds `add` samples to totals[index]; true when the total reaches `minSamples` now. Totals only
- * grow, so "already counted" is simply "was already at or past the minimum before".
+ * Adds `add` samples to totals[index] (which exists); true when the total reaches `minSamples` now.
+ * Totals only grow, so "already counted" is simply "was already at or past the minimum before".
  */
 function crossesNow(totals: number[], index: number, add: number, minSamples: number): boolean {
-  // Fill holes with zeros so the array stays packed (a holey array would also read as undefined).
-  while (totals.length <= index) totals.push(0);
   const before = totals[index] as number;
   totals[index] = before + add;
   return before < minSamples && before + add >= minSamples;
