@@ -31,9 +31,19 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   return osChosenPort(host);
 }
 
-/** `requested` when given (non-zero), else a free port. */
-export async function portOrFree(requested: number | undefined): Promise<number> {
-  return requested && requested > 0 ? requested : freePort();
+/**
+ * `requested` when given (non-zero) and free, else a free port. A taken fixed port fails here:
+ * otherwise whatever already listens there (a second stack, a system Prometheus on 9090) would
+ * answer our readiness probe while our own child died of EADDRINUSE.
+ */
+export async function portOrFree(requested: number | undefined, host = '127.0.0.1'): Promise<number> {
+  if (!requested || requested <= 0) return freePort(host);
+  if (!(await canListen(requested, host))) {
+    throw new Error(
+      `port ${requested} on ${host} is already taken (another stack or service listens there); choose another port`,
+    );
+  }
+  return requested;
 }
 
 /** True when a start-up failure was a port taken between our probe and the child's bind. */

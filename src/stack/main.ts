@@ -41,6 +41,13 @@ if (values.help) {
   process.exit(0);
 }
 if (values.verbose) process.env.FILESFU_STACK_ECHO = '1';
+const replicas = Number(values.replicas);
+if (!Number.isInteger(replicas) || replicas < 1) {
+  console.error(
+    `invalid --replicas ${JSON.stringify(values.replicas)}: expected a whole number >= 1; ${HELP}`,
+  );
+  process.exit(2);
+}
 
 const stack = await startStack({
   gatewayPort: port(values['gateway-port'], 'FILESFU_STACK_GATEWAY_PORT', 4318),
@@ -51,7 +58,7 @@ const stack = await startStack({
     metrics: port(values['collector-metrics-port'], 'FILESFU_STACK_COLLECTOR_METRICS_PORT', 8888),
   },
   redis: values.redis,
-  gatewayReplicas: Number(values.replicas),
+  gatewayReplicas: replicas,
 });
 
 const demoInstall = 'demo-install';
@@ -69,7 +76,11 @@ Try: see README.md "Send one request by hand". Ctrl-C stops everything.`);
 
 let stopping = false;
 const shutdown = (signal: string) => {
-  if (stopping) return;
+  if (stopping) {
+    // A second Ctrl-C: stop waiting. The exit hook kills the children that are still running.
+    console.log(`\n${signal} again: killing what is left`);
+    process.exit(130);
+  }
   stopping = true;
   console.log(`\n${signal}: stopping gateway, collector, Prometheus${stack.redisUrl ? ', Redis' : ''}…`);
   void stack.stop().then(() => process.exit(0));

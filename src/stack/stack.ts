@@ -153,8 +153,9 @@ async function startStackOnce(options: StackOptions & { workDir: string }): Prom
         echo,
       }),
     );
-    await Promise.all(gateways.map((gateway) => gateway.start()));
+    // Tracked before they start: if one replica fails, the others are stopped too, not orphaned.
     started.push(...gateways.map((gateway) => gateway.process));
+    await Promise.all(gateways.map((gateway) => gateway.start()));
 
     const gatewayAt = (index: number) => {
       const gateway = gateways[index];

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { freePort, isAddressInUse } from '../../../src/stack/free-port.js';
+import { freePort, isAddressInUse, portOrFree } from '../../../src/stack/free-port.js';
 
 function ephemeralStart(): number {
   return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
@@ -22,6 +22,21 @@ describe('freePort', () => {
       server.listen(port, '127.0.0.1', resolve);
     });
     await new Promise((resolve) => server.close(resolve));
+  });
+});
+
+describe('portOrFree', () => {
+  it('keeps a free fixed port and refuses a taken one with a clear message', async () => {
+    const port = await freePort();
+    expect(await portOrFree(port)).toBe(port);
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve));
+    try {
+      await expect(portOrFree(port)).rejects.toThrow(`port ${port} on 127.0.0.1 is already taken`);
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+    expect(await portOrFree(undefined)).toBeGreaterThan(0);
   });
 });
 
