@@ -2,7 +2,6 @@
 # Makes the real binaries the stack and the tests run against available, at pinned versions.
 # Idempotent: a second run is a no-op. Binaries are cached OUTSIDE the checkout
 # (FILESFU_TOOLS_DIR, default ~/.cache/filesfu-tools) keyed by version, so a fresh clone reuses them.
-# Prints the resolved paths as shell assignments on the last lines when called with --print-env.
 set -euo pipefail
 
 PROMETHEUS_DEB_VERSION_PREFIX="2.42."         # Debian bookworm's prometheus package
@@ -22,6 +21,7 @@ need_apt=()
 if ! command -v prometheus >/dev/null 2>&1 || ! prometheus --version 2>&1 | grep -q "version ${PROMETHEUS_DEB_VERSION_PREFIX}"; then
   need_apt+=(prometheus)
 fi
+redis_major() { redis-server --version 2>/dev/null | sed -nE 's/.* v=([0-9]+)\..*/\1/p'; }
 if ! command -v redis-server >/dev/null 2>&1; then
   need_apt+=(redis-server)
 fi
@@ -38,6 +38,9 @@ fi
 prometheus --version 2>&1 | grep -q "version ${PROMETHEUS_DEB_VERSION_PREFIX}" \
   || die "prometheus on PATH is not ${PROMETHEUS_DEB_VERSION_PREFIX}x: $(prometheus --version 2>&1 | head -1)"
 command -v promtool >/dev/null 2>&1 || die "promtool missing (it ships in Debian's prometheus package)"
+# The state store's Lua uses ZADD GT (Redis 6.2+); the tests run against Debian's 7.
+(( $(redis_major || echo 0) >= REDIS_MIN_MAJOR )) \
+  || die "redis-server on PATH is older than ${REDIS_MIN_MAJOR}: $(redis-server --version | head -1)"
 
 # ---- Our collector, built with the official builder -------------------------------------
 manifest_hash="$(sha256sum "$manifest" | cut -c1-12)"
@@ -50,7 +53,8 @@ if [[ ! -x "$otelcol_bin" ]]; then
   if [[ ! -x "$builder" ]]; then
     log "installing the OpenTelemetry Collector builder ${BUILDER_VERSION} (go install)"
     mkdir -p "$gobin"
-    GOBIN="$gobin" go install "go.opentelemetry.io/collector/cmd/builder@${BUILDER_VERSION}"
+    GOBIN="$gobin" go install "go.opentelemetry.io/collector/cmd/builder@${BUILDER_VERSION}" \
+      || die "go install of the collector builder ${BUILDER_VERSION} failed (needs a recent Go; this repo builds with 1.26): $(go version)"
     mv "$gobin/builder" "$builder"
   fi
   log "building filesfu-otelcol from otel-collector/builder-config.yaml (first time: several minutes on 2 cores)"
@@ -62,7 +66,8 @@ if [[ ! -x "$otelcol_bin" ]]; then
   if ! "$builder" --config "$manifest" --output-path "$work/dist" >"$work/build.log" 2>&1; then
     kill "$heartbeat" 2>/dev/null || true
     tail -n 40 "$work/build.log" >&2
-    die "collector build failed (full log above)"
+    cp "$work/build.log" "$tools_dir/otelcol-build-failed.log"
+    die "collector build failed (last 40 lines above; whole log in $tools_dir/otelcol-build-failed.log)"
   fi
   kill "$heartbeat" 2>/dev/null || true
   mkdir -p "$otelcol_dir"
@@ -70,6 +75,7 @@ if [[ ! -x "$otelcol_bin" ]]; then
   log "built $otelcol_bin"
 fi
 
-# A stable pointer the Node side reads, so it never re-derives the cache key.
-ln -sfn "$otelcol_bin" "$tools_dir/filesfu-otelcol"
+# The pointer the Node side reads (src/stack/tools.ts), named by the manifest's hash so that checkouts
+# with different manifests sharing this cache each run their own build.
+ln -sfn "$otelcol_bin" "$tools_dir/filesfu-otelcol-${manifest_hash}"
 log "ready: prometheus $(prometheus --version 2>&1 | head -1 | awk '{print $3}'), redis-server $(redis-server --version | awk '{print $3}' | cut -d= -f2), filesfu-otelcol ${BUILDER_VERSION} (${manifest_hash})"

@@ -1,7 +1,9 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { repoPath } from './repo.js';
 
 /** Paths of the native binaries provisioned by scripts/install-tools.sh. */
 export interface ToolPaths {
@@ -30,10 +32,16 @@ function onPath(name: string): string | undefined {
   }
 }
 
+/** The cache key install-tools.sh gives this checkout's collector build (first 12 hex of sha256). */
+function manifestHash(): string {
+  const manifest = readFileSync(repoPath('otel-collector', 'builder-config.yaml'));
+  return createHash('sha256').update(manifest).digest('hex').slice(0, 12);
+}
+
 const INSTALL_HINT = 'Run `npm run tools` (scripts/install-tools.sh) first.';
 
 export function resolveTools(env: NodeJS.ProcessEnv = process.env): ToolPaths {
-  const otelcol = env.FILESFU_OTELCOL_BIN ?? join(toolsDir(env), 'filesfu-otelcol');
+  const otelcol = env.FILESFU_OTELCOL_BIN ?? join(toolsDir(env), `filesfu-otelcol-${manifestHash()}`);
   if (!existsSync(otelcol)) throw new MissingToolError(`collector binary (${otelcol})`, INSTALL_HINT);
   const find = (name: string, override: string | undefined): string => {
     const path = override ?? onPath(name);
