@@ -122,6 +122,7 @@ async function main(): Promise<number> {
         : undefined;
     if (!tokenFor) throw new Error('--key-id and --secret are required with --url');
     const exportIntervalMs = parseDurationMs(values['export-interval']);
+    if (exportIntervalMs <= 0) throw new Error('--export-interval must be above 0');
     const maxInFlight = count('max-in-flight', values['max-in-flight'], 512);
     const format = values.format === 'json' ? 'json' : 'protobuf';
 

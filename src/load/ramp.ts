@@ -48,9 +48,18 @@ export async function rampSessions(options: RampOptions): Promise<RampResult> {
   let maxSustainedSessions = 0;
   let limit: string | undefined;
   try {
+    if (options.warmupMs > 0 && !options.signal?.aborted) {
+      // Unmeasured: the gateway compiles its hot paths and fills its caches.
+      await runLoad({
+        ...options,
+        mode: 'ingest',
+        sessions: options.fromSessions,
+        durationMs: options.warmupMs,
+      });
+    }
     for (
       let sessions = options.fromSessions;
-      sessions <= options.maxSessions;
+      sessions <= options.maxSessions && !options.signal?.aborted;
       sessions += options.stepSessions
     ) {
       await monitor.take();
@@ -68,6 +77,8 @@ export async function rampSessions(options: RampOptions): Promise<RampResult> {
         },
       });
       await joined;
+      // An interrupted step ran for less than its duration: it proves nothing either way.
+      if (options.signal?.aborted) break;
       const step: RampStep = {
         sessions,
         stats: result.total,
@@ -83,7 +94,6 @@ export async function rampSessions(options: RampOptions): Promise<RampResult> {
         break;
       }
       maxSustainedSessions = sessions;
-      if (options.signal?.aborted) break;
     }
   } finally {
     monitor.stop();
@@ -91,7 +101,9 @@ export async function rampSessions(options: RampOptions): Promise<RampResult> {
   return {
     maxSustainedSessions,
     steps,
-    limit: limit ?? (maxSustainedSessions ? `reached --max-sessions` : undefined),
+    limit:
+      limit ??
+      (options.signal?.aborted ? 'interrupted' : maxSustainedSessions ? `reached --max-sessions` : undefined),
   };
 }
 
