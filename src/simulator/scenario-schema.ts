@@ -112,7 +112,7 @@ const scenarioObject = z
         /** K: samples recorded per session per real second (each is one simulated second). */
         timeCompression: z.number().int().min(1).max(1000).default(10),
         /** Real time between a session's exports. */
-        exportInterval: duration.default('2s'),
+        exportInterval: duration.refine((ms) => ms > 0, { message: 'must be above 0' }).default('2s'),
         /** Real time over which the concurrent sessions start (a fleet never starts in one instant). */
         rampUp: duration.default('5s'),
       })
@@ -188,6 +188,25 @@ function parseDefaults<T extends z.ZodTypeAny>(
   );
 }
 
+/** Breadth-first from "starting": can a session reach a stage with no next stage? */
+function terminalReachable(stages: Record<string, { next: Record<string, unknown> }>): boolean {
+  const seen = new Set<string>(['starting']);
+  const queue = ['starting'];
+  for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+    const spec = stages[name];
+    if (!spec) continue;
+    const targets = Object.keys(spec.next);
+    if (targets.length === 0) return true;
+    for (const target of targets) {
+      if (!seen.has(target)) {
+        seen.add(target);
+        queue.push(target);
+      }
+    }
+  }
+  return false;
+}
+
 function checkConsistency(scenario: z.output<typeof scenarioWithDefaults>, ctx: z.RefinementCtx): void {
   const versions = new Set(scenario.fleet.versions.map((v) => v.value));
   const stages = scenario.stages;
@@ -204,11 +223,11 @@ function checkConsistency(scenario: z.output<typeof scenarioWithDefaults>, ctx: 
       }
     }
   }
-  if (!Object.values(stages).some((spec) => Object.keys(spec.next).length === 0)) {
+  if (!terminalReachable(stages)) {
     ctx.addIssue({
       code: 'custom',
       path: ['stages'],
-      message: 'needs a terminal stage (next: {}) so sessions end',
+      message: 'needs a terminal stage (next: {}) reachable from "starting", so sessions end',
     });
   }
   scenario.faults.forEach((f, index) => {

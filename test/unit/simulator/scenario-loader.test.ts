@@ -142,6 +142,28 @@ expect: { culprit: null }
     expect(problems.join('\n')).toMatch(/stages: needs a terminal stage/);
   });
 
+  it('rejects a terminal stage that sessions can never reach, and a zero export interval', () => {
+    const scenario = (run: string) => `
+name: stuck
+fleet:
+  versions: [{ value: '1.0.0', weight: 1 }]
+  os: [{ value: linux, weight: 1 }]
+run: { ${run} }
+stages:
+  starting: { duration: [1, 1], next: { idle: 1 } }
+  idle: { duration: [20, 90], next: { syncing: 1 } }
+  syncing: { duration: [5, 10], next: { idle: 1 } }
+  shutdown: { duration: [1, 1], next: {} }
+expect: { culprit: null }
+`;
+    expect(problemsOf(scenario('exportInterval: 2s')).join('\n')).toMatch(
+      /stages: needs a terminal stage \(next: \{\}\) reachable from "starting"/,
+    );
+    expect(problemsOf(scenario('exportInterval: 0')).join('\n')).toMatch(
+      /run\.exportInterval: must be above 0/,
+    );
+  });
+
   it('reports YAML syntax errors clearly', () => {
     expect(problemsOf('name: [unclosed').join()).toMatch(/not valid YAML\/JSON/);
   });
