@@ -5,9 +5,9 @@
 // --max-semi-space-size=64 (MiB; Node 20's default is 16). Every request's decoded data is young
 // garbage, and what is still in flight when a scavenge runs is copied, so small semi-spaces mean
 // frequent scavenges that each copy the same in-flight data. Measured with `npm run bench:gateway`
-// (docs/gateway.md, "Runtime"): on a quiet machine p99 at half the peak rate was 7-38 ms (two of
-// four shapes over 25 ms) without it and 10-21 ms in two runs with it, at the same throughput; the
-// cost is ~150 MiB more peak memory at full load (617 against 467 MiB). Override with NODE_OPTIONS.
+// (docs/gateway.md, "The p99 tail"): on a quiet machine p99 at half the peak rate was 7-38 ms (two of
+// four shapes over 25 ms) with the default and 9-21 ms in every shape of four runs with 64 MiB, at
+// the same throughput; it costs up to ~150 MiB more at full load. Override with NODE_OPTIONS.
 
 export const GATEWAY_NODE_OPTIONS = '--max-semi-space-size=64';
 
