@@ -125,7 +125,6 @@ export class GatewayPipeline implements Pipeline {
     );
     const prepared: PreparedSession[] = validated.sessions.map(({ identity, samples }) => ({
       sessionId: identity.sessionId,
-      stateKey: sessionStateKey(identity.installId, identity.sessionId),
       version: versions.get(identity.version) ?? { value: identity.version, bounded: undefined },
       os: this.labels.os(identity.osType),
       samples: samples.map((sample) => ({ sample, stage: this.labels.stage(sample.stage) })),
@@ -133,7 +132,11 @@ export class GatewayPipeline implements Pipeline {
     const commits = await Promise.allSettled(
       prepared.map((session) =>
         this.store.commitSession(
-          { sessionId: session.stateKey, intervals: sessionIntervals(session, this.thresholdBounds) },
+          {
+            // Every session of a request passed the install check against the principal.
+            sessionId: sessionStateKey(principal.installId, session.sessionId),
+            intervals: sessionIntervals(session, this.thresholdBounds),
+          },
           nowMs,
         ),
       ),

@@ -25,8 +25,6 @@ import {
 /** One session of a request with its labels already bounded. */
 export interface PreparedSession {
   sessionId: string;
-  /** The session's key in the state store (see sessionStateKey). */
-  stateKey: string;
   version: BoundedValue;
   os: BoundedValue;
   samples: Array<{ sample: CpuSample; stage: BoundedValue }>;
