@@ -100,12 +100,13 @@ export async function startWatchdog(options: WatchdogOptions): Promise<Watchdog>
   const session = await resolveSession(config.stateDir, processRunId);
   const identity = localIdentity({ installId, sessionId: session.sessionId, appVersion: config.appVersion });
 
+  const spoolDir = join(config.stateDir, 'spool');
   const telemetry = createSessionTelemetry({
     identity,
     endpoint: config.endpoint,
     token: config.token,
     exportIntervalMs: config.exportInterval,
-    spoolDir: join(config.stateDir, 'spool'),
+    spoolDir,
     spoolMaxBytes: config.spoolMaxBytes,
     spoolMaxAgeMs: config.spoolMaxAge,
     spoolFsync: config.spoolFsync,
@@ -124,7 +125,7 @@ export async function startWatchdog(options: WatchdogOptions): Promise<Watchdog>
     await telemetry.ready();
   } catch (err) {
     await telemetry.shutdown();
-    throw new Error(`cannot open the spool in ${join(config.stateDir, 'spool')}: ${describeError(err)}`, {
+    throw new Error(`cannot open the spool in ${spoolDir}: ${describeError(err)}`, {
       cause: err,
     });
   }

@@ -53,17 +53,17 @@ export class DiskSpool extends IndexedSpool {
         await rm(join(this.dir, name), { force: true });
         continue;
       }
-      const match = SEGMENT_PATTERN.exec(name);
-      if (!match) continue;
+      const segment = parseSegmentName(name);
+      if (!segment) continue;
       const size = (await stat(join(this.dir, name))).size;
-      found.push({ seq: Number(match[1]), createdAtMs: Number(match[2]), bytes: size });
+      found.push({ ...segment, bytes: size });
     }
     found.sort((a, b) => a.seq - b.seq);
     for (const entry of found) this.index(entry);
   }
 
   private path(entry: SpoolEntry): string {
-    return join(this.dir, `${String(entry.seq).padStart(12, '0')}-${entry.createdAtMs}.pb`);
+    return join(this.dir, segmentName(entry));
   }
 
   append(payload: Uint8Array): Promise<void> {
@@ -109,7 +109,7 @@ export class DiskSpool extends IndexedSpool {
     this.cache.delete(entry.seq);
     const deadDir = join(this.dir, DEAD_LETTER_DIR);
     await mkdir(deadDir, { recursive: true, mode: 0o700 });
-    const name = `${String(entry.seq).padStart(12, '0')}-${entry.createdAtMs}.pb`;
+    const name = segmentName(entry);
     try {
       await rename(this.path(entry), join(deadDir, name));
       await open(join(deadDir, `${name}.reason.txt`), 'w', 0o600).then(async (h) => {
@@ -126,8 +126,8 @@ export class DiskSpool extends IndexedSpool {
   private async trimDeadLetters(deadDir: string): Promise<void> {
     const segments = (await readdir(deadDir))
       .flatMap((name) => {
-        const match = SEGMENT_PATTERN.exec(name);
-        return match ? [{ name, seq: Number(match[1]), createdAtMs: Number(match[2]) }] : [];
+        const segment = parseSegmentName(name);
+        return segment ? [{ name, ...segment }] : [];
       })
       .sort((a, b) => a.createdAtMs - b.createdAtMs || a.seq - b.seq)
       .map((segment) => segment.name);
@@ -136,4 +136,14 @@ export class DiskSpool extends IndexedSpool {
       await rm(join(deadDir, `${name}.reason.txt`), { force: true });
     }
   }
+}
+
+/** A segment's file name: the zero-padded sequence number, then its creation time. */
+function segmentName(entry: Pick<SpoolEntry, 'seq' | 'createdAtMs'>): string {
+  return `${String(entry.seq).padStart(12, '0')}-${entry.createdAtMs}.pb`;
+}
+
+function parseSegmentName(name: string): Pick<SpoolEntry, 'seq' | 'createdAtMs'> | undefined {
+  const match = SEGMENT_PATTERN.exec(name);
+  return match ? { seq: Number(match[1]), createdAtMs: Number(match[2]) } : undefined;
 }
