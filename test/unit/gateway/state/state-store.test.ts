@@ -58,22 +58,21 @@ afterAll(async () => {
   await redis.stop();
 });
 
+/** A connected Redis store on the test server, closed after all tests. */
+async function openRedisStore(
+  keyPrefix: string,
+  options: StateStoreOptions = baseOptions,
+  commandTimeoutMs = 5000,
+): Promise<RedisStateStore> {
+  const store = new RedisStateStore({ ...options, url: redis.url, keyPrefix, commandTimeoutMs });
+  opened.push(store);
+  expect(await store.waitUntilReady(5000)).toBe(true);
+  return store;
+}
+
 const factories: Array<[string, Factory]> = [
   ['memory', async (options) => new MemoryStateStore(options)],
-  [
-    'redis',
-    async (options) => {
-      const store = new RedisStateStore({
-        ...options,
-        url: redis.url,
-        keyPrefix: `test${prefixCounter++}:`,
-        commandTimeoutMs: 5000,
-      });
-      opened.push(store);
-      expect(await store.waitUntilReady(5000)).toBe(true);
-      return store;
-    },
-  ],
+  ['redis', (options) => openRedisStore(`test${prefixCounter++}:`, options)],
 ];
 
 describe.each(factories)('%s state store', (_name, create) => {
@@ -346,14 +345,7 @@ describe('redis state store shared by two replicas', () => {
   });
 
   it('keeps the used-series counter and the members under one TTL and recounts a lost counter', async () => {
-    const store = new RedisStateStore({
-      ...baseOptions,
-      url: redis.url,
-      keyPrefix: 'ttl:',
-      commandTimeoutMs: 5000,
-    });
-    opened.push(store);
-    await store.waitUntilReady(5000);
+    const store = await openRedisStore('ttl:');
     const admin = new Redis(redis.url);
     try {
       const now = Date.now();
@@ -379,15 +371,8 @@ describe('redis state store shared by two replicas', () => {
   });
 
   it('counts a commit whose reply timed out exactly once (the retry carries the same commit id)', async () => {
-    const store = new RedisStateStore({
-      ...baseOptions,
-      url: redis.url,
-      keyPrefix: 'timeout:',
-      // Attempts at 0, 500 and 1000 ms; Redis runs the queued ones when the pause ends at 700 ms.
-      commandTimeoutMs: 500,
-    });
-    opened.push(store);
-    expect(await store.waitUntilReady(5000)).toBe(true);
+    // Attempts at 0, 500 and 1000 ms; Redis runs the queued ones when the pause ends at 700 ms.
+    const store = await openRedisStore('timeout:', baseOptions, 500);
     // Load the script first, so that the paused command is the commit itself.
     await store.commitSession({ sessionId: 'warm', intervals: [interval(0)] }, Date.now());
     const admin = new Redis(redis.url);
