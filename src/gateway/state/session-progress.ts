@@ -1,4 +1,9 @@
-import type { SessionCommit, SessionCommitResult, StateStoreOptions } from './state-store.js';
+import type {
+  SessionCommit,
+  SessionCommitResult,
+  SessionInterval,
+  StateStoreOptions,
+} from './state-store.js';
 
 /**
  * Everything remembered about one session (the in-memory form; Redis keeps the same in a hash).
@@ -51,15 +56,13 @@ export function applySessionCommit(
   let watermark = watermarkBefore;
   const { thresholds } = options;
   const min = options.overThresholdMinSamples;
-  // Only a commit of several intervals can repeat one.
-  const inCommit = commit.intervals.length > 1 ? new Set<string>() : undefined;
-  for (const interval of commit.intervals) {
-    let duplicate = watermarkBefore !== undefined && interval.startTimeUnixNano < watermarkBefore;
-    if (!duplicate && inCommit) {
-      const identity = `${interval.stream ?? interval.stage}|${interval.startTimeUnixNano}`;
-      duplicate = inCommit.has(identity);
-      inCommit.add(identity);
-    }
+  const { intervals } = commit;
+  const repeats = intervals.length > REPEAT_SCAN_MAX ? repeatedIntervals(intervals) : undefined;
+  for (let i = 0; i < intervals.length; i++) {
+    const interval = intervals[i] as SessionInterval;
+    const duplicate =
+      (watermarkBefore !== undefined && interval.startTimeUnixNano < watermarkBefore) ||
+      (repeats ? repeats[i] === 1 : repeatsEarlier(intervals, i));
     result.duplicate.push(duplicate);
     if (duplicate) continue;
     if (watermark === undefined || interval.timeUnixNano > watermark) watermark = interval.timeUnixNano;
@@ -91,6 +94,42 @@ export function applySessionCommit(
   }
   progress.watermark = watermark;
   return result;
+}
+
+// A commit carries one interval per stage, so a pairwise scan for repeats is the cheap check: it
+// allocates nothing, where keying a Set on the start time meant formatting a bigint per interval.
+// Beyond this many intervals (only a replayed backlog has them) a keyed pass keeps it linear.
+const REPEAT_SCAN_MAX = 32;
+
+/** Whether an earlier interval of the commit has the same stream and start: one sent twice. */
+function repeatsEarlier(intervals: readonly SessionInterval[], index: number): boolean {
+  const interval = intervals[index] as SessionInterval;
+  const stream = interval.stream ?? interval.stage;
+  for (let j = 0; j < index; j++) {
+    const earlier = intervals[j] as SessionInterval;
+    if (
+      earlier.startTimeUnixNano === interval.startTimeUnixNano &&
+      (earlier.stream ?? earlier.stage) === stream
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** repeatsEarlier for every interval at once (1 = a repeat), keyed by start time then stream. */
+function repeatedIntervals(intervals: readonly SessionInterval[]): Uint8Array {
+  const repeats = new Uint8Array(intervals.length);
+  const streamsByStart = new Map<bigint, Set<string>>();
+  for (let i = 0; i < intervals.length; i++) {
+    const interval = intervals[i] as SessionInterval;
+    const stream = interval.stream ?? interval.stage;
+    let streams = streamsByStart.get(interval.startTimeUnixNano);
+    if (!streams) streamsByStart.set(interval.startTimeUnixNano, (streams = new Set()));
+    if (streams.has(stream)) repeats[i] = 1;
+    else streams.add(stream);
+  }
+  return repeats;
 }
 
 /** A copy of `values` with `value` appended, of exactly that size (a spread or push reserves more). */

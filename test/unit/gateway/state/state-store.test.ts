@@ -130,6 +130,21 @@ describe.each(factories)('%s state store', (_name, create) => {
     expect(bounded.duplicate).toEqual([false, false, true]);
   });
 
+  it('finds repeats in a long commit (a replayed backlog) the same way', async () => {
+    const now = Date.now();
+    // 40 intervals: past the pairwise scan, so the keyed pass decides. Every 5th repeats an
+    // earlier one; a repeat in another stream is new.
+    const intervals: SessionInterval[] = [];
+    const expected: boolean[] = [];
+    for (let n = 0; n < 40; n++) {
+      const repeat = n % 5 === 4;
+      intervals.push(repeat ? { ...interval(n - 2), stream: n % 10 === 4 ? 'idle' : 'raw' } : interval(n));
+      expected.push(repeat && n % 10 === 4);
+    }
+    const result = await store.commitSession({ sessionId: 'long', intervals }, now);
+    expect(result.duplicate).toEqual(expected);
+  });
+
   it('distinguishes timestamps that differ only beyond double precision', async () => {
     const now = Date.now();
     const a = { startTimeUnixNano: T0, timeUnixNano: T0 + 1n, stage: 'idle', samplesAbove: [0, 0] };
