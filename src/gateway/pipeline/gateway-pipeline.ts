@@ -253,7 +253,7 @@ export class GatewayPipeline implements Pipeline {
     let overflowed = 0;
     for (const c of contributions) {
       const own = admitted.has(c.key);
-      if (!own) overflowed++;
+      if (!own) overflowed += c.kind === 'histogram' ? c.points : 1;
       const key = own ? c.key : (OVERFLOW_KEYS.get(c.metric) as string);
       const labels = own ? c.labels : OVERFLOW_LABELS;
       if (c.kind === 'histogram') this.aggregate.addHistogram(key, labels, c.delta, c.exemplar, nowMs);

@@ -1,5 +1,6 @@
 import type { HistogramDelta, Labels } from '../aggregation/index.js';
 import type { ExemplarCandidate } from '../aggregation/index.js';
+import { higherCandidate } from '../aggregation/index.js';
 import type {
   BoundedValue,
   BoundingLimit,
@@ -38,6 +39,8 @@ export type Contribution =
       labels: Labels;
       delta: HistogramDelta;
       exemplar: ExemplarCandidate | undefined;
+      /** Data points merged into `delta`. */
+      points: number;
     }
   | { kind: 'counter'; metric: CounterMetricName; key: string; labels: Labels };
 
@@ -96,6 +99,35 @@ const stageSessionsOverThresholdLabels: LabelsBuilder = (version, os, stage, thr
   [LABEL_THRESHOLD]: threshold,
 });
 
+type HistogramContribution = Extract<Contribution, { kind: 'histogram' }>;
+
+/**
+ * Adds a point to a histogram contribution: as the aggregate would have added them one by one (the
+ * exemplar is the higher candidate, the earlier on a tie). The first merge copies the delta, which
+ * is the validated sample itself until then.
+ */
+function mergeInto(
+  into: HistogramContribution,
+  delta: HistogramDelta,
+  exemplar: ExemplarCandidate | undefined,
+): void {
+  if (into.points === 1) into.delta = { ...into.delta, bucketCounts: [...into.delta.bucketCounts] };
+  const merged = into.delta as { -readonly [K in keyof HistogramDelta]: HistogramDelta[K] } & {
+    bucketCounts: number[];
+  };
+  for (let b = 0; b < delta.bucketCounts.length; b++) {
+    merged.bucketCounts[b] = (merged.bucketCounts[b] ?? 0) + (delta.bucketCounts[b] as number);
+  }
+  merged.count += delta.count;
+  merged.sum += delta.sum;
+  if (delta.min !== undefined)
+    merged.min = merged.min === undefined ? delta.min : Math.min(merged.min, delta.min);
+  if (delta.max !== undefined)
+    merged.max = merged.max === undefined ? delta.max : Math.max(merged.max, delta.max);
+  into.exemplar = higherCandidate(into.exemplar, exemplar);
+  into.points++;
+}
+
 function counter(metric: CounterMetricName, identity: SeriesIdentity): Contribution {
   return { kind: 'counter', metric, key: identity.key, labels: identity.labels };
 }
@@ -112,9 +144,12 @@ export function sessionContributions(
   const versionBounded = session.version.bounded;
   const osBounded = session.os.bounded;
   const { samples } = session;
-  // A session's points mostly share one stage: reuse its identity instead of looking it up again.
+  // A session's points mostly share one stage, and a replayed backlog brings many of them: consecutive
+  // points of one series are merged into one contribution, so the budget and the aggregate see one
+  // delta per series and session instead of one per point.
   let lastStage: string | undefined;
   let identity: SeriesIdentity | undefined;
+  let open: HistogramContribution | undefined;
   for (let i = 0; i < samples.length; i++) {
     const { sample, stage } = samples[i] as PreparedSession['samples'][number];
     if (result.duplicate[i]) {
@@ -125,22 +160,28 @@ export function sessionContributions(
     if (versionBounded) outcome.bounded.push(versionBounded);
     if (osBounded) outcome.bounded.push(osBounded);
     if (stage.bounded) outcome.bounded.push(stage.bounded);
-    if (identity === undefined || stage.value !== lastStage) {
-      identity = identities.get(CPU_METRIC, cpuLabels, version, os, stage.value);
-      lastStage = stage.value;
-    }
     const exemplar =
       sample.max !== undefined && sample.count > 0
         ? { value: sample.max, timeUnixNano: sample.timeUnixNano, sessionId: session.sessionId }
         : undefined;
-    outcome.contributions.push({
+    if (open !== undefined && stage.value === lastStage) {
+      mergeInto(open, sample, exemplar);
+      continue;
+    }
+    if (identity === undefined || stage.value !== lastStage) {
+      identity = identities.get(CPU_METRIC, cpuLabels, version, os, stage.value);
+      lastStage = stage.value;
+    }
+    open = {
       kind: 'histogram',
       metric: CPU_METRIC,
       key: identity.key,
       labels: identity.labels,
       delta: sample,
       exemplar,
-    });
+      points: 1,
+    };
+    outcome.contributions.push(open);
   }
   if (result.newlySeen)
     outcome.contributions.push(
