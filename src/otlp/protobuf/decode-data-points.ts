@@ -92,7 +92,9 @@ export function decodeHistogramDataPoint(r: ProtobufReader, end: number): Histog
         point.sum = r.readDouble();
         break;
       case 50: {
-        r.readPackedFixed64(r.readLengthDelimitedEnd(end), point.bucketCounts);
+        const packedEnd = r.readLengthDelimitedEnd(end);
+        if (point.bucketCounts.length === 0) point.bucketCounts = r.readPackedFixed64Array(packedEnd);
+        else r.readPackedFixed64(packedEnd, point.bucketCounts); // a second run appends (legal, rare)
         break;
       }
       case 49: // unpacked repeated fixed64

@@ -196,6 +196,22 @@ export class ProtobufReader {
     this.pos = end;
   }
 
+  /**
+   * readPackedFixed64 into a new array of exactly the packed count (pushing into an empty array
+   * reserves room for ~17 elements, and there is one such array per histogram point).
+   */
+  readPackedFixed64Array(end: number): number[] {
+    const pos = this.pos;
+    if ((end - pos) % 8 !== 0) throw new OtlpDecodeError('packed fixed64 length is not a multiple of 8');
+    const values = new Array<number>((end - pos) / 8);
+    const view = this.view;
+    for (let at = pos, i = 0; at < end; at += 8, i++) {
+      values[i] = view.getUint32(at + 4, true) * TWO_POW_32 + view.getUint32(at, true);
+    }
+    this.pos = end;
+    return values;
+  }
+
   /** Reads a packed repeated double (payload already delimited by `end`) into `into`. */
   readPackedDouble(end: number, into: number[]): void {
     const pos = this.pos;

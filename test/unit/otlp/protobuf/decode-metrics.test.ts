@@ -104,6 +104,9 @@ describe('decodeExportMetricsServiceRequest: valid edge cases', () => {
     );
     expect(point.bucketCounts).toEqual([1, 2, 3, 4]);
     expect(point.explicitBounds).toEqual([0.5, 1, 2]);
+    // A packed run first (decoded into an array of its exact size), then more of both kinds.
+    const packedFirst = histogramPoint(ld(6, le64(1n), le64(2n)), f64(6, 3n), ld(6, le64(4n)));
+    expect(packedFirst.bucketCounts).toEqual([1, 2, 3, 4]);
 
     const exponential = onlyMetric(
       requestWithMetrics([
