@@ -32,10 +32,12 @@ export class MemoryStateStore implements StateStore {
   constructor(private readonly options: StateStoreOptions) {}
 
   async commitSession(commit: SessionCommit, nowMs: number): Promise<SessionCommitResult> {
-    let progress = this.sessions.get(commit.sessionId);
+    const known = this.sessions.get(commit.sessionId);
+    let progress = known;
     if (progress && progress.lastSeenMs < nowMs - this.options.dedupWindowMs) progress = undefined;
     progress ??= newSessionProgress(nowMs);
-    this.sessions.delete(commit.sessionId);
+    // Re-inserted below, to move it to the young end of the LRU order (a new session is already there).
+    if (known) this.sessions.delete(commit.sessionId);
     const result = applySessionCommit(progress, commit, this.options);
     progress.lastSeenMs = nowMs;
     this.sessions.set(commit.sessionId, progress);
