@@ -33,8 +33,16 @@ export function checkAttributeLimits(
 ): RejectReason | undefined {
   observed.maxAttributes = Math.max(observed.maxAttributes, attributes.length);
   if (attributes.length > limits.maxAttributes) return 'too_many_attributes';
+  // A string's UTF-8 size is at most 3 bytes per UTF-16 unit, so a value that short can neither
+  // exceed the limit nor raise the observed maximum: its exact size is not needed (nor computed;
+  // every data point carries its stage attribute).
+  const noMatterBelow = Math.min(limits.maxAttributeValueBytes, observed.maxAttributeValueBytes);
   let largest = 0;
-  for (const kv of attributes) largest = Math.max(largest, attributeValueBytes(kv.value));
+  for (const kv of attributes) {
+    const value = kv.value;
+    if (typeof value === 'string' && value.length * 3 <= noMatterBelow) continue;
+    largest = Math.max(largest, attributeValueBytes(value));
+  }
   observed.maxAttributeValueBytes = Math.max(observed.maxAttributeValueBytes, largest);
   return largest > limits.maxAttributeValueBytes ? 'attribute_value_too_long' : undefined;
 }
