@@ -37,10 +37,52 @@ const VALUES_FIELDS = fieldSet(1);
 const SCOPE_FIELDS = fieldSet(1, 2, 3, 4);
 const RESOURCE_FIELDS = fieldSet(1, 2);
 
+// Attributes repeat: every data point of a watchdog carries the same stage attribute, every resource
+// the same service and OS attributes. A small KeyValue whose encoded bytes were seen before decodes to
+// that same frozen object: one hash and one byte compare, instead of two strings and an AnyValue.
+// Larger ones (session and install ids are unique anyway) are not hashed at all. Hostile input can
+// only evict entries; memory stays bounded.
+const SHARED_KEY_VALUE_MAX_BYTES = 48;
+const SHARED_KEY_VALUE_SLOTS = 1024;
+const sharedKeyValues: Array<KeyValue | undefined> = new Array<KeyValue | undefined>(
+  SHARED_KEY_VALUE_SLOTS,
+).fill(undefined);
+const sharedKeyValueBytes = new Uint8Array(SHARED_KEY_VALUE_SLOTS * SHARED_KEY_VALUE_MAX_BYTES);
+const sharedKeyValueLengths = new Uint8Array(SHARED_KEY_VALUE_SLOTS);
+
 /** Reads one length-delimited KeyValue and appends it to `into` (the repeated field). */
 export function readKeyValueInto(r: ProtobufReader, end: number, into: KeyValue[], segment: string): void {
   try {
-    into.push(decodeKeyValue(r, r.readLengthDelimitedEnd(end), 0));
+    const kvEnd = r.readLengthDelimitedEnd(end);
+    const start = r.pos;
+    const length = kvEnd - start;
+    if (length > SHARED_KEY_VALUE_MAX_BYTES) {
+      into.push(decodeKeyValue(r, kvEnd, 0));
+      return;
+    }
+    const bytes = r.bytes;
+    let hash = 0x811c9dc5 ^ length;
+    for (let i = start; i < kvEnd; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
+    const slot = (hash ^ (hash >>> 15)) & (SHARED_KEY_VALUE_SLOTS - 1);
+    const base = slot * SHARED_KEY_VALUE_MAX_BYTES;
+    const cached = sharedKeyValues[slot];
+    if (cached !== undefined && sharedKeyValueLengths[slot] === length) {
+      let i = 0;
+      while (i < length && sharedKeyValueBytes[base + i] === bytes[start + i]) i++;
+      if (i === length) {
+        r.pos = kvEnd;
+        into.push(cached);
+        return;
+      }
+    }
+    const kv = decodeKeyValue(r, kvEnd, 0);
+    // Only scalar values are shared: nothing reachable from a shared object can be mutated.
+    if (kv.value === null || typeof kv.value !== 'object') {
+      sharedKeyValues[slot] = Object.freeze(kv);
+      sharedKeyValueLengths[slot] = length;
+      sharedKeyValueBytes.set(bytes.subarray(start, kvEnd), base);
+    }
+    into.push(kv);
   } catch (error) {
     rethrowWithin(error, segment, into.length);
   }

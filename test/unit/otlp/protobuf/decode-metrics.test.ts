@@ -134,6 +134,24 @@ describe('decodeExportMetricsServiceRequest: valid edge cases', () => {
     expect(first.explicitBounds).toEqual([0.1, 0.5]);
   });
 
+  it('shares one frozen KeyValue between attributes with equal bytes, and only for scalar values', () => {
+    const stage = ld(7, str(1, 'filesfu.app.stage'), ld(2, str(1, 'indexing')));
+    const first = sumPoint(stage).attributes[0];
+    const second = sumPoint(stage).attributes[0];
+    expect(second).toBe(first);
+    expect(first).toEqual({ key: 'filesfu.app.stage', value: 'indexing' });
+    expect(Object.isFrozen(first)).toBe(true);
+    // Other bytes, another attribute; a value of the same length is not confused with it.
+    expect(sumPoint(ld(7, str(1, 'filesfu.app.stage'), ld(2, str(1, 'indexinG')))).attributes[0]).toEqual({
+      key: 'filesfu.app.stage',
+      value: 'indexinG',
+    });
+    // Arrays and kvlists are objects of their own: never shared.
+    const array = ld(7, str(1, 'a'), ld(2, ld(5, ld(1, vint(3, 1)))));
+    expect(sumPoint(array).attributes[0]).not.toBe(sumPoint(array).attributes[0]);
+    expect(sumPoint(array).attributes[0]?.value).toEqual([1]);
+  });
+
   it('decodes absent optional histogram sum/min/max as undefined, present ones including NaN/Inf', () => {
     expect(histogramPoint(f64(4, 0n))).toMatchObject({ sum: undefined, min: undefined, max: undefined });
     const point = histogramPoint(dbl(5, NaN), dbl(11, -Infinity), dbl(12, Infinity));
