@@ -9,20 +9,25 @@
 export class OldestFirstMap<K, V> extends Map<K, V> {
   // Iterators of a Map survive deletes and rehashing, and see later inserts. Everything before the
   // cursor has been deleted (it only advances by deleting), so next() is the oldest live key.
-  private cursor: IterableIterator<K> | undefined;
+  private cursor: IterableIterator<[K, V]> | undefined;
 
   /** Deletes and returns the oldest key (undefined when empty). */
   deleteOldest(): K | undefined {
+    return this.deleteOldestEntry()?.[0];
+  }
+
+  /** Deletes and returns the oldest entry (undefined when empty), for callers that need its value. */
+  deleteOldestEntry(): [K, V] | undefined {
     if (this.size === 0) return undefined;
-    this.cursor ??= this.keys();
+    this.cursor ??= this.entries();
     let next = this.cursor.next();
     if (next.done === true) {
       // A finished iterator stays finished, even after new inserts: start over.
-      this.cursor = this.keys();
+      this.cursor = this.entries();
       next = this.cursor.next();
       if (next.done === true) return undefined;
     }
-    this.delete(next.value);
+    this.delete(next.value[0]);
     return next.value;
   }
 

@@ -1,5 +1,4 @@
-import { applySessionCommit, newSessionProgress } from './session-progress.js';
-import type { SessionProgress } from './session-progress.js';
+import { SessionTable } from './session-table.js';
 import type {
   SeriesAdmission,
   SessionCommit,
@@ -9,7 +8,6 @@ import type {
   StateStoreOptions,
 } from './state-store.js';
 import { rankVersions, versionBucketIndex } from './version-window.js';
-import { OldestFirstMap } from '../common/oldest-first-map.js';
 
 /** Sessions forgotten per housekeeping run at most (~5 ms of deletes). */
 const MAX_SESSION_EXPIRIES_PER_RUN = 10_000;
@@ -21,28 +19,19 @@ const MAX_SESSION_EXPIRIES_PER_RUN = 10_000;
  * maxTrackedVersions per bucket.
  */
 export class MemoryStateStore implements StateStore {
-  // Map iteration order is insertion order; re-inserting on every touch makes it an LRU.
-  private readonly sessions = new OldestFirstMap<string, SessionProgress>();
+  private readonly sessions: SessionTable;
   private readonly series = new Map<string, AdmittedSeries>();
   /** Sum of the costs in `series`, kept in step with every add and expiry. */
   private usedSeries = 0;
   private activeVersions = new Set<string>();
   private readonly versionBuckets = new Map<number, Map<string, number>>();
 
-  constructor(private readonly options: StateStoreOptions) {}
+  constructor(private readonly options: StateStoreOptions) {
+    this.sessions = new SessionTable(options);
+  }
 
   async commitSession(commit: SessionCommit, nowMs: number): Promise<SessionCommitResult> {
-    const known = this.sessions.get(commit.sessionId);
-    let progress = known;
-    if (progress && progress.lastSeenMs < nowMs - this.options.dedupWindowMs) progress = undefined;
-    progress ??= newSessionProgress(nowMs);
-    // Re-inserted below, to move it to the young end of the LRU order (a new session is already there).
-    if (known) this.sessions.delete(commit.sessionId);
-    const result = applySessionCommit(progress, commit, this.options);
-    progress.lastSeenMs = nowMs;
-    this.sessions.set(commit.sessionId, progress);
-    this.evictSessionsBeyondLimit();
-    return result;
+    return this.sessions.commit(commit.sessionId, commit, nowMs);
   }
 
   async admitSeries(requests: SeriesAdmission[], nowMs: number): Promise<boolean[]> {
@@ -82,15 +71,8 @@ export class MemoryStateStore implements StateStore {
       this.series.delete(key);
       this.usedSeries -= admitted.cost;
     }
-    const sessionCutoff = nowMs - this.options.dedupWindowMs;
-    let expired = 0;
-    for (const [id, progress] of this.sessions) {
-      // LRU order: the rest is newer. Bounded per run, so that a fleet that went quiet all at once
-      // is forgotten over a few runs instead of holding the event loop (kept longer is only stricter).
-      if (progress.lastSeenMs >= sessionCutoff || expired >= MAX_SESSION_EXPIRIES_PER_RUN) break;
-      this.sessions.delete(id);
-      expired++;
-    }
+    // Kept longer than the window is only stricter.
+    this.sessions.forgetIdle(nowMs - this.options.dedupWindowMs, MAX_SESSION_EXPIRIES_PER_RUN);
     this.rerankVersions(nowMs);
     return {
       usedSeries: this.usedSeries,
@@ -104,10 +86,6 @@ export class MemoryStateStore implements StateStore {
   }
 
   async close(): Promise<void> {}
-
-  private evictSessionsBeyondLimit(): void {
-    while (this.sessions.size > this.options.maxTrackedSessions) this.sessions.deleteOldest();
-  }
 
   private rerankVersions(nowMs: number): void {
     const current = versionBucketIndex(nowMs, this.options);

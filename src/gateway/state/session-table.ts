@@ -1,0 +1,216 @@
+import { OldestFirstMap } from '../common/oldest-first-map.js';
+import { duplicateIntervals } from './commit-repeats.js';
+import type { SessionCommit, SessionCommitResult, StateStoreOptions } from './state-store.js';
+
+/** Rows allocated at first; the table doubles up to maxTrackedSessions. */
+const INITIAL_ROWS = 1024;
+/** Stage labels a row has room for at first; doubles (re-laying out every row) when exceeded. */
+const INITIAL_STAGES = 8;
+
+type TableOptions = Pick<
+  StateStoreOptions,
+  'thresholds' | 'overThresholdMinSamples' | 'maxTrackedSessions' | 'dedupWindowMs'
+>;
+
+/**
+ * What the in-memory store remembers per session (Redis keeps the same in a hash), in columns: one
+ * row of typed arrays per tracked session, found through a Map from the session key to its row, in
+ * least-recently-seen order. A session used to be about seven heap objects (its progress object, a
+ * bigint watermark, a boxed timestamp, three arrays and its key); every major GC marked all of
+ * them, ~1.4M for a full store, and that marking was the gateway's p99 tail. A row leaves the key.
+ *
+ * Per row: the watermark (latest accepted interval end, ns; 0 = none: validated points start > 0),
+ * when the session was last seen, whether it was counted, and samples above each threshold, in
+ * total and per stage label (stage labels are bounded by the allow-list, numbered as first seen).
+ * Sample totals saturate at overThresholdMinSamples: only reaching it matters.
+ */
+export class SessionTable {
+  private readonly rows = new OldestFirstMap<string, number>();
+  private readonly freeRows: number[] = [];
+  private readonly stageIds = new Map<string, number>();
+  private readonly thresholdCount: number;
+  private rowCapacity = 0;
+  private stageCapacity = INITIAL_STAGES;
+  private watermark = new BigUint64Array(0);
+  private lastSeenMs = new Float64Array(0);
+  private seen = new Uint8Array(0);
+  private samplesAbove = new Uint32Array(0);
+  private stageSeen = new Uint8Array(0);
+  private stageSamplesAbove = new Uint32Array(0);
+
+  constructor(private readonly options: TableOptions) {
+    this.thresholdCount = options.thresholds.length;
+  }
+
+  get size(): number {
+    return this.rows.size;
+  }
+
+  /**
+   * Atomically (it is synchronous) for one session: marks replayed and repeated intervals as
+   * duplicates, advances the watermark, adds progress, and reports the session facts that became
+   * true now. A session idle for longer than dedupWindowMs starts over.
+   */
+  commit(key: string, commit: SessionCommit, nowMs: number): SessionCommitResult {
+    let row = this.rows.get(key);
+    if (row === undefined) {
+      row = this.newRow();
+    } else {
+      this.rows.delete(key); // re-inserted below: the young end of the LRU order
+      if (this.lastSeenMs[row]! < nowMs - this.options.dedupWindowMs) this.clearRow(row);
+    }
+    const result = this.apply(row, commit);
+    this.lastSeenMs[row] = nowMs;
+    this.rows.set(key, row);
+    return result;
+  }
+
+  /**
+   * Forgets up to `max` sessions not seen since `cutoffMs`, oldest first; returns how many. Bounded,
+   * so that a fleet that went quiet at once is forgotten over a few runs, not in one event-loop turn.
+   */
+  forgetIdle(cutoffMs: number, max: number): number {
+    let forgotten = 0;
+    for (const [key, row] of this.rows) {
+      // LRU order: the rest is newer.
+      if (this.lastSeenMs[row]! >= cutoffMs || forgotten >= max) break;
+      this.rows.delete(key);
+      this.freeRows.push(row);
+      forgotten++;
+    }
+    return forgotten;
+  }
+
+  private apply(row: number, commit: SessionCommit): SessionCommitResult {
+    const result: SessionCommitResult = {
+      duplicate: duplicateIntervals(commit.intervals, this.watermark[row] || undefined),
+      newlySeen: false,
+      newStages: [],
+      newOverThresholds: [],
+      newStageOverThresholds: [],
+    };
+    const { thresholds, overThresholdMinSamples: min } = this.options;
+    const t0 = row * this.thresholdCount;
+    let watermark = this.watermark[row]!;
+    for (let i = 0; i < commit.intervals.length; i++) {
+      if (result.duplicate[i]) continue;
+      const interval = commit.intervals[i]!;
+      if (interval.timeUnixNano > watermark) watermark = interval.timeUnixNano;
+      if (this.seen[row] === 0) {
+        this.seen[row] = 1;
+        result.newlySeen = true;
+      }
+      const stage = this.stageId(interval.stage); // first: it may re-lay out the rows
+      const stageRow = row * this.stageCapacity + stage;
+      if (this.stageSeen[stageRow] === 0) {
+        this.stageSeen[stageRow] = 1;
+        result.newStages.push(interval.stage);
+      }
+      for (let t = 0; t < this.thresholdCount; t++) {
+        const above = interval.samplesAbove[t] ?? 0;
+        // Nothing can cross without samples above: most samples of most sessions stop here.
+        if (above <= 0) continue;
+        const threshold = thresholds[t]!;
+        if (crossesNow(this.samplesAbove, t0 + t, above, min)) result.newOverThresholds.push(threshold);
+        if (crossesNow(this.stageSamplesAbove, stageRow * this.thresholdCount + t, above, min)) {
+          result.newStageOverThresholds.push({ stage: interval.stage, threshold });
+        }
+      }
+    }
+    this.watermark[row] = watermark;
+    return result;
+  }
+
+  /** A cleared row for a new session: the oldest session's when the table is full. */
+  private newRow(): number {
+    if (this.rows.size >= this.options.maxTrackedSessions) {
+      const [, oldest] = this.rows.deleteOldestEntry()!;
+      this.freeRows.push(oldest);
+    }
+    if (this.freeRows.length === 0) this.growRows();
+    const row = this.freeRows.pop()!;
+    this.clearRow(row);
+    return row;
+  }
+
+  private clearRow(row: number): void {
+    this.watermark[row] = 0n;
+    this.seen[row] = 0;
+    this.samplesAbove.fill(0, row * this.thresholdCount, (row + 1) * this.thresholdCount);
+    const stages = row * this.stageCapacity;
+    this.stageSeen.fill(0, stages, stages + this.stageCapacity);
+    this.stageSamplesAbove.fill(
+      0,
+      stages * this.thresholdCount,
+      (stages + this.stageCapacity) * this.thresholdCount,
+    );
+  }
+
+  private growRows(): void {
+    const before = this.rowCapacity;
+    const after = Math.min(Math.max(INITIAL_ROWS, before * 2), this.options.maxTrackedSessions);
+    this.watermark = grown(this.watermark, after);
+    this.lastSeenMs = grown(this.lastSeenMs, after);
+    this.seen = grown(this.seen, after);
+    this.samplesAbove = grown(this.samplesAbove, after * this.thresholdCount);
+    this.stageSeen = grown(this.stageSeen, after * this.stageCapacity);
+    this.stageSamplesAbove = grown(this.stageSamplesAbove, after * this.stageCapacity * this.thresholdCount);
+    // Pushed in reverse so that rows are handed out in ascending order.
+    for (let row = after - 1; row >= before; row--) this.freeRows.push(row);
+    this.rowCapacity = after;
+  }
+
+  /** The stage label's number; a label beyond the rows' room for stages doubles that room. */
+  private stageId(stage: string): number {
+    let id = this.stageIds.get(stage);
+    if (id === undefined) {
+      id = this.stageIds.size;
+      this.stageIds.set(stage, id);
+      if (id >= this.stageCapacity) this.growStages(this.stageCapacity * 2);
+    }
+    return id;
+  }
+
+  private growStages(capacity: number): void {
+    const rows = this.rowCapacity;
+    const thresholds = this.thresholdCount;
+    const seen = new Uint8Array(rows * capacity);
+    const above = new Uint32Array(rows * capacity * thresholds);
+    for (let row = 0; row < rows; row++) {
+      seen.set(
+        this.stageSeen.subarray(row * this.stageCapacity, (row + 1) * this.stageCapacity),
+        row * capacity,
+      );
+      above.set(
+        this.stageSamplesAbove.subarray(
+          row * this.stageCapacity * thresholds,
+          (row + 1) * this.stageCapacity * thresholds,
+        ),
+        row * capacity * thresholds,
+      );
+    }
+    this.stageSeen = seen;
+    this.stageSamplesAbove = above;
+    this.stageCapacity = capacity;
+  }
+}
+
+type Column = BigUint64Array | Float64Array | Uint8Array | Uint32Array;
+
+/** A copy of `values` with room for `length` elements (the rest zero). */
+function grown<T extends Column>(values: T, length: number): T {
+  const copy = new (values.constructor as new (length: number) => T)(length);
+  copy.set(values as never);
+  return copy;
+}
+
+/**
+ * Adds `add` samples to totals[index], saturating at `minSamples`; true when the total reaches it
+ * now. Totals only grow, so "already counted" is simply "was already at the minimum before".
+ */
+function crossesNow(totals: Uint32Array, index: number, add: number, minSamples: number): boolean {
+  const before = totals[index]!;
+  if (before >= minSamples) return false;
+  totals[index] = Math.min(before + add, minSamples);
+  return before + add >= minSamples;
+}
