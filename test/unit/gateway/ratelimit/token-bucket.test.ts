@@ -40,6 +40,18 @@ describe('InMemoryTokenBuckets', () => {
     expect(buckets.take('e', 1500).allowed).toBe(true);
   });
 
+  it('gives a key that takes over a dropped bucket’s row a full bucket', () => {
+    const buckets = new InMemoryTokenBuckets({ ratePerSecond: 1, burst: 1 }, 2);
+    expect(buckets.take('a', 0).allowed).toBe(true); // a is empty now
+    buckets.take('b', 0);
+    expect(buckets.take('c', 0).allowed).toBe(true); // a was dropped; c may reuse its row
+    expect(buckets.take('c', 0).allowed).toBe(false);
+    expect(buckets.take('a', 0).allowed).toBe(true); // a again: a fresh bucket (more lenient, never stricter)
+    buckets.sweep(10_000); // everything refilled: all dropped
+    expect(buckets.size).toBe(0);
+    expect([buckets.take('d', 10_000).allowed, buckets.take('d', 10_000).allowed]).toEqual([true, false]);
+  });
+
   it('sweeps in resumable slices: a pass examines every bucket once, over as many calls as it takes', () => {
     const buckets = new InMemoryTokenBuckets({ ratePerSecond: 1, burst: 2 }, 1000);
     for (let i = 0; i < 10; i++) buckets.take(`k${i}`, 0);
