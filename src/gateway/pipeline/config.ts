@@ -104,8 +104,12 @@ export const sessionsConfigSchema = z
       })
       .describe('CPU utilization thresholds (fraction of all logical CPUs) for the over-threshold counters'),
     overThresholdMinSamples: positiveInt()
+      // The in-memory store keeps per-session sample totals as 32-bit counters (saturating here).
+      .max(0xffff_ffff)
       .default(5)
-      .describe('Samples above a threshold (count) after which a session counts as having gone over it'),
+      .describe(
+        'Samples above a threshold (count, at most 4294967295) after which a session counts as having gone over it',
+      ),
     maxTrackedSessions: positiveInt()
       .default(200_000)
       .describe(

@@ -103,7 +103,8 @@ type HistogramContribution = Extract<Contribution, { kind: 'histogram' }>;
 
 /**
  * Adds a point to a histogram contribution: as the aggregate would have added them one by one (the
- * exemplar is the higher candidate, the earlier on a tie). The first merge copies the delta, which
+ * exemplar is the higher candidate, the earlier on a tie; the float sum may differ in its last bit,
+ * since the points are summed before they are added to the series). The first merge copies the delta, which
  * is the validated sample itself until then.
  */
 function mergeInto(

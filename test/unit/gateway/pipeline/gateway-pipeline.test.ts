@@ -404,6 +404,14 @@ describe('pipeline config', () => {
     ).rejects.toThrow(/dedupWindowMs must exceed/);
   });
 
+  it('refuses an over-threshold minimum beyond the 32-bit counters that hold the sample totals', () => {
+    expect(() => pipelineConfigSchema.parse({ sessions: { overThresholdMinSamples: 2 ** 32 } })).toThrow();
+    expect(
+      pipelineConfigSchema.parse({ sessions: { overThresholdMinSamples: 2 ** 32 - 1 } }).sessions
+        .overThresholdMinSamples,
+    ).toBe(2 ** 32 - 1);
+  });
+
   it('sizes the default series budget to hold every label combination the default bounds allow', () => {
     const { limits, sessions } = pipelineConfigSchema.parse({});
     const labelSpace = boundedLabelSpaceSeries({
