@@ -49,6 +49,28 @@ export interface HistogramDelta {
   max: number | undefined;
 }
 
+/** Histogram totals that deltas are added into (a series, or a delta merging several points). */
+export interface HistogramTotals {
+  bucketCounts: number[];
+  count: number;
+  sum: number;
+  min: number | undefined;
+  max: number | undefined;
+}
+
+/** Adds `delta` to `totals`: bucket by bucket, count and sum, and the extremes. */
+export function addDelta(totals: HistogramTotals, delta: HistogramDelta): void {
+  for (let i = 0; i < delta.bucketCounts.length; i++) {
+    totals.bucketCounts[i] = (totals.bucketCounts[i] ?? 0) + (delta.bucketCounts[i] as number);
+  }
+  totals.count += delta.count;
+  totals.sum += delta.sum;
+  if (delta.min !== undefined)
+    totals.min = totals.min === undefined ? delta.min : Math.min(totals.min, delta.min);
+  if (delta.max !== undefined)
+    totals.max = totals.max === undefined ? delta.max : Math.max(totals.max, delta.max);
+}
+
 /** A consistent copy of everything to export, plus which exemplars it carried. */
 export interface AggregateSnapshot {
   histograms: Array<Omit<HistogramSeries, 'bucketCounts'> & { bucketCounts: number[] }>;
@@ -107,15 +129,7 @@ export class CumulativeStore {
       };
       this.histograms.set(key, series);
     }
-    delta.bucketCounts.forEach((c, i) => {
-      series.bucketCounts[i] = (series.bucketCounts[i] ?? 0) + c;
-    });
-    series.count += delta.count;
-    series.sum += delta.sum;
-    if (delta.min !== undefined)
-      series.min = series.min === undefined ? delta.min : Math.min(series.min, delta.min);
-    if (delta.max !== undefined)
-      series.max = series.max === undefined ? delta.max : Math.max(series.max, delta.max);
+    addDelta(series, delta);
     series.exemplar = higherCandidate(series.exemplar, exemplar);
     series.lastUpdateMs = nowMs;
     series.updates++;

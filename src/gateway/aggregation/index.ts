@@ -1,9 +1,10 @@
-export { CumulativeStore } from './cumulative-store.js';
+export { CumulativeStore, addDelta } from './cumulative-store.js';
 export type {
   AggregateSnapshot,
   CounterSeries,
   HistogramDelta,
   HistogramSeries,
+  HistogramTotals,
   Labels,
 } from './cumulative-store.js';
 export { sessionExemplar, uuidBytes, higherCandidate } from './session-exemplar.js';

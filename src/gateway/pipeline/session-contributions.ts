@@ -1,6 +1,5 @@
-import type { HistogramDelta, Labels } from '../aggregation/index.js';
-import type { ExemplarCandidate } from '../aggregation/index.js';
-import { higherCandidate } from '../aggregation/index.js';
+import type { ExemplarCandidate, HistogramDelta, HistogramTotals, Labels } from '../aggregation/index.js';
+import { addDelta, higherCandidate } from '../aggregation/index.js';
 import type {
   BoundedValue,
   BoundingLimit,
@@ -104,27 +103,22 @@ type HistogramContribution = Extract<Contribution, { kind: 'histogram' }>;
 /**
  * Adds a point to a histogram contribution: as the aggregate would have added them one by one (the
  * exemplar is the higher candidate, the earlier on a tie; the float sum may differ in its last bit,
- * since the points are summed before they are added to the series). The first merge copies the delta, which
- * is the validated sample itself until then.
+ * since the points are summed before they are added to the series). The first merge replaces the
+ * delta, until then the validated sample itself, with a copy the contribution owns.
  */
 function mergeInto(
   into: HistogramContribution,
   delta: HistogramDelta,
   exemplar: ExemplarCandidate | undefined,
 ): void {
-  if (into.points === 1) into.delta = { ...into.delta, bucketCounts: [...into.delta.bucketCounts] };
-  const merged = into.delta as { -readonly [K in keyof HistogramDelta]: HistogramDelta[K] } & {
-    bucketCounts: number[];
-  };
-  for (let b = 0; b < delta.bucketCounts.length; b++) {
-    merged.bucketCounts[b] = (merged.bucketCounts[b] ?? 0) + (delta.bucketCounts[b] as number);
+  let totals: HistogramTotals;
+  if (into.points === 1) {
+    totals = { ...into.delta, bucketCounts: [...into.delta.bucketCounts] };
+    into.delta = totals;
+  } else {
+    totals = into.delta as HistogramTotals; // the copy made by the first merge
   }
-  merged.count += delta.count;
-  merged.sum += delta.sum;
-  if (delta.min !== undefined)
-    merged.min = merged.min === undefined ? delta.min : Math.min(merged.min, delta.min);
-  if (delta.max !== undefined)
-    merged.max = merged.max === undefined ? delta.max : Math.max(merged.max, delta.max);
+  addDelta(totals, delta);
   into.exemplar = higherCandidate(into.exemplar, exemplar);
   into.points++;
 }
