@@ -1,4 +1,4 @@
-import { OldestFirstMap } from '../common/oldest-first-map.js';
+import { KeyedRows, grownColumn } from '../common/keyed-rows.js';
 
 // Token buckets kept in process memory. One bucket per key (install id or key id); a request takes
 // one token; tokens refill continuously at `ratePerSecond` up to `burst`.
@@ -18,26 +18,28 @@ export interface TakeResult {
   retryAfterMs: number;
 }
 
-/** Buckets allocated at first; the table doubles up to maxKeys. */
-const INITIAL_BUCKETS = 1024;
 const ALLOWED: TakeResult = Object.freeze({ allowed: true, retryAfterMs: 0 });
 
 /**
- * Buckets live in two typed-array columns (tokens, last update), one row per key, found through a
- * Map from key to row in creation order. A bucket used to be an object with two boxed numbers: ~3
+ * Buckets live in two typed-array columns (tokens, last update), one row per key (KeyedRows, in
+ * creation order). A bucket used to be an object with two boxed numbers: ~3
  * heap objects per key, 600k for a full table, all marked by every major GC.
  */
 export class InMemoryTokenBuckets {
-  private readonly rows = new OldestFirstMap<string, number>();
-  private readonly freeRows: number[] = [];
+  private readonly rows: KeyedRows<string>;
   private tokens: Float64Array = new Float64Array(0);
   private updatedAtMs: Float64Array = new Float64Array(0);
   private sweepCursor: IterableIterator<[string, number]> | undefined;
 
   constructor(
     private readonly limits: BucketLimits,
-    private readonly maxKeys: number,
-  ) {}
+    maxKeys: number,
+  ) {
+    this.rows = new KeyedRows(maxKeys, (rows) => {
+      this.tokens = grownColumn(this.tokens, rows);
+      this.updatedAtMs = grownColumn(this.updatedAtMs, rows);
+    });
+  }
 
   get size(): number {
     return this.rows.size;
@@ -47,8 +49,7 @@ export class InMemoryTokenBuckets {
     const { ratePerSecond, burst } = this.limits;
     let row = this.rows.get(key);
     if (row === undefined) {
-      row = this.newRow();
-      this.rows.set(key, row);
+      row = this.rows.add(key);
       this.tokens[row] = burst;
     } else {
       const elapsedMs = Math.max(0, nowMs - this.updatedAtMs[row]!);
@@ -81,29 +82,9 @@ export class InMemoryTokenBuckets {
       }
       const [key, row] = next.value;
       if (this.tokens[row]! + ((nowMs - this.updatedAtMs[row]!) * ratePerSecond) / 1000 >= burst) {
-        this.rows.delete(key);
-        this.freeRows.push(row);
+        this.rows.remove(key, row);
       }
     }
     return false;
   }
-
-  /** A row for a new key: the least recently created key's when the table is full. */
-  private newRow(): number {
-    if (this.rows.size >= this.maxKeys) this.freeRows.push(this.rows.deleteOldestEntry()![1]);
-    if (this.freeRows.length === 0) {
-      const before = this.tokens.length;
-      const after = Math.min(Math.max(INITIAL_BUCKETS, before * 2), this.maxKeys);
-      this.tokens = grown(this.tokens, after);
-      this.updatedAtMs = grown(this.updatedAtMs, after);
-      for (let row = after - 1; row >= before; row--) this.freeRows.push(row);
-    }
-    return this.freeRows.pop()!;
-  }
-}
-
-function grown(values: Float64Array, length: number): Float64Array {
-  const copy = new Float64Array(length);
-  copy.set(values);
-  return copy;
 }

@@ -1,9 +1,7 @@
-import { OldestFirstMap } from '../common/oldest-first-map.js';
+import { KeyedRows, grownColumn } from '../common/keyed-rows.js';
 import { duplicateIntervals } from './commit-repeats.js';
 import type { SessionCommit, SessionCommitResult, StateStoreOptions } from './state-store.js';
 
-/** Rows allocated at first; the table doubles up to maxTrackedSessions. */
-const INITIAL_ROWS = 1024;
 /** Stage labels a row has room for at first; doubles (re-laying out every row) when exceeded. */
 const INITIAL_STAGES = 8;
 
@@ -14,8 +12,7 @@ type TableOptions = Pick<
 
 /**
  * What the in-memory store remembers per session (Redis keeps the same in a hash), in columns: one
- * row of typed arrays per tracked session, found through a Map from the session key to its row, in
- * least-recently-seen order. A session used to be about seven heap objects (its progress object, a
+ * row of typed arrays per tracked session (KeyedRows), in least-recently-seen order. A session used to be about seven heap objects (its progress object, a
  * bigint watermark, a boxed timestamp, three arrays and its key); every major GC marked all of
  * them, ~1.4M for a full store, and that marking was the gateway's p99 tail. A row leaves the key.
  *
@@ -25,11 +22,9 @@ type TableOptions = Pick<
  * Sample totals saturate at overThresholdMinSamples: only reaching it matters.
  */
 export class SessionTable {
-  private readonly rows = new OldestFirstMap<string, number>();
-  private readonly freeRows: number[] = [];
+  private readonly rows: KeyedRows<string>;
   private readonly stageIds = new Map<string, number>();
   private readonly thresholdCount: number;
-  private rowCapacity = 0;
   private stageCapacity = INITIAL_STAGES;
   private watermark = new BigUint64Array(0);
   private lastSeenMs = new Float64Array(0);
@@ -40,6 +35,7 @@ export class SessionTable {
 
   constructor(private readonly options: TableOptions) {
     this.thresholdCount = options.thresholds.length;
+    this.rows = new KeyedRows(options.maxTrackedSessions, (rows) => this.growRows(rows));
   }
 
   get size(): number {
@@ -54,14 +50,14 @@ export class SessionTable {
   commit(key: string, commit: SessionCommit, nowMs: number): SessionCommitResult {
     let row = this.rows.get(key);
     if (row === undefined) {
-      row = this.newRow();
+      row = this.rows.add(key);
+      this.clearRow(row);
     } else {
-      this.rows.delete(key); // re-inserted below: the young end of the LRU order
+      this.rows.touch(key, row);
       if (this.lastSeenMs[row]! < nowMs - this.options.dedupWindowMs) this.clearRow(row);
     }
     const result = this.apply(row, commit);
     this.lastSeenMs[row] = nowMs;
-    this.rows.set(key, row);
     return result;
   }
 
@@ -71,11 +67,10 @@ export class SessionTable {
    */
   forgetIdle(cutoffMs: number, max: number): number {
     let forgotten = 0;
-    for (const [key, row] of this.rows) {
+    for (const [key, row] of this.rows.entries()) {
       // LRU order: the rest is newer.
       if (this.lastSeenMs[row]! >= cutoffMs || forgotten >= max) break;
-      this.rows.delete(key);
-      this.freeRows.push(row);
+      this.rows.remove(key, row);
       forgotten++;
     }
     return forgotten;
@@ -121,18 +116,6 @@ export class SessionTable {
     return result;
   }
 
-  /** A cleared row for a new session: the oldest session's when the table is full. */
-  private newRow(): number {
-    if (this.rows.size >= this.options.maxTrackedSessions) {
-      const [, oldest] = this.rows.deleteOldestEntry()!;
-      this.freeRows.push(oldest);
-    }
-    if (this.freeRows.length === 0) this.growRows();
-    const row = this.freeRows.pop()!;
-    this.clearRow(row);
-    return row;
-  }
-
   private clearRow(row: number): void {
     this.watermark[row] = 0n;
     this.seen[row] = 0;
@@ -146,18 +129,16 @@ export class SessionTable {
     );
   }
 
-  private growRows(): void {
-    const before = this.rowCapacity;
-    const after = Math.min(Math.max(INITIAL_ROWS, before * 2), this.options.maxTrackedSessions);
-    this.watermark = grown(this.watermark, after);
-    this.lastSeenMs = grown(this.lastSeenMs, after);
-    this.seen = grown(this.seen, after);
-    this.samplesAbove = grown(this.samplesAbove, after * this.thresholdCount);
-    this.stageSeen = grown(this.stageSeen, after * this.stageCapacity);
-    this.stageSamplesAbove = grown(this.stageSamplesAbove, after * this.stageCapacity * this.thresholdCount);
-    // Pushed in reverse so that rows are handed out in ascending order.
-    for (let row = after - 1; row >= before; row--) this.freeRows.push(row);
-    this.rowCapacity = after;
+  private growRows(rows: number): void {
+    this.watermark = grownColumn(this.watermark, rows);
+    this.lastSeenMs = grownColumn(this.lastSeenMs, rows);
+    this.seen = grownColumn(this.seen, rows);
+    this.samplesAbove = grownColumn(this.samplesAbove, rows * this.thresholdCount);
+    this.stageSeen = grownColumn(this.stageSeen, rows * this.stageCapacity);
+    this.stageSamplesAbove = grownColumn(
+      this.stageSamplesAbove,
+      rows * this.stageCapacity * this.thresholdCount,
+    );
   }
 
   /** The stage label's number; a label beyond the rows' room for stages doubles that room. */
@@ -172,7 +153,7 @@ export class SessionTable {
   }
 
   private growStages(capacity: number): void {
-    const rows = this.rowCapacity;
+    const rows = this.rows.capacity;
     const thresholds = this.thresholdCount;
     const seen = new Uint8Array(rows * capacity);
     const above = new Uint32Array(rows * capacity * thresholds);
@@ -193,15 +174,6 @@ export class SessionTable {
     this.stageSamplesAbove = above;
     this.stageCapacity = capacity;
   }
-}
-
-type Column = BigUint64Array | Float64Array | Uint8Array | Uint32Array;
-
-/** A copy of `values` with room for `length` elements (the rest zero). */
-function grown<T extends Column>(values: T, length: number): T {
-  const copy = new (values.constructor as new (length: number) => T)(length);
-  copy.set(values as never);
-  return copy;
 }
 
 /**
