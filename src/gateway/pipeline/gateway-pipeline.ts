@@ -127,7 +127,8 @@ export class GatewayPipeline implements Pipeline {
       sessionId: identity.sessionId,
       version: versions.get(identity.version) ?? { value: identity.version, bounded: undefined },
       os: this.labels.os(identity.osType),
-      samples: samples.map((sample) => ({ sample, stage: this.labels.stage(sample.stage) })),
+      samples,
+      stages: samples.map((sample) => this.labels.stage(sample.stage)),
     }));
     const commits = await Promise.allSettled(
       prepared.map((session) =>

@@ -1,5 +1,5 @@
 import type { ExemplarCandidate, HistogramDelta, HistogramTotals, Labels } from '../aggregation/index.js';
-import { addDelta, higherCandidate } from '../aggregation/index.js';
+import { addDelta } from '../aggregation/index.js';
 import type {
   BoundedValue,
   BoundingLimit,
@@ -27,7 +27,9 @@ export interface PreparedSession {
   sessionId: string;
   version: BoundedValue;
   os: BoundedValue;
-  samples: Array<{ sample: CpuSample; stage: BoundedValue }>;
+  samples: readonly CpuSample[];
+  /** The bounded stage of each sample, same order (parallel arrays: no wrapper object per point). */
+  stages: readonly BoundedValue[];
 }
 
 export type Contribution =
@@ -58,7 +60,8 @@ export function sessionIntervals(
 ): SessionInterval[] {
   const intervals: SessionInterval[] = new Array<SessionInterval>(session.samples.length);
   for (let i = 0; i < session.samples.length; i++) {
-    const { sample, stage } = session.samples[i] as PreparedSession['samples'][number];
+    const sample = session.samples[i] as CpuSample;
+    const stage = session.stages[i] as BoundedValue;
     const above = new Array<number>(thresholdBounds.length);
     for (let t = 0; t < thresholdBounds.length; t++) {
       above[t] = samplesAboveBound(sample.bucketCounts, thresholdBounds[t] as number);
@@ -106,11 +109,7 @@ type HistogramContribution = Extract<Contribution, { kind: 'histogram' }>;
  * since the points are summed before they are added to the series). The first merge replaces the
  * delta, until then the validated sample itself, with a copy the contribution owns.
  */
-function mergeInto(
-  into: HistogramContribution,
-  delta: HistogramDelta,
-  exemplar: ExemplarCandidate | undefined,
-): void {
+function mergeInto(into: HistogramContribution, delta: CpuSample, sessionId: string): void {
   let totals: HistogramTotals;
   if (into.points === 1) {
     totals = { ...into.delta, bucketCounts: [...into.delta.bucketCounts] };
@@ -119,8 +118,17 @@ function mergeInto(
     totals = into.delta as HistogramTotals; // the copy made by the first merge
   }
   addDelta(totals, delta);
-  into.exemplar = higherCandidate(into.exemplar, exemplar);
+  // higherCandidate's rule, with the candidate built only when it wins.
+  const max = exemplarValue(delta);
+  if (max !== undefined && (into.exemplar === undefined || max > into.exemplar.value)) {
+    into.exemplar = { value: max, timeUnixNano: delta.timeUnixNano, sessionId };
+  }
   into.points++;
+}
+
+/** The value a sample offers as its session's exemplar: its max, when it has samples. */
+function exemplarValue(sample: CpuSample): number | undefined {
+  return sample.count > 0 ? sample.max : undefined;
 }
 
 function counter(metric: CounterMetricName, identity: SeriesIdentity): Contribution {
@@ -138,7 +146,7 @@ export function sessionContributions(
   const os = session.os.value;
   const versionBounded = session.version.bounded;
   const osBounded = session.os.bounded;
-  const { samples } = session;
+  const { samples, stages } = session;
   // A session's points mostly share one stage, and a replayed backlog brings many of them: consecutive
   // points of one series are merged into one contribution, so the budget and the aggregate see one
   // delta per series and session instead of one per point.
@@ -146,7 +154,8 @@ export function sessionContributions(
   let identity: SeriesIdentity | undefined;
   let open: HistogramContribution | undefined;
   for (let i = 0; i < samples.length; i++) {
-    const { sample, stage } = samples[i] as PreparedSession['samples'][number];
+    const sample = samples[i] as CpuSample;
+    const stage = stages[i] as BoundedValue;
     if (result.duplicate[i]) {
       outcome.duplicate++;
       continue;
@@ -155,14 +164,15 @@ export function sessionContributions(
     if (versionBounded) outcome.bounded.push(versionBounded);
     if (osBounded) outcome.bounded.push(osBounded);
     if (stage.bounded) outcome.bounded.push(stage.bounded);
-    const exemplar =
-      sample.max !== undefined && sample.count > 0
-        ? { value: sample.max, timeUnixNano: sample.timeUnixNano, sessionId: session.sessionId }
-        : undefined;
     if (open !== undefined && stage.value === lastStage) {
-      mergeInto(open, sample, exemplar);
+      mergeInto(open, sample, session.sessionId);
       continue;
     }
+    const max = exemplarValue(sample);
+    const exemplar =
+      max === undefined
+        ? undefined
+        : { value: max, timeUnixNano: sample.timeUnixNano, sessionId: session.sessionId };
     if (identity === undefined || stage.value !== lastStage) {
       identity = identities.get(CPU_METRIC, cpuLabels, version, os, stage.value);
       lastStage = stage.value;

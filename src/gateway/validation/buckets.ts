@@ -11,13 +11,16 @@ function sameBound(a: number, b: number): boolean {
  * How a point's buckets map onto CPU_BUCKETS: the canonical bucket of each source bucket, or why
  * they cannot be mapped. Depends on the bounds only, so it is computed once per distinct bounds.
  */
-type BucketPlan = { targets: Uint8Array } | { problem: 'nan_value' | 'incompatible_buckets' };
+type BucketPlan =
+  { targets: Uint8Array; identity: boolean } | { problem: 'nan_value' | 'incompatible_buckets' };
 
 /**
  * The plan of the bounds seen last. The protobuf decoder hands every point with the same bounds the
  * same frozen array (readPackedDoubleShared), so for a fleet that sends the canonical bounds this is
  * one identity check per point instead of a walk over the bounds.
  */
+const NO_SAMPLES: readonly number[] = Object.freeze(new Array<number>(CPU_BUCKETS.length + 1).fill(0));
+
 let lastPlan: { bounds: readonly number[]; plan: BucketPlan } | undefined;
 
 function planFor(bounds: readonly number[]): BucketPlan {
@@ -42,7 +45,8 @@ function computePlan(bounds: readonly number[]): BucketPlan {
     // A source bucket straddles a canonical bound: its samples cannot be split without guessing.
     else if (upper > (CPU_BUCKETS[target] as number)) return { problem: 'incompatible_buckets' };
   }
-  return target === CPU_BUCKETS.length ? { targets } : { problem: 'incompatible_buckets' };
+  if (target !== CPU_BUCKETS.length) return { problem: 'incompatible_buckets' };
+  return { targets, identity: bounds.length === CPU_BUCKETS.length };
 }
 
 /**
@@ -50,19 +54,23 @@ function computePlan(bounds: readonly number[]): BucketPlan {
  * bound (finer buckets are merged down, which is exact); otherwise the counts cannot be mapped
  * without guessing. Returns CPU_BUCKETS.length + 1 counts, or why the point cannot be used:
  * 'nan_value' for a non-finite bound, 'incompatible_buckets' for bounds that do not map.
+ *
+ * Points already on CPU_BUCKETS (every watchdog's) get `counts` itself back, not a copy: callers
+ * treat the result as read-only, as they treat the decoded point.
  */
 export function toCanonicalBuckets(
   bounds: readonly number[],
   counts: readonly number[],
   totalCount: number,
-): number[] | 'nan_value' | 'incompatible_buckets' {
+): readonly number[] | 'nan_value' | 'incompatible_buckets' {
   const plan = planFor(bounds);
   if ('problem' in plan && plan.problem === 'nan_value') return plan.problem;
-  const canonical = new Array<number>(CPU_BUCKETS.length + 1).fill(0);
   // OTLP allows omitting bucket counts of an empty point (whatever its bounds).
-  if (counts.length === 0) return totalCount === 0 ? canonical : 'incompatible_buckets';
+  if (counts.length === 0) return totalCount === 0 ? NO_SAMPLES : 'incompatible_buckets';
   if ('problem' in plan) return plan.problem;
   if (counts.length !== bounds.length + 1) return 'incompatible_buckets';
+  if (plan.identity) return counts;
+  const canonical = new Array<number>(CPU_BUCKETS.length + 1).fill(0);
   const { targets } = plan;
   for (let i = 0; i < counts.length; i++) {
     const target = targets[i] as number;

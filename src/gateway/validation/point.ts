@@ -12,7 +12,7 @@ export interface CpuSample {
   startTimeUnixNano: bigint;
   timeUnixNano: bigint;
   /** CPU_BUCKETS.length + 1 counts. */
-  bucketCounts: number[];
+  bucketCounts: readonly number[];
   count: number;
   sum: number;
   min: number | undefined;

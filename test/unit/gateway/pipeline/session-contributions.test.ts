@@ -27,7 +27,8 @@ function session(samples: CpuSample[]): PreparedSession {
     sessionId: 'a1b2c3d4-0000-4000-8000-000000000001',
     version: { value: '7.0.0', bounded: undefined },
     os: { value: 'windows', bounded: undefined },
-    samples: samples.map((s) => ({ sample: s, stage: { value: s.stage ?? 'other', bounded: undefined } })),
+    samples,
+    stages: samples.map((s) => ({ value: s.stage ?? 'other', bounded: undefined })),
   };
 }
 
@@ -43,7 +44,7 @@ function aggregateOf(prepared: PreparedSession, duplicate: boolean[], oneByOne: 
   const store = new CumulativeStore();
   const sessions = oneByOne
     ? prepared.samples.map((s, i) => ({
-        prepared: { ...prepared, samples: [s] },
+        prepared: { ...prepared, samples: [s], stages: [prepared.stages[i]!] },
         duplicate: [duplicate[i] as boolean],
       }))
     : [{ prepared, duplicate }];

@@ -3,9 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { CPU_BUCKETS, samplesAbove, toCanonicalBuckets } from '../../../../src/gateway/validation/index.js';
 
 describe('toCanonicalBuckets', () => {
-  it('is the identity on canonical bounds', () => {
+  it('is the identity on canonical bounds, without a copy', () => {
     const counts = [1, 2, 3, 4, 5, 6, 7, 8, 9];
-    expect(toCanonicalBuckets(CPU_BUCKETS, counts, 45)).toEqual(counts);
+    expect(toCanonicalBuckets(CPU_BUCKETS, counts, 45)).toBe(counts);
+    // Bounds equal within the tolerance are canonical too.
+    const computed = CPU_BUCKETS.map((b) => b * (1 + 1e-12));
+    expect(toCanonicalBuckets(computed, counts, 45)).toBe(counts);
   });
 
   it('accepts empty bucket counts of an empty point only', () => {
