@@ -50,15 +50,37 @@ const sharedKeyValues: Array<KeyValue | undefined> = new Array<KeyValue | undefi
 const sharedKeyValueBytes = new Uint8Array(SHARED_KEY_VALUE_SLOTS * SHARED_KEY_VALUE_MAX_BYTES);
 const sharedKeyValueLengths = new Uint8Array(SHARED_KEY_VALUE_SLOTS);
 
-/** Reads one length-delimited KeyValue and appends it to `into` (the repeated field). */
-export function readKeyValueInto(r: ProtobufReader, end: number, into: KeyValue[], segment: string): void {
+/**
+ * The initial value of every repeated field of a decoded message: one frozen empty array instead of
+ * a new one per message (most points have no exemplars; a push into `[]` reserves 17 slots).
+ * appended() replaces it on the first element; a caller that pushes into a decoded message's empty
+ * list gets a TypeError instead of writing into every message's list.
+ */
+export const NONE: never[] = Object.freeze([]) as unknown as never[];
+
+/** `list` with `item` added: the same array, or a new one-element array when `list` is NONE. */
+export function appended<T>(list: T[], item: T): T[] {
+  if (list === NONE) return [item];
+  list.push(item);
+  return list;
+}
+
+/**
+ * Reads one length-delimited KeyValue and adds it to `into` (the repeated field); returns the list
+ * to keep (see appended).
+ */
+export function readKeyValueInto(
+  r: ProtobufReader,
+  end: number,
+  into: KeyValue[],
+  segment: string,
+): KeyValue[] {
   try {
     const kvEnd = r.readLengthDelimitedEnd(end);
     const start = r.pos;
     const length = kvEnd - start;
     if (length > SHARED_KEY_VALUE_MAX_BYTES) {
-      into.push(decodeKeyValue(r, kvEnd, 0));
-      return;
+      return appended(into, decodeKeyValue(r, kvEnd, 0));
     }
     const bytes = r.bytes;
     let hash = 0x811c9dc5 ^ length;
@@ -71,8 +93,7 @@ export function readKeyValueInto(r: ProtobufReader, end: number, into: KeyValue[
       while (i < length && sharedKeyValueBytes[base + i] === bytes[start + i]) i++;
       if (i === length) {
         r.pos = kvEnd;
-        into.push(cached);
-        return;
+        return appended(into, cached);
       }
     }
     const kv = decodeKeyValue(r, kvEnd, 0);
@@ -82,7 +103,7 @@ export function readKeyValueInto(r: ProtobufReader, end: number, into: KeyValue[
       sharedKeyValueLengths[slot] = length;
       sharedKeyValueBytes.set(bytes.subarray(start, kvEnd), base);
     }
-    into.push(kv);
+    return appended(into, kv);
   } catch (error) {
     rethrowWithin(error, segment, into.length);
   }
@@ -194,7 +215,7 @@ function decodeKeyValueList(r: ProtobufReader, end: number, depth: number): KeyV
 }
 
 export function decodeInstrumentationScope(r: ProtobufReader, end: number): InstrumentationScope {
-  const scope: InstrumentationScope = { name: '', version: '', attributes: [], droppedAttributesCount: 0 };
+  const scope: InstrumentationScope = { name: '', version: '', attributes: NONE, droppedAttributesCount: 0 };
   while (r.pos < end) {
     const tag = r.readTag();
     switch (tag) {
@@ -205,7 +226,7 @@ export function decodeInstrumentationScope(r: ProtobufReader, end: number): Inst
         scope.version = r.readString(end);
         break;
       case 26:
-        readKeyValueInto(r, end, scope.attributes, 'attributes');
+        scope.attributes = readKeyValueInto(r, end, scope.attributes, 'attributes');
         break;
       case 32:
         scope.droppedAttributesCount = r.readVarint32();
@@ -219,12 +240,12 @@ export function decodeInstrumentationScope(r: ProtobufReader, end: number): Inst
 }
 
 export function decodeResource(r: ProtobufReader, end: number): Resource {
-  const resource: Resource = { attributes: [], droppedAttributesCount: 0 };
+  const resource: Resource = { attributes: NONE, droppedAttributesCount: 0 };
   while (r.pos < end) {
     const tag = r.readTag();
     switch (tag) {
       case 10:
-        readKeyValueInto(r, end, resource.attributes, 'attributes');
+        resource.attributes = readKeyValueInto(r, end, resource.attributes, 'attributes');
         break;
       case 16:
         resource.droppedAttributesCount = r.readVarint32();

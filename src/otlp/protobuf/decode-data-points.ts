@@ -9,7 +9,7 @@ import type {
   HistogramDataPoint,
   NumberDataPoint,
 } from '../model.js';
-import { fieldSet, readKeyValueInto, skipOrReject } from './decode-common.js';
+import { NONE, appended, fieldSet, readKeyValueInto, skipOrReject } from './decode-common.js';
 import { readExemplarInto } from './decode-exemplar.js';
 import type { ProtobufReader } from './reader.js';
 
@@ -20,12 +20,12 @@ const BUCKETS_FIELDS = fieldSet(1, 2);
 
 export function decodeNumberDataPoint(r: ProtobufReader, end: number): NumberDataPoint {
   const point: NumberDataPoint = {
-    attributes: [],
+    attributes: NONE,
     startTimeUnixNano: 0n,
     timeUnixNano: 0n,
     value: 0,
     valueType: 'none',
-    exemplars: [],
+    exemplars: NONE,
     flags: 0,
   };
   while (r.pos < end) {
@@ -42,14 +42,14 @@ export function decodeNumberDataPoint(r: ProtobufReader, end: number): NumberDat
         point.valueType = 'double';
         break;
       case 42:
-        readExemplarInto(r, end, point.exemplars);
+        point.exemplars = readExemplarInto(r, end, point.exemplars);
         break;
       case 49:
         point.value = r.readSfixed64();
         point.valueType = 'int';
         break;
       case 58:
-        readKeyValueInto(r, end, point.attributes, 'attributes');
+        point.attributes = readKeyValueInto(r, end, point.attributes, 'attributes');
         break;
       case 64:
         point.flags = r.readVarint32();
@@ -64,14 +64,14 @@ export function decodeNumberDataPoint(r: ProtobufReader, end: number): NumberDat
 
 export function decodeHistogramDataPoint(r: ProtobufReader, end: number): HistogramDataPoint {
   const point: HistogramDataPoint = {
-    attributes: [],
+    attributes: NONE,
     startTimeUnixNano: 0n,
     timeUnixNano: 0n,
     count: 0,
     sum: undefined,
-    bucketCounts: [],
-    explicitBounds: [],
-    exemplars: [],
+    bucketCounts: NONE,
+    explicitBounds: NONE,
+    exemplars: NONE,
     flags: 0,
     min: undefined,
     max: undefined,
@@ -98,7 +98,7 @@ export function decodeHistogramDataPoint(r: ProtobufReader, end: number): Histog
         break;
       }
       case 49: // unpacked repeated fixed64
-        point.bucketCounts.push(r.readFixed64());
+        point.bucketCounts = appended(point.bucketCounts, r.readFixed64());
         break;
       case 58: {
         const packedEnd = r.readLengthDelimitedEnd(end);
@@ -110,10 +110,10 @@ export function decodeHistogramDataPoint(r: ProtobufReader, end: number): Histog
         appendableBounds(point).push(r.readDouble());
         break;
       case 66:
-        readExemplarInto(r, end, point.exemplars);
+        point.exemplars = readExemplarInto(r, end, point.exemplars);
         break;
       case 74:
-        readKeyValueInto(r, end, point.attributes, 'attributes');
+        point.attributes = readKeyValueInto(r, end, point.attributes, 'attributes');
         break;
       case 80:
         point.flags = r.readVarint32();
@@ -176,7 +176,7 @@ export function decodeExponentialHistogramDataPoint(
   end: number,
 ): ExponentialHistogramDataPoint {
   const point: ExponentialHistogramDataPoint = {
-    attributes: [],
+    attributes: NONE,
     startTimeUnixNano: 0n,
     timeUnixNano: 0n,
     count: 0,
@@ -186,7 +186,7 @@ export function decodeExponentialHistogramDataPoint(
     positive: { offset: 0, bucketCounts: [] },
     negative: { offset: 0, bucketCounts: [] },
     flags: 0,
-    exemplars: [],
+    exemplars: NONE,
     min: undefined,
     max: undefined,
     zeroThreshold: 0,
@@ -195,7 +195,7 @@ export function decodeExponentialHistogramDataPoint(
     const tag = r.readTag();
     switch (tag) {
       case 10:
-        readKeyValueInto(r, end, point.attributes, 'attributes');
+        point.attributes = readKeyValueInto(r, end, point.attributes, 'attributes');
         break;
       case 17:
         point.startTimeUnixNano = r.readFixed64BigInt();
@@ -225,7 +225,7 @@ export function decodeExponentialHistogramDataPoint(
         point.flags = r.readVarint32();
         break;
       case 90:
-        readExemplarInto(r, end, point.exemplars);
+        point.exemplars = readExemplarInto(r, end, point.exemplars);
         break;
       case 97:
         point.min = r.readDouble();

@@ -2,16 +2,16 @@
 
 import { rethrowWithin } from '../errors.js';
 import type { Exemplar } from '../model.js';
-import { fieldSet, readKeyValueInto, skipOrReject } from './decode-common.js';
+import { NONE, appended, fieldSet, readKeyValueInto, skipOrReject } from './decode-common.js';
 import type { ProtobufReader } from './reader.js';
 
 const EXEMPLAR_FIELDS = fieldSet(2, 3, 4, 5, 6, 7);
 const EMPTY_BYTES = new Uint8Array(0);
 
 /** Reads one length-delimited Exemplar and appends it to `into` (the repeated field). */
-export function readExemplarInto(r: ProtobufReader, end: number, into: Exemplar[]): void {
+export function readExemplarInto(r: ProtobufReader, end: number, into: Exemplar[]): Exemplar[] {
   try {
-    into.push(decodeExemplar(r, r.readLengthDelimitedEnd(end)));
+    return appended(into, decodeExemplar(r, r.readLengthDelimitedEnd(end)));
   } catch (error) {
     rethrowWithin(error, 'exemplars', into.length);
   }
@@ -19,7 +19,7 @@ export function readExemplarInto(r: ProtobufReader, end: number, into: Exemplar[
 
 function decodeExemplar(r: ProtobufReader, end: number): Exemplar {
   const exemplar: Exemplar = {
-    filteredAttributes: [],
+    filteredAttributes: NONE,
     timeUnixNano: 0n,
     value: 0,
     valueType: 'double',
@@ -47,7 +47,12 @@ function decodeExemplar(r: ProtobufReader, end: number): Exemplar {
         exemplar.valueType = 'int';
         break;
       case 58:
-        readKeyValueInto(r, end, exemplar.filteredAttributes, 'filtered_attributes');
+        exemplar.filteredAttributes = readKeyValueInto(
+          r,
+          end,
+          exemplar.filteredAttributes,
+          'filtered_attributes',
+        );
         break;
       default:
         skipOrReject(r, tag, end, EXEMPLAR_FIELDS, 'Exemplar');

@@ -25,6 +25,7 @@ import {
   decodeInstrumentationScope,
   decodeResource,
   fieldSet,
+  NONE,
   readKeyValueInto,
   skipOrReject,
 } from './decode-common.js';
@@ -64,7 +65,7 @@ export function decodeExportMetricsServiceRequest(bytes: Uint8Array): ExportMetr
 
 function decodeResourceMetrics(r: ProtobufReader, end: number): ResourceMetrics {
   const resourceMetrics: ResourceMetrics = {
-    resource: { attributes: [], droppedAttributesCount: 0 },
+    resource: { attributes: NONE, droppedAttributesCount: 0 },
     scopeMetrics: [],
     schemaUrl: '',
   };
@@ -98,7 +99,7 @@ function decodeResourceMetrics(r: ProtobufReader, end: number): ResourceMetrics 
 
 function decodeScopeMetrics(r: ProtobufReader, end: number): ScopeMetrics {
   const scopeMetrics: ScopeMetrics = {
-    scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 },
+    scope: { name: '', version: '', attributes: NONE, droppedAttributesCount: 0 },
     metrics: [],
     schemaUrl: '',
   };
@@ -195,7 +196,7 @@ function decodeMetric(r: ProtobufReader, end: number): Metric {
   let name = '';
   let description = '';
   let unit = '';
-  const metadata: KeyValue[] = [];
+  let metadata: KeyValue[] = NONE;
   // The `data` oneof: the last one on the wire wins, as protobuf specifies.
   let metric: Metric | undefined;
   while (r.pos < end) {
@@ -258,7 +259,7 @@ function decodeMetric(r: ProtobufReader, end: number): Metric {
         break;
       }
       case 98:
-        readKeyValueInto(r, end, metadata, 'metadata');
+        metadata = readKeyValueInto(r, end, metadata, 'metadata');
         break;
       default:
         skipOrReject(r, tag, end, METRIC_FIELDS, 'Metric');
@@ -266,9 +267,10 @@ function decodeMetric(r: ProtobufReader, end: number): Metric {
   }
   r.expectEnd(end);
   if (metric === undefined) return { type: 'empty', name, description, unit, metadata };
-  // name/description/unit may follow the data on the wire.
+  // name/description/unit/metadata may follow the data on the wire.
   metric.name = name;
   metric.description = description;
   metric.unit = unit;
+  metric.metadata = metadata;
   return metric;
 }

@@ -3,7 +3,7 @@
 
 import { rethrowWithin } from '../errors.js';
 import type { SummaryDataPoint, ValueAtQuantile } from '../model.js';
-import { fieldSet, readKeyValueInto, skipOrReject } from './decode-common.js';
+import { NONE, fieldSet, readKeyValueInto, skipOrReject } from './decode-common.js';
 import type { ProtobufReader } from './reader.js';
 
 const SUMMARY_POINT_FIELDS = fieldSet(2, 3, 4, 5, 6, 7, 8);
@@ -30,7 +30,7 @@ function decodeValueAtQuantile(r: ProtobufReader, end: number): ValueAtQuantile 
 
 export function decodeSummaryDataPoint(r: ProtobufReader, end: number): SummaryDataPoint {
   const point: SummaryDataPoint = {
-    attributes: [],
+    attributes: NONE,
     startTimeUnixNano: 0n,
     timeUnixNano: 0n,
     count: 0,
@@ -61,7 +61,7 @@ export function decodeSummaryDataPoint(r: ProtobufReader, end: number): SummaryD
         }
         break;
       case 58:
-        readKeyValueInto(r, end, point.attributes, 'attributes');
+        point.attributes = readKeyValueInto(r, end, point.attributes, 'attributes');
         break;
       case 64:
         point.flags = r.readVarint32();

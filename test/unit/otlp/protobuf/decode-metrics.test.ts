@@ -134,6 +134,25 @@ describe('decodeExportMetricsServiceRequest: valid edge cases', () => {
     expect(first.explicitBounds).toEqual([0.1, 0.5]);
   });
 
+  it('starts repeated fields as one frozen empty list, and gives a message its own list on the first element', () => {
+    const bare = histogramPoint(f64(4, 0n));
+    const other = histogramPoint(f64(4, 0n));
+    expect(bare.exemplars).toEqual([]);
+    expect(bare.exemplars).toBe(other.exemplars);
+    expect(bare.attributes).toBe(other.attributes);
+    // Writing into a decoded message's empty list fails loudly instead of reaching every message.
+    expect(() => (bare.attributes as unknown[]).push({ key: 'k', value: 'v' })).toThrow(TypeError);
+    const stage = ld(9, str(1, 'filesfu.app.stage'), ld(2, str(1, 'indexing')));
+    const os = ld(9, str(1, 'os.type'), ld(2, str(1, 'linux')));
+    const two = histogramPoint(stage, os);
+    expect(two.attributes).toEqual([
+      { key: 'filesfu.app.stage', value: 'indexing' },
+      { key: 'os.type', value: 'linux' },
+    ]);
+    expect(Object.isFrozen(two.attributes)).toBe(false);
+    expect(bare.attributes).toEqual([]);
+  });
+
   it('shares one frozen KeyValue between attributes with equal bytes, and only for scalar values', () => {
     const stage = ld(7, str(1, 'filesfu.app.stage'), ld(2, str(1, 'indexing')));
     const first = sumPoint(stage).attributes[0];
