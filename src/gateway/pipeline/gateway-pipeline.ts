@@ -1,6 +1,5 @@
 import type { ExportMetricsServiceRequest } from '../../otlp/index.js';
 import { CumulativeStore } from '../aggregation/index.js';
-import type { BoundingLimit } from '../cardinality/index.js';
 import {
   LabelBounds,
   SeriesBudget,
@@ -23,7 +22,7 @@ import type { Backpressure, IngestOutcome, Pipeline, PipelineDeps, Principal } f
 import type { LimitName, LimitReading } from './self-metrics.js';
 import { PipelineSelfMetrics } from './self-metrics.js';
 import type { Contribution, PreparedSession } from './session-contributions.js';
-import { sessionContributions, sessionIntervals } from './session-contributions.js';
+import { emptyOutcome, sessionContributions, sessionIntervals } from './session-contributions.js';
 
 /**
  * A session's key in the state store. Scoped by the authenticated install: session ids are not
@@ -143,12 +142,9 @@ export class GatewayPipeline implements Pipeline {
       ),
     );
 
-    let accepted = 0;
-    let duplicate = 0;
     let failedSessions = 0;
-    const contributions: Contribution[] = [];
+    const outcome = emptyOutcome();
     const newSessionsByVersion = new Map<string, number>();
-    const boundedByLimit = new Map<BoundingLimit, number>();
     commits.forEach((commit, i) => {
       const session = prepared[i] as PreparedSession;
       if (commit.status === 'rejected') {
@@ -156,19 +152,16 @@ export class GatewayPipeline implements Pipeline {
         this.deps.log('warn', 'state store commit failed', { err: String(commit.reason) });
         return;
       }
-      const outcome = sessionContributions(session, commit.value, this.identities);
-      accepted += outcome.accepted;
-      duplicate += outcome.duplicate;
-      contributions.push(...outcome.contributions);
-      for (const limit of outcome.bounded) boundedByLimit.set(limit, (boundedByLimit.get(limit) ?? 0) + 1);
+      sessionContributions(session, commit.value, this.identities, outcome);
       const raw = validated.sessions[i]?.identity.version;
       if (commit.value.newlySeen && raw !== undefined && !this.labels.capLength(raw).bounded) {
         newSessionsByVersion.set(raw, (newSessionsByVersion.get(raw) ?? 0) + 1);
       }
     });
 
-    for (const [limit, n] of boundedByLimit) this.metrics.overflowed.inc({ limit }, n);
-    await this.aggregateContributions(contributions, nowMs);
+    for (const [limit, n] of outcome.bounded) this.metrics.overflowed.inc({ limit }, n);
+    await this.aggregateContributions(outcome.contributions, nowMs);
+    const { accepted, duplicate } = outcome;
     this.metrics.accepted.inc(accepted);
     this.metrics.duplicate.inc(duplicate);
     if (newSessionsByVersion.size > 0) {

@@ -45,12 +45,28 @@ export type Contribution =
     }
   | { kind: 'counter'; metric: CounterMetricName; key: string; labels: Labels };
 
+/** What the committed sessions of one request add up to (one per request, not per session). */
 export interface SessionOutcome {
   accepted: number;
   duplicate: number;
   contributions: Contribution[];
-  /** Limits that replaced a label value, once per accepted point. */
-  bounded: BoundingLimit[];
+  /** Accepted points whose label value a limit replaced, per limit. */
+  bounded: Map<BoundingLimit, number>;
+}
+
+export function emptyOutcome(): SessionOutcome {
+  return { accepted: 0, duplicate: 0, contributions: [], bounded: new Map() };
+}
+
+function countBounded(outcome: SessionOutcome, limit: BoundingLimit): void {
+  outcome.bounded.set(limit, (outcome.bounded.get(limit) ?? 0) + 1);
+}
+
+// Most intervals of most sessions have no sample above any threshold: they share one frozen array.
+let noneAbove: readonly number[] = Object.freeze([]);
+function noSamplesAbove(thresholds: number): readonly number[] {
+  if (noneAbove.length !== thresholds) noneAbove = Object.freeze(new Array<number>(thresholds).fill(0));
+  return noneAbove;
 }
 
 /** `thresholdBounds`: canonicalBoundIndex of each configured threshold, in configuration order. */
@@ -59,19 +75,23 @@ export function sessionIntervals(
   thresholdBounds: readonly number[],
 ): SessionInterval[] {
   const intervals: SessionInterval[] = new Array<SessionInterval>(session.samples.length);
+  const none = noSamplesAbove(thresholdBounds.length);
   for (let i = 0; i < session.samples.length; i++) {
     const sample = session.samples[i] as CpuSample;
     const stage = session.stages[i] as BoundedValue;
-    const above = new Array<number>(thresholdBounds.length);
+    let above: number[] | undefined;
     for (let t = 0; t < thresholdBounds.length; t++) {
-      above[t] = samplesAboveBound(sample.bucketCounts, thresholdBounds[t] as number);
+      const n = samplesAboveBound(sample.bucketCounts, thresholdBounds[t] as number);
+      if (n === 0) continue;
+      above ??= new Array<number>(thresholdBounds.length).fill(0);
+      above[t] = n;
     }
     intervals[i] = {
       startTimeUnixNano: sample.startTimeUnixNano,
       timeUnixNano: sample.timeUnixNano,
       stage: stage.value,
       stream: sample.stage ?? '',
-      samplesAbove: above,
+      samplesAbove: above ?? none,
     };
   }
   return intervals;
@@ -135,13 +155,16 @@ function counter(metric: CounterMetricName, identity: SeriesIdentity): Contribut
   return { kind: 'counter', metric, key: identity.key, labels: identity.labels };
 }
 
-/** What a committed session adds to the aggregate: non-duplicate samples and newly true session facts. */
+/**
+ * Adds what a committed session contributes to the aggregate (non-duplicate samples and newly true
+ * session facts) to `outcome`, the request's.
+ */
 export function sessionContributions(
   session: PreparedSession,
   result: SessionCommitResult,
   identities: SeriesIdentities,
-): SessionOutcome {
-  const outcome: SessionOutcome = { accepted: 0, duplicate: 0, contributions: [], bounded: [] };
+  outcome: SessionOutcome,
+): void {
   const version = session.version.value;
   const os = session.os.value;
   const versionBounded = session.version.bounded;
@@ -161,9 +184,9 @@ export function sessionContributions(
       continue;
     }
     outcome.accepted++;
-    if (versionBounded) outcome.bounded.push(versionBounded);
-    if (osBounded) outcome.bounded.push(osBounded);
-    if (stage.bounded) outcome.bounded.push(stage.bounded);
+    if (versionBounded) countBounded(outcome, versionBounded);
+    if (osBounded) countBounded(outcome, osBounded);
+    if (stage.bounded) countBounded(outcome, stage.bounded);
     if (open !== undefined && stage.value === lastStage) {
       mergeInto(open, sample, session.sessionId);
       continue;
@@ -218,5 +241,4 @@ export function sessionContributions(
     );
     outcome.contributions.push(counter(STAGE_SESSIONS_OVER_THRESHOLD_METRIC, identity));
   }
-  return outcome;
 }

@@ -1,3 +1,4 @@
+import { NONE, appended } from '../../otlp/empty-list.js';
 import { KeyedRows, grownColumn } from '../common/keyed-rows.js';
 import { duplicateIntervals } from './commit-repeats.js';
 import type { SessionCommit, SessionCommitResult, StateStoreOptions } from './state-store.js';
@@ -80,9 +81,9 @@ export class SessionTable {
     const result: SessionCommitResult = {
       duplicate: duplicateIntervals(commit.intervals, this.watermark[row] || undefined),
       newlySeen: false,
-      newStages: [],
-      newOverThresholds: [],
-      newStageOverThresholds: [],
+      newStages: NONE,
+      newOverThresholds: NONE,
+      newStageOverThresholds: NONE,
     };
     const { thresholds, overThresholdMinSamples: min } = this.options;
     const t0 = row * this.thresholdCount;
@@ -99,16 +100,19 @@ export class SessionTable {
       const stageRow = row * this.stageCapacity + stage;
       if (this.stageSeen[stageRow] === 0) {
         this.stageSeen[stageRow] = 1;
-        result.newStages.push(interval.stage);
+        result.newStages = appended(result.newStages, interval.stage);
       }
       for (let t = 0; t < this.thresholdCount; t++) {
         const above = interval.samplesAbove[t] ?? 0;
         // Nothing can cross without samples above: most samples of most sessions stop here.
         if (above <= 0) continue;
         const threshold = thresholds[t]!;
-        if (crossesNow(this.samplesAbove, t0 + t, above, min)) result.newOverThresholds.push(threshold);
+        if (crossesNow(this.samplesAbove, t0 + t, above, min)) {
+          result.newOverThresholds = appended(result.newOverThresholds, threshold);
+        }
         if (crossesNow(this.stageSamplesAbove, stageRow * this.thresholdCount + t, above, min)) {
-          result.newStageOverThresholds.push({ stage: interval.stage, threshold });
+          const crossed = { stage: interval.stage, threshold };
+          result.newStageOverThresholds = appended(result.newStageOverThresholds, crossed);
         }
       }
     }

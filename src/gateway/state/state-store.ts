@@ -14,7 +14,7 @@ export interface SessionInterval {
    */
   stream?: string;
   /** Samples above each configured threshold, in the order of `StateStoreOptions.thresholds`. */
-  samplesAbove: number[];
+  samplesAbove: readonly number[];
 }
 
 export interface SessionCommit {

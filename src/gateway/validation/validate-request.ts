@@ -1,4 +1,4 @@
-import type { ExportMetricsServiceRequest, Metric } from '../../otlp/model.js';
+import type { ExportMetricsServiceRequest, Metric, ResourceMetrics } from '../../otlp/model.js';
 import { AggregationTemporality, dataPointCount } from '../../otlp/model.js';
 import type { AttributeObservations } from './attributes.js';
 import { CPU_METRIC } from './metric-model.js';
@@ -31,6 +31,14 @@ function metricProblem(metric: Metric): RejectReason | undefined {
   return undefined;
 }
 
+function resourcePointCount(resourceMetrics: ResourceMetrics): number {
+  let points = 0;
+  for (const scope of resourceMetrics.scopeMetrics) {
+    for (const metric of scope.metrics) points += dataPointCount(metric);
+  }
+  return points;
+}
+
 /**
  * Splits a request into valid samples (grouped by session) and rejected points with reasons.
  * A bad resource rejects only its own points; a bad point only itself.
@@ -48,8 +56,7 @@ export function validateRequest(
   let receivedDataPoints = 0;
 
   for (const resourceMetrics of request.resourceMetrics) {
-    const metrics = resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics);
-    const points = metrics.reduce((n, m) => n + dataPointCount(m), 0);
+    const points = resourcePointCount(resourceMetrics);
     receivedDataPoints += points;
     if (points === 0) continue;
     const identity = validateResource(resourceMetrics.resource, installId, limits, observed);
@@ -58,23 +65,25 @@ export function validateRequest(
       continue;
     }
     let session = bySession.get(identity.sessionId);
-    for (const metric of metrics) {
-      const problem = metricProblem(metric);
-      if (problem || metric.type !== 'histogram') {
-        rejections.add(problem ?? 'wrong_metric_type', dataPointCount(metric));
-        continue;
-      }
-      for (const point of metric.dataPoints) {
-        const sample = validateCpuPoint(point, limits, window, observed);
-        if (typeof sample === 'string') {
-          rejections.add(sample, 1);
+    for (const scope of resourceMetrics.scopeMetrics) {
+      for (const metric of scope.metrics) {
+        const problem = metricProblem(metric);
+        if (problem || metric.type !== 'histogram') {
+          rejections.add(problem ?? 'wrong_metric_type', dataPointCount(metric));
           continue;
         }
-        if (!session) {
-          session = { identity, samples: [] };
-          bySession.set(identity.sessionId, session);
+        for (const point of metric.dataPoints) {
+          const sample = validateCpuPoint(point, limits, window, observed);
+          if (typeof sample === 'string') {
+            rejections.add(sample, 1);
+            continue;
+          }
+          if (!session) {
+            session = { identity, samples: [] };
+            bySession.set(identity.sessionId, session);
+          }
+          session.samples.push(sample);
         }
-        session.samples.push(sample);
       }
     }
   }

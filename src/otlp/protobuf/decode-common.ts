@@ -3,6 +3,7 @@
 import { OtlpDecodeError, rethrowWithin } from '../errors.js';
 import { KeyValueList } from '../model.js';
 import type { AnyValue, InstrumentationScope, KeyValue, Resource } from '../model.js';
+import { NONE, appended } from '../empty-list.js';
 import type { ProtobufReader } from './reader.js';
 
 /** AnyValue arrays/kvlists may nest this deep; beyond it the payload is treated as hostile. */
@@ -49,21 +50,6 @@ const sharedKeyValues: Array<KeyValue | undefined> = new Array<KeyValue | undefi
 ).fill(undefined);
 const sharedKeyValueBytes = new Uint8Array(SHARED_KEY_VALUE_SLOTS * SHARED_KEY_VALUE_MAX_BYTES);
 const sharedKeyValueLengths = new Uint8Array(SHARED_KEY_VALUE_SLOTS);
-
-/**
- * The initial value of every repeated field of a decoded message: one frozen empty array instead of
- * a new one per message (most points have no exemplars; a push into `[]` reserves 17 slots).
- * appended() replaces it on the first element; a caller that pushes into a decoded message's empty
- * list gets a TypeError instead of writing into every message's list.
- */
-export const NONE: never[] = Object.freeze([]) as unknown as never[];
-
-/** `list` with `item` added: the same array, or a new one-element array when `list` is NONE. */
-export function appended<T>(list: T[], item: T): T[] {
-  if (list === NONE) return [item];
-  list.push(item);
-  return list;
-}
 
 /**
  * Reads one length-delimited KeyValue and adds it to `into` (the repeated field); returns the list

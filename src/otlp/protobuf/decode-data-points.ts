@@ -9,7 +9,8 @@ import type {
   HistogramDataPoint,
   NumberDataPoint,
 } from '../model.js';
-import { NONE, appended, fieldSet, readKeyValueInto, skipOrReject } from './decode-common.js';
+import { fieldSet, readKeyValueInto, skipOrReject } from './decode-common.js';
+import { NONE, appended } from '../empty-list.js';
 import { readExemplarInto } from './decode-exemplar.js';
 import type { ProtobufReader } from './reader.js';
 

@@ -2,7 +2,8 @@
 
 import { rethrowWithin } from '../errors.js';
 import type { Exemplar } from '../model.js';
-import { NONE, appended, fieldSet, readKeyValueInto, skipOrReject } from './decode-common.js';
+import { fieldSet, readKeyValueInto, skipOrReject } from './decode-common.js';
+import { NONE, appended } from '../empty-list.js';
 import type { ProtobufReader } from './reader.js';
 
 const EXEMPLAR_FIELDS = fieldSet(2, 3, 4, 5, 6, 7);

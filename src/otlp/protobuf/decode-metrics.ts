@@ -25,7 +25,6 @@ import {
   decodeInstrumentationScope,
   decodeResource,
   fieldSet,
-  NONE,
   readKeyValueInto,
   skipOrReject,
 } from './decode-common.js';
@@ -35,6 +34,7 @@ import {
   decodeNumberDataPoint,
 } from './decode-data-points.js';
 import { decodeSummaryDataPoint } from './decode-summary-point.js';
+import { NONE } from '../empty-list.js';
 import { ProtobufReader } from './reader.js';
 
 const REQUEST_FIELDS = fieldSet(1);

@@ -3,7 +3,8 @@
 
 import { rethrowWithin } from '../errors.js';
 import type { SummaryDataPoint, ValueAtQuantile } from '../model.js';
-import { NONE, fieldSet, readKeyValueInto, skipOrReject } from './decode-common.js';
+import { fieldSet, readKeyValueInto, skipOrReject } from './decode-common.js';
+import { NONE } from '../empty-list.js';
 import type { ProtobufReader } from './reader.js';
 
 const SUMMARY_POINT_FIELDS = fieldSet(2, 3, 4, 5, 6, 7, 8);

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { CumulativeStore } from '../../../../src/gateway/aggregation/index.js';
 import { SeriesIdentities } from '../../../../src/gateway/cardinality/index.js';
 import type { PreparedSession } from '../../../../src/gateway/pipeline/session-contributions.js';
-import { sessionContributions } from '../../../../src/gateway/pipeline/session-contributions.js';
+import {
+  emptyOutcome,
+  sessionContributions,
+} from '../../../../src/gateway/pipeline/session-contributions.js';
 import type { SessionCommitResult } from '../../../../src/gateway/state/index.js';
 import type { CpuSample } from '../../../../src/gateway/validation/index.js';
 
@@ -51,7 +54,8 @@ function aggregateOf(prepared: PreparedSession, duplicate: boolean[], oneByOne: 
   let contributions = 0;
   let points = 0;
   for (const { prepared: p, duplicate: d } of sessions) {
-    const outcome = sessionContributions(p, committed(d), new SeriesIdentities());
+    const outcome = emptyOutcome();
+    sessionContributions(p, committed(d), new SeriesIdentities(), outcome);
     for (const c of outcome.contributions) {
       if (c.kind !== 'histogram') continue;
       contributions++;
