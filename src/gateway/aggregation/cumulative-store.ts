@@ -42,11 +42,12 @@ interface SeriesProgress {
 }
 
 export interface HistogramDelta {
-  bucketCounts: readonly number[];
-  count: number;
-  sum: number;
-  min: number | undefined;
-  max: number | undefined;
+  readonly bucketCounts: readonly number[];
+  readonly count: number;
+  /** Absent in OTLP when not recorded; adds 0. */
+  readonly sum: number | undefined;
+  readonly min: number | undefined;
+  readonly max: number | undefined;
 }
 
 /** Histogram totals that deltas are added into (a series, or a delta merging several points). */
@@ -64,7 +65,7 @@ export function addDelta(totals: HistogramTotals, delta: HistogramDelta): void {
     totals.bucketCounts[i] = (totals.bucketCounts[i] ?? 0) + (delta.bucketCounts[i] as number);
   }
   totals.count += delta.count;
-  totals.sum += delta.sum;
+  totals.sum += delta.sum ?? 0;
   if (delta.min !== undefined)
     totals.min = totals.min === undefined ? delta.min : Math.min(totals.min, delta.min);
   if (delta.max !== undefined)

@@ -122,12 +122,13 @@ export class GatewayPipeline implements Pipeline {
       validated.sessions.map((s) => s.identity.version),
       nowMs,
     );
-    const prepared: PreparedSession[] = validated.sessions.map(({ identity, samples }) => ({
+    const prepared: PreparedSession[] = validated.sessions.map(({ identity, samples, stages }) => ({
       sessionId: identity.sessionId,
       version: versions.get(identity.version) ?? { value: identity.version, bounded: undefined },
       os: this.labels.os(identity.osType),
       samples,
-      stages: samples.map((sample) => this.labels.stage(sample.stage)),
+      streams: stages,
+      stages: stages.map((stage) => this.labels.stage(stage)),
     }));
     const commits = await Promise.allSettled(
       prepared.map((session) =>

@@ -28,7 +28,9 @@ export interface PreparedSession {
   version: BoundedValue;
   os: BoundedValue;
   samples: readonly CpuSample[];
-  /** The bounded stage of each sample, same order (parallel arrays: no wrapper object per point). */
+  /** Each sample's raw stage attribute, same order: its stream within the session (see SessionInterval). */
+  streams: ReadonlyArray<string | undefined>;
+  /** Each sample's bounded stage, same order (parallel arrays: no wrapper object per point). */
   stages: readonly BoundedValue[];
 }
 
@@ -90,7 +92,7 @@ export function sessionIntervals(
       startTimeUnixNano: sample.startTimeUnixNano,
       timeUnixNano: sample.timeUnixNano,
       stage: stage.value,
-      stream: sample.stage ?? '',
+      stream: session.streams[i] ?? '',
       samplesAbove: above ?? none,
     };
   }
@@ -132,7 +134,14 @@ type HistogramContribution = Extract<Contribution, { kind: 'histogram' }>;
 function mergeInto(into: HistogramContribution, delta: CpuSample, sessionId: string): void {
   let totals: HistogramTotals;
   if (into.points === 1) {
-    totals = { ...into.delta, bucketCounts: [...into.delta.bucketCounts] };
+    const first = into.delta;
+    totals = {
+      bucketCounts: [...first.bucketCounts],
+      count: first.count,
+      sum: first.sum ?? 0,
+      min: first.min,
+      max: first.max,
+    };
     into.delta = totals;
   } else {
     totals = into.delta as HistogramTotals; // the copy made by the first merge

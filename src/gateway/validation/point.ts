@@ -1,22 +1,24 @@
 import type { HistogramDataPoint } from '../../otlp/model.js';
 import type { AttributeLimits, AttributeObservations } from './attributes.js';
-import { checkAttributeLimits, stringAttribute } from './attributes.js';
+import { checkAttributeLimits } from './attributes.js';
 import { toCanonicalBuckets } from './buckets.js';
-import { STAGE_ATTRIBUTE } from './metric-model.js';
 import type { RejectReason } from './reasons.js';
 
-/** A CPU histogram point that passed validation, re-bucketed onto CPU_BUCKETS. */
+/**
+ * A CPU histogram point that passed validation, on CPU_BUCKETS: the decoded point itself when it
+ * already was (every watchdog's point; no copy per point), else a re-bucketed copy. Read-only
+ * downstream. Its stage attribute is read by the caller (stringAttribute), kept beside it.
+ */
 export interface CpuSample {
-  /** Raw stage attribute (bounded later, by cardinality/); undefined when absent. */
-  stage: string | undefined;
-  startTimeUnixNano: bigint;
-  timeUnixNano: bigint;
+  readonly startTimeUnixNano: bigint;
+  readonly timeUnixNano: bigint;
   /** CPU_BUCKETS.length + 1 counts. */
-  bucketCounts: readonly number[];
-  count: number;
-  sum: number;
-  min: number | undefined;
-  max: number | undefined;
+  readonly bucketCounts: readonly number[];
+  readonly count: number;
+  /** Absent in OTLP when not recorded; counts as 0. */
+  readonly sum: number | undefined;
+  readonly min: number | undefined;
+  readonly max: number | undefined;
 }
 
 export interface PointLimits extends AttributeLimits {
@@ -75,13 +77,13 @@ export function validateCpuPoint(
   const bucketCounts = toCanonicalBuckets(point.explicitBounds, point.bucketCounts, point.count);
   if (typeof bucketCounts === 'string') return bucketCounts;
 
+  if (bucketCounts === point.bucketCounts) return point;
   return {
-    stage: stringAttribute(point.attributes, STAGE_ATTRIBUTE),
     startTimeUnixNano: start,
     timeUnixNano: time,
     bucketCounts,
     count: point.count,
-    sum: point.sum ?? 0,
+    sum: point.sum,
     min: point.min,
     max: point.max,
   };

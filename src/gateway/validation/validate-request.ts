@@ -1,7 +1,8 @@
 import type { ExportMetricsServiceRequest, Metric, ResourceMetrics } from '../../otlp/model.js';
 import { AggregationTemporality, dataPointCount } from '../../otlp/model.js';
 import type { AttributeObservations } from './attributes.js';
-import { CPU_METRIC } from './metric-model.js';
+import { stringAttribute } from './attributes.js';
+import { CPU_METRIC, STAGE_ATTRIBUTE } from './metric-model.js';
 import type { CpuSample, PointLimits } from './point.js';
 import { pointTimeWindow, validateCpuPoint } from './point.js';
 import type { RejectReason } from './reasons.js';
@@ -15,6 +16,8 @@ export type RequestLimits = PointLimits & ResourceLimits;
 export interface SessionSamples {
   identity: SessionIdentity;
   samples: CpuSample[];
+  /** Each sample's raw stage attribute, same order; undefined when absent (bounded later). */
+  stages: Array<string | undefined>;
 }
 
 export interface ValidatedRequest {
@@ -79,10 +82,11 @@ export function validateRequest(
             continue;
           }
           if (!session) {
-            session = { identity, samples: [] };
+            session = { identity, samples: [], stages: [] };
             bySession.set(identity.sessionId, session);
           }
           session.samples.push(sample);
+          session.stages.push(stringAttribute(point.attributes, STAGE_ATTRIBUTE));
         }
       }
     }

@@ -8,7 +8,7 @@ import {
 } from '../../../../src/gateway/aggregation/index.js';
 import { AggregationTemporality } from '../../../../src/otlp/index.js';
 
-const delta = (counts: number[], sum: number, min: number, max: number) => ({
+const delta = (counts: number[], sum: number | undefined, min: number, max: number) => ({
   bucketCounts: counts,
   count: counts.reduce((a, b) => a + b, 0),
   sum,
@@ -35,6 +35,21 @@ describe('CumulativeStore', () => {
     });
     expect(histograms[0]?.sum).toBeCloseTo(1.35);
     expect(counters[0]).toMatchObject({ value: 2, startTimeUnixNano: 1000n * 1_000_000n });
+  });
+
+  it('adds a delta without a sum (optional in OTLP) as sum 0', () => {
+    const store = new CumulativeStore();
+    const labels = { version: '1', stage: 'idle', os: 'linux' };
+    store.addHistogram('h', labels, delta([1, 0, 0, 0, 0, 0, 0, 0, 0], 0.02, 0.02, 0.02), undefined, 1000);
+    store.addHistogram(
+      'h',
+      labels,
+      delta([1, 0, 0, 0, 0, 0, 0, 0, 0], undefined, 0.03, 0.03),
+      undefined,
+      2000,
+    );
+    store.markExported(store.snapshot());
+    expect(store.snapshot().histograms[0]).toMatchObject({ count: 2, sum: 0.02 });
   });
 
   it('exports a new series at zero first, and its totals once that export succeeded', () => {

@@ -12,7 +12,9 @@ import type { CpuSample } from '../../../../src/gateway/validation/index.js';
 const T0 = 1_764_000_000_000_000_000n;
 const S = 10_000_000_000n;
 
-function sample(n: number, stage: string, max: number | undefined, buckets: number[]): CpuSample {
+type StagedSample = CpuSample & { stage: string };
+
+function sample(n: number, stage: string, max: number | undefined, buckets: number[]): StagedSample {
   return {
     stage,
     startTimeUnixNano: T0 + BigInt(n) * S,
@@ -25,13 +27,14 @@ function sample(n: number, stage: string, max: number | undefined, buckets: numb
   };
 }
 
-function session(samples: CpuSample[]): PreparedSession {
+function session(samples: StagedSample[]): PreparedSession {
   return {
     sessionId: 'a1b2c3d4-0000-4000-8000-000000000001',
     version: { value: '7.0.0', bounded: undefined },
     os: { value: 'windows', bounded: undefined },
     samples,
-    stages: samples.map((s) => ({ value: s.stage ?? 'other', bounded: undefined })),
+    streams: samples.map((s) => s.stage),
+    stages: samples.map((s) => ({ value: s.stage, bounded: undefined })),
   };
 }
 
@@ -47,7 +50,12 @@ function aggregateOf(prepared: PreparedSession, duplicate: boolean[], oneByOne: 
   const store = new CumulativeStore();
   const sessions = oneByOne
     ? prepared.samples.map((s, i) => ({
-        prepared: { ...prepared, samples: [s], stages: [prepared.stages[i]!] },
+        prepared: {
+          ...prepared,
+          samples: [s],
+          streams: [prepared.streams[i]],
+          stages: [prepared.stages[i]!],
+        },
         duplicate: [duplicate[i] as boolean],
       }))
     : [{ prepared, duplicate }];

@@ -29,7 +29,22 @@ describe('validateRequest', () => {
     expect(result.rejections.total).toBe(0);
     expect(result.rejections.message()).toBe('');
     expect(result.sessions.map((s) => s.identity.sessionId)).toEqual([a.sessionId, b.sessionId]);
-    expect(result.sessions[0]?.samples.map((s) => s.stage)).toEqual(['idle', 'indexing']);
+    expect(result.sessions[0]?.stages).toEqual(['idle', 'indexing']);
+  });
+
+  it('passes a point already on CPU_BUCKETS through as is, and re-buckets a finer one into a copy', () => {
+    const request = cpuRequest([sessionExport({ stages: { idle: [0.1], indexing: [0.9] } })]);
+    const [canonical, finer] = cpuMetric(request).dataPoints;
+    if (!canonical || !finer) throw new Error('test request has two points');
+    // The finer point splits the first canonical bucket (0.05) in two: 0.025 and 0.05.
+    const counts = [...finer.bucketCounts];
+    finer.explicitBounds = [0.025, ...finer.explicitBounds];
+    finer.bucketCounts = [0, ...counts];
+    const samples = validateRequest(request, INSTALL, limits, Date.now()).sessions[0]?.samples;
+    expect(samples?.[0]).toBe(canonical);
+    expect(samples?.[1]).not.toBe(finer);
+    expect(samples?.[1]?.bucketCounts).toEqual(counts);
+    expect(finer.bucketCounts).toEqual([0, ...counts]);
   });
 
   it('rejects only the resource whose install id does not match the credential', () => {
