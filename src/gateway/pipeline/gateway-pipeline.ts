@@ -22,7 +22,7 @@ import type { Backpressure, IngestOutcome, Pipeline, PipelineDeps, Principal } f
 import type { LimitName, LimitReading } from './self-metrics.js';
 import { PipelineSelfMetrics } from './self-metrics.js';
 import type { Contribution, PreparedSession } from './session-contributions.js';
-import { emptyOutcome, sessionContributions, sessionIntervals } from './session-contributions.js';
+import { emptyOutcome, sessionCommitOf, sessionContributions } from './session-contributions.js';
 
 /**
  * A session's key in the state store. Scoped by the authenticated install: session ids are not
@@ -133,11 +133,12 @@ export class GatewayPipeline implements Pipeline {
     const commits = await Promise.allSettled(
       prepared.map((session) =>
         this.store.commitSession(
-          {
-            // Every session of a request passed the install check against the principal.
-            sessionId: sessionStateKey(principal.installId, session.sessionId),
-            intervals: sessionIntervals(session, this.thresholdBounds),
-          },
+          // Every session of a request passed the install check against the principal.
+          sessionCommitOf(
+            sessionStateKey(principal.installId, session.sessionId),
+            session,
+            this.thresholdBounds,
+          ),
           nowMs,
         ),
       ),

@@ -7,7 +7,7 @@ import type {
   SeriesIdentities,
   SeriesIdentity,
 } from '../cardinality/index.js';
-import type { SessionCommitResult, SessionInterval } from '../state/index.js';
+import type { SessionCommit, SessionCommitResult } from '../state/index.js';
 import type { CounterMetricName, CpuSample } from '../validation/index.js';
 import {
   CPU_METRIC,
@@ -64,39 +64,29 @@ function countBounded(outcome: SessionOutcome, limit: BoundingLimit): void {
   outcome.bounded.set(limit, (outcome.bounded.get(limit) ?? 0) + 1);
 }
 
-// Most intervals of most sessions have no sample above any threshold: they share one frozen array.
-let noneAbove: readonly number[] = Object.freeze([]);
-function noSamplesAbove(thresholds: number): readonly number[] {
-  if (noneAbove.length !== thresholds) noneAbove = Object.freeze(new Array<number>(thresholds).fill(0));
-  return noneAbove;
-}
-
-/** `thresholdBounds`: canonicalBoundIndex of each configured threshold, in configuration order. */
-export function sessionIntervals(
+/**
+ * The state-store commit of a session's samples (its intervals, in columns). `thresholdBounds`:
+ * canonicalBoundIndex of each configured threshold, in configuration order.
+ */
+export function sessionCommitOf(
+  sessionId: string,
   session: PreparedSession,
   thresholdBounds: readonly number[],
-): SessionInterval[] {
-  const intervals: SessionInterval[] = new Array<SessionInterval>(session.samples.length);
-  const none = noSamplesAbove(thresholdBounds.length);
-  for (let i = 0; i < session.samples.length; i++) {
-    const sample = session.samples[i] as CpuSample;
-    const stage = session.stages[i] as BoundedValue;
-    let above: number[] | undefined;
-    for (let t = 0; t < thresholdBounds.length; t++) {
-      const n = samplesAboveBound(sample.bucketCounts, thresholdBounds[t] as number);
-      if (n === 0) continue;
-      above ??= new Array<number>(thresholdBounds.length).fill(0);
-      above[t] = n;
+): SessionCommit {
+  const { samples } = session;
+  const thresholds = thresholdBounds.length;
+  const samplesAbove = new Array<number>(samples.length * thresholds);
+  const stages = new Array<string>(samples.length);
+  const streams = new Array<string>(samples.length);
+  for (let i = 0; i < samples.length; i++) {
+    const sample = samples[i] as CpuSample;
+    for (let t = 0; t < thresholds; t++) {
+      samplesAbove[i * thresholds + t] = samplesAboveBound(sample.bucketCounts, thresholdBounds[t] as number);
     }
-    intervals[i] = {
-      startTimeUnixNano: sample.startTimeUnixNano,
-      timeUnixNano: sample.timeUnixNano,
-      stage: stage.value,
-      stream: session.streams[i] ?? '',
-      samplesAbove: above ?? none,
-    };
+    stages[i] = (session.stages[i] as BoundedValue).value;
+    streams[i] = session.streams[i] ?? '';
   }
-  return intervals;
+  return { sessionId, times: samples, stages, streams, samplesAbove };
 }
 
 // The labels of each forwarded metric, in export order (module-level: see SeriesIdentities.get).

@@ -1,4 +1,4 @@
-import type { SessionInterval } from './state-store.js';
+import type { SessionCommit } from './state-store.js';
 
 // A commit carries one interval per stage, so a pairwise scan for repeats is the cheap check: it
 // allocates nothing, where keying a Set on the start time meant formatting a bigint per interval.
@@ -10,47 +10,39 @@ const REPEAT_SCAN_MAX = 32;
  * before the commit (replays), and repeats of an earlier interval of the same commit (same stream,
  * same start: one interval sent twice). The rule the Redis store's Lua applies too.
  */
-export function duplicateIntervals(
-  intervals: readonly SessionInterval[],
-  watermarkBefore: bigint | undefined,
-): boolean[] {
-  const repeats = intervals.length > REPEAT_SCAN_MAX ? repeatedIntervals(intervals) : undefined;
-  const duplicate = new Array<boolean>(intervals.length);
-  for (let i = 0; i < intervals.length; i++) {
+export function duplicateIntervals(commit: SessionCommit, watermarkBefore: bigint | undefined): boolean[] {
+  const { times } = commit;
+  const repeats = times.length > REPEAT_SCAN_MAX ? repeatedIntervals(commit) : undefined;
+  const duplicate = new Array<boolean>(times.length);
+  for (let i = 0; i < times.length; i++) {
     duplicate[i] =
-      (watermarkBefore !== undefined && intervals[i]!.startTimeUnixNano < watermarkBefore) ||
-      (repeats ? repeats[i] === 1 : repeatsEarlier(intervals, i));
+      (watermarkBefore !== undefined && times[i]!.startTimeUnixNano < watermarkBefore) ||
+      (repeats ? repeats[i] === 1 : repeatsEarlier(commit, i));
   }
   return duplicate;
 }
 
 /** Whether an earlier interval of the commit has the same stream and start: one sent twice. */
-function repeatsEarlier(intervals: readonly SessionInterval[], index: number): boolean {
-  const interval = intervals[index]!;
-  const stream = interval.stream ?? interval.stage;
+function repeatsEarlier({ times, streams }: SessionCommit, index: number): boolean {
+  const start = times[index]!.startTimeUnixNano;
+  const stream = streams[index];
   for (let j = 0; j < index; j++) {
-    const earlier = intervals[j]!;
-    if (
-      earlier.startTimeUnixNano === interval.startTimeUnixNano &&
-      (earlier.stream ?? earlier.stage) === stream
-    ) {
-      return true;
-    }
+    if (times[j]!.startTimeUnixNano === start && streams[j] === stream) return true;
   }
   return false;
 }
 
 /** repeatsEarlier for every interval at once (1 = a repeat), keyed by start time then stream. */
-function repeatedIntervals(intervals: readonly SessionInterval[]): Uint8Array {
-  const repeats = new Uint8Array(intervals.length);
+function repeatedIntervals({ times, streams }: SessionCommit): Uint8Array {
+  const repeats = new Uint8Array(times.length);
   const streamsByStart = new Map<bigint, Set<string>>();
-  for (let i = 0; i < intervals.length; i++) {
-    const interval = intervals[i]!;
-    const stream = interval.stream ?? interval.stage;
-    let streams = streamsByStart.get(interval.startTimeUnixNano);
-    if (!streams) streamsByStart.set(interval.startTimeUnixNano, (streams = new Set()));
-    if (streams.has(stream)) repeats[i] = 1;
-    else streams.add(stream);
+  for (let i = 0; i < times.length; i++) {
+    const start = times[i]!.startTimeUnixNano;
+    const stream = streams[i]!;
+    let seen = streamsByStart.get(start);
+    if (!seen) streamsByStart.set(start, (seen = new Set()));
+    if (seen.has(stream)) repeats[i] = 1;
+    else seen.add(stream);
   }
   return repeats;
 }

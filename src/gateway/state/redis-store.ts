@@ -114,12 +114,13 @@ export class RedisStateStore implements StateStore {
   }
 
   async commitSession(commit: SessionCommit, nowMs: number): Promise<SessionCommitResult> {
-    const intervals = commit.intervals.map((i) => [
-      nanosToSortableString(i.startTimeUnixNano),
-      nanosToSortableString(i.timeUnixNano),
-      i.stage,
-      i.samplesAbove,
-      i.stream ?? i.stage,
+    const thresholds = this.options.thresholds.length;
+    const intervals = commit.times.map((times, i) => [
+      nanosToSortableString(times.startTimeUnixNano),
+      nanosToSortableString(times.timeUnixNano),
+      commit.stages[i],
+      commit.samplesAbove.slice(i * thresholds, (i + 1) * thresholds),
+      commit.streams[i],
     ]);
     const args = [
       this.keys.sessionPrefix + commit.sessionId,

@@ -79,7 +79,7 @@ export class SessionTable {
 
   private apply(row: number, commit: SessionCommit): SessionCommitResult {
     const result: SessionCommitResult = {
-      duplicate: duplicateIntervals(commit.intervals, this.watermark[row] || undefined),
+      duplicate: duplicateIntervals(commit, this.watermark[row] || undefined),
       newlySeen: false,
       newStages: NONE,
       newOverThresholds: NONE,
@@ -87,23 +87,25 @@ export class SessionTable {
     };
     const { thresholds, overThresholdMinSamples: min } = this.options;
     const t0 = row * this.thresholdCount;
+    const { times, stages, samplesAbove } = commit;
     let watermark = this.watermark[row]!;
-    for (let i = 0; i < commit.intervals.length; i++) {
+    for (let i = 0; i < times.length; i++) {
       if (result.duplicate[i]) continue;
-      const interval = commit.intervals[i]!;
-      if (interval.timeUnixNano > watermark) watermark = interval.timeUnixNano;
+      const end = times[i]!.timeUnixNano;
+      if (end > watermark) watermark = end;
+      const stageLabel = stages[i]!;
       if (this.seen[row] === 0) {
         this.seen[row] = 1;
         result.newlySeen = true;
       }
-      const stage = this.stageId(interval.stage); // first: it may re-lay out the rows
+      const stage = this.stageId(stageLabel); // first: it may re-lay out the rows
       const stageRow = row * this.stageCapacity + stage;
       if (this.stageSeen[stageRow] === 0) {
         this.stageSeen[stageRow] = 1;
-        result.newStages = appended(result.newStages, interval.stage);
+        result.newStages = appended(result.newStages, stageLabel);
       }
       for (let t = 0; t < this.thresholdCount; t++) {
-        const above = interval.samplesAbove[t] ?? 0;
+        const above = samplesAbove[i * this.thresholdCount + t] ?? 0;
         // Nothing can cross without samples above: most samples of most sessions stop here.
         if (above <= 0) continue;
         const threshold = thresholds[t]!;
@@ -111,7 +113,7 @@ export class SessionTable {
           result.newOverThresholds = appended(result.newOverThresholds, threshold);
         }
         if (crossesNow(this.stageSamplesAbove, stageRow * this.thresholdCount + t, above, min)) {
-          const crossed = { stage: interval.stage, threshold };
+          const crossed = { stage: stageLabel, threshold };
           result.newStageOverThresholds = appended(result.newStageOverThresholds, crossed);
         }
       }

@@ -2,24 +2,51 @@
 // Redis): per-session deduplication watermarks and progress, the global series budget and the
 // version ranking. Every operation that decides something is atomic in the store.
 
-/** One accepted-or-duplicate sample interval of a session, as the store needs it. */
-export interface SessionInterval {
-  startTimeUnixNano: bigint;
-  timeUnixNano: bigint;
+/** When an interval started and ended (ns); a validated sample is one. */
+export interface IntervalTimes {
+  readonly startTimeUnixNano: bigint;
+  readonly timeUnixNano: bigint;
+}
+
+/**
+ * One session's accepted-or-duplicate sample intervals of a request, as the store needs them, in
+ * columns: interval i is times[i], stages[i], streams[i] and samplesAbove[i × T … i × T + T − 1]
+ * (T = StateStoreOptions.thresholds.length). Columns, not an object per interval: a request of 1000
+ * points built 1000 interval objects only to be read once. sessionCommit() builds one from objects.
+ */
+export interface SessionCommit {
+  readonly sessionId: string;
+  readonly times: readonly IntervalTimes[];
+  /** Bounded stage label of each interval. */
+  readonly stages: readonly string[];
+  /**
+   * Each interval's stream within the session: its raw stage attribute. Two intervals of one commit
+   * with the same stream and start time are one interval sent twice.
+   */
+  readonly streams: readonly string[];
+  /** Samples above each configured threshold, per interval, in the order of the thresholds. */
+  readonly samplesAbove: readonly number[];
+}
+
+/** One interval as an object: the readable form (tests, tools) that sessionCommit() turns into columns. */
+export interface SessionInterval extends IntervalTimes {
   /** Bounded stage label. */
   stage: string;
-  /**
-   * The point's stream within the session: its raw stage attribute (default: `stage`). Two intervals
-   * of one commit with the same stream and start time are one interval sent twice.
-   */
+  /** The raw stage attribute (default: `stage`); see SessionCommit.streams. */
   stream?: string;
   /** Samples above each configured threshold, in the order of `StateStoreOptions.thresholds`. */
   samplesAbove: readonly number[];
 }
 
-export interface SessionCommit {
-  sessionId: string;
-  intervals: SessionInterval[];
+/** The commit of `intervals`; every interval must have one count per configured threshold. */
+export function sessionCommit(sessionId: string, intervals: readonly SessionInterval[]): SessionCommit {
+  return {
+    sessionId,
+    times: intervals,
+    stages: intervals.map((i) => i.stage),
+    streams: intervals.map((i) => i.stream ?? i.stage),
+    samplesAbove: intervals.flatMap((i) => i.samplesAbove),
+  };
 }
 
 export interface StageThreshold {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStateStore } from '../../../../src/gateway/state/memory-store.js';
+import { sessionCommit } from '../../../../src/gateway/state/index.js';
 
 const HOUR = 3_600_000;
 const options = {
@@ -21,10 +22,9 @@ describe('MemoryStateStore', () => {
     const sessions = 25_000;
     for (let i = 0; i < sessions; i++) {
       await store.commitSession(
-        {
-          sessionId: `session-${i}`,
-          intervals: [{ startTimeUnixNano: 1n, timeUnixNano: 2n, stage: 'idle', samplesAbove: [0, 0] }],
-        },
+        sessionCommit(`session-${i}`, [
+          { startTimeUnixNano: 1n, timeUnixNano: 2n, stage: 'idle', samplesAbove: [0, 0] },
+        ]),
         0,
       );
     }

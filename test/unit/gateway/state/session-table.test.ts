@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SessionTable } from '../../../../src/gateway/state/session-table.js';
-import type { SessionInterval } from '../../../../src/gateway/state/index.js';
+import { sessionCommit, type SessionInterval } from '../../../../src/gateway/state/index.js';
 
 const HOUR = 3_600_000;
 const T0 = 1_764_000_000_000_000_000n;
@@ -25,7 +25,7 @@ function table(maxTrackedSessions: number): SessionTable {
 }
 
 const commit = (t: SessionTable, key: string, intervals: SessionInterval[], now = 0) =>
-  t.commit(key, { sessionId: key, intervals }, now);
+  t.commit(key, sessionCommit(key, intervals), now);
 
 describe('SessionTable', () => {
   it('hands the row of an evicted session to a new one with nothing of the old left in it', () => {

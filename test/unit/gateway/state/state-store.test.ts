@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryStateStore, RedisStateStore } from '../../../../src/gateway/state/index.js';
+import { MemoryStateStore, RedisStateStore, sessionCommit } from '../../../../src/gateway/state/index.js';
 import type {
   SeriesAdmission,
   SessionInterval,
@@ -83,27 +83,21 @@ describe.each(factories)('%s state store', (_name, create) => {
 
   it('accepts in-order intervals and flags retries of acknowledged ones as duplicates', async () => {
     const now = Date.now();
-    const first = await store.commitSession(
-      { sessionId: 's1', intervals: [interval(0), interval(0, 'sending')] },
-      now,
-    );
+    const first = await store.commitSession(sessionCommit('s1', [interval(0), interval(0, 'sending')]), now);
     expect(first.duplicate).toEqual([false, false]);
     expect(first.newlySeen).toBe(true);
     expect(first.newStages.sort()).toEqual(['idle', 'sending']);
-    const retry = await store.commitSession(
-      { sessionId: 's1', intervals: [interval(0), interval(0, 'sending')] },
-      now,
-    );
+    const retry = await store.commitSession(sessionCommit('s1', [interval(0), interval(0, 'sending')]), now);
     expect(retry.duplicate).toEqual([true, true]);
     expect(retry.newlySeen).toBe(false);
     expect(retry.newStages).toEqual([]);
-    const next = await store.commitSession({ sessionId: 's1', intervals: [interval(1)] }, now);
+    const next = await store.commitSession(sessionCommit('s1', [interval(1)]), now);
     expect(next.duplicate).toEqual([false]);
     // A spooled backlog replayed after the live data was acknowledged is also a duplicate.
-    const replay = await store.commitSession({ sessionId: 's1', intervals: [interval(0), interval(1)] }, now);
+    const replay = await store.commitSession(sessionCommit('s1', [interval(0), interval(1)]), now);
     expect(replay.duplicate).toEqual([true, true]);
     // Sessions are independent.
-    const other = await store.commitSession({ sessionId: 's2', intervals: [interval(0)] }, now);
+    const other = await store.commitSession(sessionCommit('s2', [interval(0)]), now);
     expect(other.duplicate).toEqual([false]);
   });
 
@@ -111,20 +105,17 @@ describe.each(factories)('%s state store', (_name, create) => {
     const now = Date.now();
     const idle = interval(0, 'idle', [1, 0]);
     const result = await store.commitSession(
-      { sessionId: 'r1', intervals: [idle, interval(0, 'indexing'), { ...idle }, interval(1, 'idle')] },
+      sessionCommit('r1', [idle, interval(0, 'indexing'), { ...idle }, interval(1, 'idle')]),
       now,
     );
     expect(result.duplicate).toEqual([false, false, true, false]);
     // Two raw stages bounded to the same label are two streams, not a repeat.
     const bounded = await store.commitSession(
-      {
-        sessionId: 'r2',
-        intervals: [
-          { ...interval(0, 'other'), stream: 'migrating' },
-          { ...interval(0, 'other'), stream: 'repairing' },
-          { ...interval(0, 'other'), stream: 'migrating' },
-        ],
-      },
+      sessionCommit('r2', [
+        { ...interval(0, 'other'), stream: 'migrating' },
+        { ...interval(0, 'other'), stream: 'repairing' },
+        { ...interval(0, 'other'), stream: 'migrating' },
+      ]),
       now,
     );
     expect(bounded.duplicate).toEqual([false, false, true]);
@@ -141,53 +132,38 @@ describe.each(factories)('%s state store', (_name, create) => {
       intervals.push(repeat ? { ...interval(n - 2), stream: n % 10 === 4 ? 'idle' : 'raw' } : interval(n));
       expected.push(repeat && n % 10 === 4);
     }
-    const result = await store.commitSession({ sessionId: 'long', intervals }, now);
+    const result = await store.commitSession(sessionCommit('long', intervals), now);
     expect(result.duplicate).toEqual(expected);
   });
 
   it('distinguishes timestamps that differ only beyond double precision', async () => {
     const now = Date.now();
     const a = { startTimeUnixNano: T0, timeUnixNano: T0 + 1n, stage: 'idle', samplesAbove: [0, 0] };
-    await store.commitSession({ sessionId: 'p1', intervals: [a] }, now);
+    await store.commitSession(sessionCommit('p1', [a]), now);
     const b = { startTimeUnixNano: T0 + 1n, timeUnixNano: T0 + 2n, stage: 'idle', samplesAbove: [0, 0] };
-    expect((await store.commitSession({ sessionId: 'p1', intervals: [b] }, now)).duplicate).toEqual([false]);
-    expect((await store.commitSession({ sessionId: 'p1', intervals: [a] }, now)).duplicate).toEqual([true]);
+    expect((await store.commitSession(sessionCommit('p1', [b]), now)).duplicate).toEqual([false]);
+    expect((await store.commitSession(sessionCommit('p1', [a]), now)).duplicate).toEqual([true]);
   });
 
   it('counts a session over a threshold once, when it accumulates the minimum samples', async () => {
     const now = Date.now();
-    const r1 = await store.commitSession(
-      { sessionId: 'hot', intervals: [interval(0, 'indexing', [3, 1])] },
-      now,
-    );
+    const r1 = await store.commitSession(sessionCommit('hot', [interval(0, 'indexing', [3, 1])]), now);
     expect(r1.newOverThresholds).toEqual([]);
-    const r2 = await store.commitSession(
-      { sessionId: 'hot', intervals: [interval(1, 'sending', [2, 1])] },
-      now,
-    );
+    const r2 = await store.commitSession(sessionCommit('hot', [interval(1, 'sending', [2, 1])]), now);
     // 5 samples over 0.3 in total, but only 3 (indexing) + 2 (sending) per stage.
     expect(r2.newOverThresholds).toEqual(['0.3']);
     expect(r2.newStageOverThresholds).toEqual([]);
-    const r3 = await store.commitSession(
-      { sessionId: 'hot', intervals: [interval(2, 'indexing', [2, 9])] },
-      now,
-    );
+    const r3 = await store.commitSession(sessionCommit('hot', [interval(2, 'indexing', [2, 9])]), now);
     expect(r3.newOverThresholds).toEqual(['0.8']);
     expect(r3.newStageOverThresholds).toEqual([
       { stage: 'indexing', threshold: '0.3' },
       { stage: 'indexing', threshold: '0.8' },
     ]);
-    const r4 = await store.commitSession(
-      { sessionId: 'hot', intervals: [interval(3, 'indexing', [50, 50])] },
-      now,
-    );
+    const r4 = await store.commitSession(sessionCommit('hot', [interval(3, 'indexing', [50, 50])]), now);
     expect(r4.newOverThresholds).toEqual([]);
     expect(r4.newStageOverThresholds).toEqual([]);
     // A duplicate never adds samples.
-    const dup = await store.commitSession(
-      { sessionId: 'hot', intervals: [interval(1, 'sending', [9, 9])] },
-      now,
-    );
+    const dup = await store.commitSession(sessionCommit('hot', [interval(1, 'sending', [9, 9])]), now);
     expect(dup.duplicate).toEqual([true]);
     expect(dup.newStageOverThresholds).toEqual([]);
   });
@@ -196,7 +172,7 @@ describe.each(factories)('%s state store', (_name, create) => {
     const now = Date.now();
     const results = await Promise.all(
       Array.from({ length: 20 }, () =>
-        store.commitSession({ sessionId: 'race', intervals: [interval(0, 'idle', [5, 5])] }, now),
+        store.commitSession(sessionCommit('race', [interval(0, 'idle', [5, 5])]), now),
       ),
     );
     expect(results.filter((r) => r.newlySeen)).toHaveLength(1);
@@ -206,9 +182,9 @@ describe.each(factories)('%s state store', (_name, create) => {
 
   it('forgets a session after the dedup window (the point-age limit rejects such replays first)', async () => {
     const now = Date.now();
-    await store.commitSession({ sessionId: 'old', intervals: [interval(0)] }, now - 73 * HOUR);
+    await store.commitSession(sessionCommit('old', [interval(0)]), now - 73 * HOUR);
     await store.housekeeping(now);
-    const again = await store.commitSession({ sessionId: 'old', intervals: [interval(0)] }, now);
+    const again = await store.commitSession(sessionCommit('old', [interval(0)]), now);
     expect(again.duplicate).toEqual([false]);
     expect(again.newlySeen).toBe(true);
   });
@@ -216,17 +192,13 @@ describe.each(factories)('%s state store', (_name, create) => {
   it('evicts the least recently seen sessions beyond maxTrackedSessions', async () => {
     const small = await create({ ...baseOptions, maxTrackedSessions: 2 });
     const now = Date.now();
-    await small.commitSession({ sessionId: 'a', intervals: [interval(0)] }, now - 3);
-    await small.commitSession({ sessionId: 'b', intervals: [interval(0)] }, now - 2);
-    await small.commitSession({ sessionId: 'c', intervals: [interval(0)] }, now - 1);
+    await small.commitSession(sessionCommit('a', [interval(0)]), now - 3);
+    await small.commitSession(sessionCommit('b', [interval(0)]), now - 2);
+    await small.commitSession(sessionCommit('c', [interval(0)]), now - 1);
     const snapshot = await small.housekeeping(now);
     expect(snapshot.trackedSessions).toBe(2);
-    expect((await small.commitSession({ sessionId: 'c', intervals: [interval(0)] }, now)).duplicate).toEqual([
-      true,
-    ]);
-    expect((await small.commitSession({ sessionId: 'a', intervals: [interval(0)] }, now)).duplicate).toEqual([
-      false,
-    ]);
+    expect((await small.commitSession(sessionCommit('c', [interval(0)]), now)).duplicate).toEqual([true]);
+    expect((await small.commitSession(sessionCommit('a', [interval(0)]), now)).duplicate).toEqual([false]);
   });
 
   it('admits label sets while their Prometheus series fit, touches known ones and frees idle ones', async () => {
@@ -306,12 +278,9 @@ describe('redis state store shared by two replicas', () => {
     let over = 0;
     for (let n = 0; n < 6; n++) {
       const replica = n % 2 === 0 ? a : b;
-      const result = await replica.commitSession(
-        { sessionId: 'alt', intervals: [interval(n, 'idle', [1, 0])] },
-        now,
-      );
+      const result = await replica.commitSession(sessionCommit('alt', [interval(n, 'idle', [1, 0])]), now);
       const retry = await (replica === a ? b : a).commitSession(
-        { sessionId: 'alt', intervals: [interval(n, 'idle', [1, 0])] },
+        sessionCommit('alt', [interval(n, 'idle', [1, 0])]),
         now,
       );
       expect(retry.duplicate).toEqual([true]);
@@ -389,12 +358,12 @@ describe('redis state store shared by two replicas', () => {
     // Attempts at 0, 500 and 1000 ms; Redis runs the queued ones when the pause ends at 700 ms.
     const store = await openRedisStore('timeout:', baseOptions, 500);
     // Load the script first, so that the paused command is the commit itself.
-    await store.commitSession({ sessionId: 'warm', intervals: [interval(0)] }, Date.now());
+    await store.commitSession(sessionCommit('warm', [interval(0)]), Date.now());
     const admin = new Redis(redis.url);
     try {
       await admin.call('CLIENT', 'PAUSE', '700', 'WRITE');
       const result = await store.commitSession(
-        { sessionId: 'slow', intervals: [interval(0, 'indexing', [3, 1])] },
+        sessionCommit('slow', [interval(0, 'indexing', [3, 1])]),
         Date.now(),
       );
       // The first attempt ran (after the pause) and a later one got its stored reply: counted, once.
@@ -402,7 +371,7 @@ describe('redis state store shared by two replicas', () => {
       expect(result.newlySeen).toBe(true);
       expect(Number(await admin.hget('timeout:s:slow', 'a:0.3'))).toBe(3);
       const retry = await store.commitSession(
-        { sessionId: 'slow', intervals: [interval(0, 'indexing', [3, 1])] },
+        sessionCommit('slow', [interval(0, 'indexing', [3, 1])]),
         Date.now(),
       );
       expect(retry.duplicate).toEqual([true]);
