@@ -1,7 +1,7 @@
-import { OldestFirstMap } from './oldest-first-map.js';
-
 /** Rows allocated at first; the row count doubles up to the maximum. */
 const INITIAL_ROWS = 1024;
+/** "No row" in the recency links. */
+const NONE = -1;
 
 /**
  * Rows of typed-array columns handed out to keys, for state kept per key outside the V8 heap: each
@@ -9,9 +9,18 @@ const INITIAL_ROWS = 1024;
  * keys are in insertion order (an LRU when `touch` is called on every use); when every row is taken,
  * a new key gets the oldest key's row. The owner keeps the columns, grows them in `growColumns`, and
  * resets a row it was handed (a reused row still holds its previous key's values).
+ *
+ * The order is a doubly linked list of rows in two Int32Array columns, not the Map's insertion
+ * order: a touch relinks two rows instead of deleting and re-inserting the key (two hash-table
+ * operations on a table of up to maxRows keys), and the oldest key is found without an iterator.
  */
 export class KeyedRows<K> {
-  private readonly rows = new OldestFirstMap<K, number>();
+  private readonly rowOf = new Map<K, number>();
+  private keyOf: Array<K | undefined> = [];
+  private older = new Int32Array(0);
+  private younger = new Int32Array(0);
+  private oldest = NONE;
+  private youngest = NONE;
   private readonly freeRows: number[] = [];
   private rowCapacity = 0;
 
@@ -21,7 +30,7 @@ export class KeyedRows<K> {
   ) {}
 
   get size(): number {
-    return this.rows.size;
+    return this.rowOf.size;
   }
 
   /** Rows the columns currently have room for. */
@@ -30,46 +39,82 @@ export class KeyedRows<K> {
   }
 
   get(key: K): number | undefined {
-    return this.rows.get(key);
+    return this.rowOf.get(key);
   }
 
-  /** Moves a key to the young end of the order. */
-  touch(key: K, row: number): void {
-    this.rows.delete(key);
-    this.rows.set(key, row);
+  /** Moves a key (holding `row`) to the young end of the order. */
+  touch(_key: K, row: number): void {
+    if (row === this.youngest) return;
+    this.unlink(row);
+    this.append(row);
   }
 
   /** A row for a key that has none, as the youngest key: the oldest key's row when all are taken. */
   add(key: K): number {
-    if (this.rows.size >= this.maxRows) this.freeRows.push(this.rows.deleteOldestEntry()![1]);
+    if (this.rowOf.size >= this.maxRows) this.release(this.oldest);
     if (this.freeRows.length === 0) this.grow();
     const row = this.freeRows.pop()!;
-    this.rows.set(key, row);
+    this.rowOf.set(key, row);
+    this.keyOf[row] = key;
+    this.append(row);
     return row;
   }
 
-  /** Drops a key; its row is free again. */
-  remove(key: K, row: number): void {
-    this.rows.delete(key);
+  /** Drops a key (holding `row`); its row is free again. */
+  remove(_key: K, row: number): void {
+    this.release(row);
+  }
+
+  /**
+   * Keys and rows, oldest first. Survives `remove` of the current entry (nothing else may be removed
+   * while iterating) and sees later adds.
+   */
+  *entries(): IterableIterator<[K, number]> {
+    let row = this.oldest;
+    while (row !== NONE) {
+      const next = this.younger[row]!;
+      yield [this.keyOf[row] as K, row];
+      row = next;
+    }
+  }
+
+  private release(row: number): void {
+    this.rowOf.delete(this.keyOf[row] as K);
+    this.keyOf[row] = undefined;
+    this.unlink(row);
     this.freeRows.push(row);
   }
 
-  /** Keys and rows, oldest first. Survives `remove` of the current entry and sees later adds. */
-  entries(): IterableIterator<[K, number]> {
-    return this.rows.entries();
+  private append(row: number): void {
+    this.older[row] = this.youngest;
+    this.younger[row] = NONE;
+    if (this.youngest === NONE) this.oldest = row;
+    else this.younger[this.youngest] = row;
+    this.youngest = row;
+  }
+
+  private unlink(row: number): void {
+    const older = this.older[row]!;
+    const younger = this.younger[row]!;
+    if (older === NONE) this.oldest = younger;
+    else this.younger[older] = younger;
+    if (younger === NONE) this.youngest = older;
+    else this.older[younger] = older;
   }
 
   private grow(): void {
     const before = this.rowCapacity;
     const after = Math.min(Math.max(INITIAL_ROWS, before * 2), this.maxRows);
     this.growColumns(after);
+    this.older = grownColumn(this.older, after);
+    this.younger = grownColumn(this.younger, after);
     // Pushed in reverse so that rows are handed out in ascending order.
     for (let row = after - 1; row >= before; row--) this.freeRows.push(row);
     this.rowCapacity = after;
   }
 }
 
-type Column = BigUint64Array | Float64Array | Uint8Array | Uint32Array;
+type Column = BigUint64Array | Float64Array | Int32Array | Uint8Array | Uint32Array;
 
 /** A copy of a column with room for `length` elements (the rest zero). */
 export function grownColumn<T extends Column>(values: T, length: number): T {

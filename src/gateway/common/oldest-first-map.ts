@@ -13,11 +13,6 @@ export class OldestFirstMap<K, V> extends Map<K, V> {
 
   /** Deletes and returns the oldest key (undefined when empty). */
   deleteOldest(): K | undefined {
-    return this.deleteOldestEntry()?.[0];
-  }
-
-  /** Deletes and returns the oldest entry (undefined when empty), for callers that need its value. */
-  deleteOldestEntry(): [K, V] | undefined {
     if (this.size === 0) return undefined;
     this.cursor ??= this.entries();
     let next = this.cursor.next();
@@ -28,7 +23,7 @@ export class OldestFirstMap<K, V> extends Map<K, V> {
       if (next.done === true) return undefined;
     }
     this.delete(next.value[0]);
-    return next.value;
+    return next.value[0];
   }
 
   override clear(): void {

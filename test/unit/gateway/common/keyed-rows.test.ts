@@ -29,6 +29,49 @@ describe('KeyedRows', () => {
     expect(rows.size).toBe(3);
   });
 
+  it('keeps the same order as re-inserting into a Map on every touch (random operations)', () => {
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const max = 50;
+    const rows = new KeyedRows<string>(max, () => {});
+    const model = new Map<string, number>(); // insertion order = recency order
+    for (let step = 0; step < 20_000; step++) {
+      const key = `k${random(120)}`;
+      const row = rows.get(key);
+      expect(row).toBe(model.get(key));
+      const op = random(3);
+      if (row === undefined) {
+        const evicted = model.size >= max ? model.keys().next().value : undefined;
+        const expectedRow = evicted === undefined ? undefined : model.get(evicted);
+        if (evicted !== undefined) model.delete(evicted);
+        const added = rows.add(key);
+        if (expectedRow !== undefined) expect(added).toBe(expectedRow);
+        model.set(key, added);
+      } else if (op === 0) {
+        rows.remove(key, row);
+        model.delete(key);
+      } else {
+        rows.touch(key, row);
+        model.delete(key);
+        model.set(key, row);
+      }
+      if (step % 500 === 0) expect([...rows.entries()]).toEqual([...model.entries()]);
+    }
+    expect(rows.size).toBe(model.size);
+    expect(new Set([...rows.entries()].map(([, row]) => row)).size).toBe(rows.size);
+  });
+
+  it('lets entries() drop the current entry while iterating (expiry)', () => {
+    const rows = new KeyedRows<string>(10, () => {});
+    for (const key of ['a', 'b', 'c', 'd']) rows.add(key);
+    for (const [key, row] of rows.entries()) if (key !== 'c') rows.remove(key, row);
+    expect([...rows.entries()]).toEqual([['c', 2]]);
+    expect(rows.add('e')).toBe(3); // the last freed row is handed out first
+  });
+
   it('grows a column with its values kept and the rest zero', () => {
     expect([...grownColumn(new Uint32Array([7, 9]), 4)]).toEqual([7, 9, 0, 0]);
     expect([...grownColumn(new BigUint64Array([5n]), 2)]).toEqual([5n, 0n]);
