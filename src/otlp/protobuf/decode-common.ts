@@ -5,6 +5,7 @@ import { KeyValueList } from '../model.js';
 import type { AnyValue, InstrumentationScope, KeyValue, Resource } from '../model.js';
 import { NONE, appended } from '../empty-list.js';
 import type { ProtobufReader } from './reader.js';
+import { wordAt, wordHash } from './reader.js';
 
 /** AnyValue arrays/kvlists may nest this deep; beyond it the payload is treated as hostile. */
 export const MAX_ANY_VALUE_DEPTH = 32;
@@ -40,15 +41,18 @@ const RESOURCE_FIELDS = fieldSet(1, 2);
 
 // Attributes repeat: every data point of a watchdog carries the same stage attribute, every resource
 // the same service and OS attributes. A small KeyValue whose encoded bytes were seen before decodes to
-// that same frozen object: one hash and one byte compare, instead of two strings and an AnyValue.
+// that same frozen object: one hash and one compare of 32-bit words (wordAt), instead of two strings
+// and an AnyValue.
 // Larger ones (session and install ids are unique anyway) are not hashed at all. Hostile input can
 // only evict entries; memory stays bounded.
 const SHARED_KEY_VALUE_MAX_BYTES = 48;
+const SHARED_KEY_VALUE_MAX_WORDS = SHARED_KEY_VALUE_MAX_BYTES / 4;
 const SHARED_KEY_VALUE_SLOTS = 1024;
 const sharedKeyValues: Array<KeyValue | undefined> = new Array<KeyValue | undefined>(
   SHARED_KEY_VALUE_SLOTS,
 ).fill(undefined);
-const sharedKeyValueBytes = new Uint8Array(SHARED_KEY_VALUE_SLOTS * SHARED_KEY_VALUE_MAX_BYTES);
+/** Each slot's encoded bytes, as wordAt() reads them. */
+const sharedKeyValueWords = new Uint32Array(SHARED_KEY_VALUE_SLOTS * SHARED_KEY_VALUE_MAX_WORDS);
 const sharedKeyValueLengths = new Uint8Array(SHARED_KEY_VALUE_SLOTS);
 
 /**
@@ -68,16 +72,17 @@ export function readKeyValueInto(
     if (length > SHARED_KEY_VALUE_MAX_BYTES) {
       return appended(into, decodeKeyValue(r, kvEnd, 0));
     }
-    const bytes = r.bytes;
-    let hash = 0x811c9dc5 ^ length;
-    for (let i = start; i < kvEnd; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
-    const slot = (hash ^ (hash >>> 15)) & (SHARED_KEY_VALUE_SLOTS - 1);
-    const base = slot * SHARED_KEY_VALUE_MAX_BYTES;
+    const slot = wordHash(r, start, kvEnd) & (SHARED_KEY_VALUE_SLOTS - 1);
+    const base = slot * SHARED_KEY_VALUE_MAX_WORDS;
     const cached = sharedKeyValues[slot];
     if (cached !== undefined && sharedKeyValueLengths[slot] === length) {
-      let i = 0;
-      while (i < length && sharedKeyValueBytes[base + i] === bytes[start + i]) i++;
-      if (i === length) {
+      let at = start;
+      let w = base;
+      while (at < kvEnd && wordAt(r, at, kvEnd) === sharedKeyValueWords[w]) {
+        at += 4;
+        w++;
+      }
+      if (at >= kvEnd) {
         r.pos = kvEnd;
         return appended(into, cached);
       }
@@ -87,7 +92,7 @@ export function readKeyValueInto(
     if (kv.value === null || typeof kv.value !== 'object') {
       sharedKeyValues[slot] = Object.freeze(kv);
       sharedKeyValueLengths[slot] = length;
-      sharedKeyValueBytes.set(bytes.subarray(start, kvEnd), base);
+      for (let at = start, w = base; at < kvEnd; at += 4, w++) sharedKeyValueWords[w] = wordAt(r, at, kvEnd);
     }
     return appended(into, kv);
   } catch (error) {

@@ -66,6 +66,20 @@ describe('ProtobufReader', () => {
     }
   });
 
+  it('compares interned strings to the last byte, at every length and alignment', () => {
+    // Strings differing only in the bytes of their last, partial word, and a non-ASCII last byte.
+    for (let length = 1; length <= 13; length++) {
+      const base = 'abcdefghijklm'.slice(0, length - 1);
+      const texts = [`${base}x`, `${base}y`, `${base}é`, `${base}x`];
+      for (let offset = 0; offset < 4; offset++) {
+        const padding = Array.from({ length: offset }, () => 0);
+        const encoded = texts.flatMap((t) => [Buffer.byteLength(t), ...Buffer.from(t)]);
+        const r = new ProtobufReader(u8([...padding, ...encoded]).subarray(offset));
+        for (const text of texts) expect(r.readString(r.end)).toBe(text);
+      }
+    }
+  });
+
   it('rejects packed fixed64/double payloads that are not a multiple of 8 bytes', () => {
     const r = reader([1, 2, 3, 4, 5, 6, 7]);
     expect(() => r.readPackedFixed64(7, [])).toThrow('not a multiple of 8');
