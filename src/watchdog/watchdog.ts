@@ -20,7 +20,14 @@ import {
 } from './export/index.js';
 import { createLogger, describeError, type Logger } from './log.js';
 import { INITIAL_STAGE } from '../model/metric-model.js';
-import { forgetSession, loadOrCreateInstallId, localIdentity, resolveSession } from './session/index.js';
+import {
+  forgetSession,
+  loadOrCreateInstallId,
+  localIdentity,
+  lockStateDir,
+  resolveSession,
+  type StateDirLock,
+} from './session/index.js';
 import {
   defaultStageSocketPath,
   startStageServer,
@@ -86,7 +93,24 @@ export async function startWatchdog(options: WatchdogOptions): Promise<Watchdog>
   const config = parseWatchdogConfig(settings);
   const logger = givenLogger ?? createLogger(config.logLevel);
   await mkdir(config.stateDir, { recursive: true, mode: 0o700 });
+  // Held until the watchdog has finished: see state-dir-lock.ts for why and what it cannot catch.
+  const lock = await lockStateDir(config.stateDir);
+  try {
+    return await startLocked(config, hooks, logger, givenFetch, lock);
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
+}
 
+async function startLocked(
+  config: WatchdogConfig,
+  hooks: WatchdogHooks,
+  logger: Logger,
+  givenFetch: WatchdogOptions['fetch'],
+  lock: StateDirLock,
+): Promise<Watchdog> {
+  const { onSample } = hooks;
   const source = createCpuSource(config.pid);
   let processRunId: string;
   try {
@@ -180,6 +204,7 @@ export async function startWatchdog(options: WatchdogOptions): Promise<Watchdog>
       } else {
         logger.info('watchdog.stopped', fields);
       }
+      await lock.release();
       resolveEnded(reason);
     })();
     return finishing;

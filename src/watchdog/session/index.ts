@@ -13,3 +13,9 @@ export {
   SESSION_FILE,
   type ResolvedSession,
 } from './session-store.js';
+export {
+  lockStateDir,
+  StateDirInUseError,
+  STATE_DIR_LOCK_FILE,
+  type StateDirLock,
+} from './state-dir-lock.js';

@@ -1,9 +1,10 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeExportMetricsServiceRequest } from '../../../src/otlp/index.js';
 import { createStageReporter, silentLogger, startWatchdog } from '../../../src/watchdog/index.js';
+import { STATE_DIR_LOCK_FILE } from '../../../src/watchdog/session/index.js';
 
 /** A fetch standing in for the gateway: decodes each request and sums the histogram counts per stage. */
 function countingGateway() {
@@ -89,6 +90,30 @@ describe('startWatchdog (embedded, pid self)', () => {
         logger: silentLogger,
       }),
     ).rejects.toThrow(/not running/);
+    // A failed start leaves the state dir free.
+    await expect(stat(join(stateDir, STATE_DIR_LOCK_FILE))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('refuses a second watchdog on the same state dir until the first has stopped', async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), 'filesfu-watchdog-'));
+    const options = {
+      pid: 'self' as const,
+      endpoint: 'http://127.0.0.1:9',
+      appVersion: '6.4.0',
+      stateDir,
+      socket: 'off' as const,
+      spoolFsync: false,
+      logger: silentLogger,
+      fetch: countingGateway().fetchImpl,
+    };
+    const first = await startWatchdog(options);
+    await expect(startWatchdog(options)).rejects.toThrow(
+      /another watchdog \(pid \d+\) is using this state dir/,
+    );
+    await first.stop();
+    const second = await startWatchdog(options);
+    expect(second.sessionId).toBe(first.sessionId);
+    await second.stop();
   });
 });
 
