@@ -7,6 +7,7 @@ import {
   VersionBounds,
   seriesKey,
 } from '../cardinality/index.js';
+import { flatKey } from '../common/flat-key.js';
 import { gatewayError } from '../errors/index.js';
 import { ExportLoop } from '../export/index.js';
 import type { StateSnapshot, StateStore } from '../state/index.js';
@@ -30,7 +31,7 @@ import { emptyOutcome, sessionCommitOf, sessionContributions } from './session-c
  * session's dedup watermark and have its real points dropped as duplicates.
  */
 function sessionStateKey(installId: string, sessionId: string): string {
-  return `${installId}/${sessionId}`;
+  return flatKey('/', [installId, sessionId]);
 }
 
 /** State-store round trips one ingest makes in sequence at most (bounds the shutdown wait). */

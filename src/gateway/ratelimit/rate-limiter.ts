@@ -7,6 +7,7 @@
 // on its own share of the traffic.
 
 import type { Redis } from 'ioredis';
+import { flatKey } from '../common/flat-key.js';
 import { InMemoryTokenBuckets, type BucketLimits } from './token-bucket.js';
 import { RedisTokenBuckets } from './redis-token-bucket.js';
 
@@ -53,8 +54,8 @@ export class RateLimiter {
       try {
         // Both buckets in one round trip; the credential is only charged when the install may send.
         const refused = await this.shared.takeInOrder([
-          { key: `i:${installId}`, limits: this.options.perInstall },
-          { key: `k:${keyId}`, limits: this.options.perCredential },
+          { key: flatKey(':', ['i', installId]), limits: this.options.perInstall },
+          { key: flatKey(':', ['k', keyId]), limits: this.options.perCredential },
         ]);
         if (refused === undefined) return { allowed: true };
         const reason = refused.refusedIndex === 0 ? 'rate_limit_install' : 'rate_limit_credential';
