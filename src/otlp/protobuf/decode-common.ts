@@ -5,7 +5,7 @@ import { KeyValueList } from '../model.js';
 import type { AnyValue, InstrumentationScope, KeyValue, Resource } from '../model.js';
 import { NONE, appended } from '../empty-list.js';
 import type { ProtobufReader } from './reader.js';
-import { wordAt, wordHash } from './reader.js';
+import { sameWords, storeWords, wordHash } from './reader.js';
 
 /** AnyValue arrays/kvlists may nest this deep; beyond it the payload is treated as hostile. */
 export const MAX_ANY_VALUE_DEPTH = 32;
@@ -41,10 +41,9 @@ const RESOURCE_FIELDS = fieldSet(1, 2);
 
 // Attributes repeat: every data point of a watchdog carries the same stage attribute, every resource
 // the same service and OS attributes. A small KeyValue whose encoded bytes were seen before decodes to
-// that same frozen object: one hash and one compare of 32-bit words (wordAt), instead of two strings
-// and an AnyValue.
-// Larger ones (session and install ids are unique anyway) are not hashed at all. Hostile input can
-// only evict entries; memory stays bounded.
+// that same frozen object: one hash and one compare of 32-bit words (sameWords), instead of two
+// strings and an AnyValue. Larger ones (session and install ids are unique anyway) are not hashed at
+// all. Hostile input can only evict entries; memory stays bounded.
 const SHARED_KEY_VALUE_MAX_BYTES = 48;
 const SHARED_KEY_VALUE_MAX_WORDS = SHARED_KEY_VALUE_MAX_BYTES / 4;
 const SHARED_KEY_VALUE_SLOTS = 1024;
@@ -75,24 +74,20 @@ export function readKeyValueInto(
     const slot = wordHash(r, start, kvEnd) & (SHARED_KEY_VALUE_SLOTS - 1);
     const base = slot * SHARED_KEY_VALUE_MAX_WORDS;
     const cached = sharedKeyValues[slot];
-    if (cached !== undefined && sharedKeyValueLengths[slot] === length) {
-      let at = start;
-      let w = base;
-      while (at < kvEnd && wordAt(r, at, kvEnd) === sharedKeyValueWords[w]) {
-        at += 4;
-        w++;
-      }
-      if (at >= kvEnd) {
-        r.pos = kvEnd;
-        return appended(into, cached);
-      }
+    if (
+      cached !== undefined &&
+      sharedKeyValueLengths[slot] === length &&
+      sameWords(r, start, kvEnd, sharedKeyValueWords, base)
+    ) {
+      r.pos = kvEnd;
+      return appended(into, cached);
     }
     const kv = decodeKeyValue(r, kvEnd, 0);
     // Only scalar values are shared: nothing reachable from a shared object can be mutated.
     if (kv.value === null || typeof kv.value !== 'object') {
       sharedKeyValues[slot] = Object.freeze(kv);
       sharedKeyValueLengths[slot] = length;
-      for (let at = start, w = base; at < kvEnd; at += 4, w++) sharedKeyValueWords[w] = wordAt(r, at, kvEnd);
+      storeWords(r, start, kvEnd, sharedKeyValueWords, base);
     }
     return appended(into, kv);
   } catch (error) {

@@ -340,6 +340,34 @@ export function wordHash(r: ProtobufReader, start: number, end: number): number 
   return hash ^ (hash >>> 15);
 }
 
+/** Whether the bytes start..end equal the words stored at `words[base…]` (as storeWords wrote them). */
+export function sameWords(
+  r: ProtobufReader,
+  start: number,
+  end: number,
+  words: Uint32Array,
+  base: number,
+): boolean {
+  let at = start;
+  let w = base;
+  while (at < end && wordAt(r, at, end) === words[w]) {
+    at += 4;
+    w++;
+  }
+  return at >= end;
+}
+
+/** Stores the bytes start..end as words at `words[base…]`, for sameWords. */
+export function storeWords(
+  r: ProtobufReader,
+  start: number,
+  end: number,
+  words: Uint32Array,
+  base: number,
+): void {
+  for (let at = start, w = base; at < end; at += 4, w++) words[w] = wordAt(r, at, end);
+}
+
 function readShortString(r: ProtobufReader, start: number, end: number): string {
   const length = end - start;
   let hash = 0x811c9dc5 ^ length;
@@ -351,19 +379,13 @@ function readShortString(r: ProtobufReader, start: number, end: number): string 
   const slot = (hash ^ (hash >>> 15)) & (INTERN_SLOTS - 1);
   const cached = internCache[slot];
   const base = slot * INTERNED_STRING_MAX_WORDS;
-  if (cached !== undefined && internLengths[slot] === length) {
-    let at = start;
-    let w = base;
-    while (at < end && wordAt(r, at, end) === internWords[w]) {
-      at += 4;
-      w++;
-    }
-    if (at >= end) return cached;
+  if (cached !== undefined && internLengths[slot] === length && sameWords(r, start, end, internWords, base)) {
+    return cached;
   }
   const text = latin1(r.bytes, start, end);
   internCache[slot] = text;
   internLengths[slot] = length;
-  for (let at = start, w = base; at < end; at += 4, w++) internWords[w] = wordAt(r, at, end);
+  storeWords(r, start, end, internWords, base);
   return text;
 }
 
