@@ -9,21 +9,21 @@
 export class OldestFirstMap<K, V> extends Map<K, V> {
   // Iterators of a Map survive deletes and rehashing, and see later inserts. Everything before the
   // cursor has been deleted (it only advances by deleting), so next() is the oldest live key.
-  private cursor: IterableIterator<[K, V]> | undefined;
+  private cursor: IterableIterator<K> | undefined;
 
   /** Deletes and returns the oldest key (undefined when empty). */
   deleteOldest(): K | undefined {
     if (this.size === 0) return undefined;
-    this.cursor ??= this.entries();
+    this.cursor ??= this.keys();
     let next = this.cursor.next();
     if (next.done === true) {
       // A finished iterator stays finished, even after new inserts: start over.
-      this.cursor = this.entries();
+      this.cursor = this.keys();
       next = this.cursor.next();
       if (next.done === true) return undefined;
     }
-    this.delete(next.value[0]);
-    return next.value[0];
+    this.delete(next.value);
+    return next.value;
   }
 
   override clear(): void {
