@@ -42,8 +42,8 @@ export class KeyedRows<K> {
     return this.rowOf.get(key);
   }
 
-  /** Moves a key (holding `row`) to the young end of the order. */
-  touch(_key: K, row: number): void {
+  /** Moves the key holding `row` to the young end of the order. */
+  touch(row: number): void {
     if (row === this.youngest) return;
     this.unlink(row);
     this.append(row);
@@ -60,13 +60,8 @@ export class KeyedRows<K> {
     return row;
   }
 
-  /** Drops a key (holding `row`); its row is free again. */
-  remove(_key: K, row: number): void {
-    this.release(row);
-  }
-
   /**
-   * Keys and rows, oldest first. Survives `remove` of the current entry (nothing else may be removed
+   * Keys and rows, oldest first. Survives `release` of the current entry (nothing else may be removed
    * while iterating) and sees later adds.
    */
   *entries(): IterableIterator<[K, number]> {
@@ -78,7 +73,8 @@ export class KeyedRows<K> {
     }
   }
 
-  private release(row: number): void {
+  /** Drops the key holding `row`; the row is free again. */
+  release(row: number): void {
     this.rowOf.delete(this.keyOf[row] as K);
     this.keyOf[row] = undefined;
     this.unlink(row);

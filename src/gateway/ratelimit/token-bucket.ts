@@ -80,9 +80,9 @@ export class InMemoryTokenBuckets {
         this.sweepCursor = undefined;
         return true;
       }
-      const [key, row] = next.value;
+      const [, row] = next.value;
       if (this.tokens[row]! + ((nowMs - this.updatedAtMs[row]!) * ratePerSecond) / 1000 >= burst) {
-        this.rows.remove(key, row);
+        this.rows.release(row);
       }
     }
     return false;

@@ -31,7 +31,7 @@ export class MemoryStateStore implements StateStore {
   }
 
   async commitSession(commit: SessionCommit, nowMs: number): Promise<SessionCommitResult> {
-    return this.sessions.commit(commit.sessionId, commit, nowMs);
+    return this.sessions.commit(commit, nowMs);
   }
 
   async admitSeries(requests: SeriesAdmission[], nowMs: number): Promise<boolean[]> {

@@ -13,9 +13,10 @@ type TableOptions = Pick<
 
 /**
  * What the in-memory store remembers per session (Redis keeps the same in a hash), in columns: one
- * row of typed arrays per tracked session (KeyedRows), in least-recently-seen order. A session used to be about seven heap objects (its progress object, a
- * bigint watermark, a boxed timestamp, three arrays and its key); every major GC marked all of
- * them, ~1.4M for a full store, and that marking was the gateway's p99 tail. A row leaves the key.
+ * row of typed arrays per tracked session (KeyedRows), in least-recently-seen order. A session used
+ * to be about seven heap objects (its progress object, a bigint watermark, a boxed timestamp, three
+ * arrays and its key); every major GC marked all of them, ~1.4M for a full store, and that marking
+ * was the gateway's p99 tail. A row leaves the key.
  *
  * Per row: the watermark (latest accepted interval end, ns; 0 = none: validated points start > 0),
  * when the session was last seen, whether it was counted, and samples above each threshold, in
@@ -48,13 +49,13 @@ export class SessionTable {
    * duplicates, advances the watermark, adds progress, and reports the session facts that became
    * true now. A session idle for longer than dedupWindowMs starts over.
    */
-  commit(key: string, commit: SessionCommit, nowMs: number): SessionCommitResult {
-    let row = this.rows.get(key);
+  commit(commit: SessionCommit, nowMs: number): SessionCommitResult {
+    let row = this.rows.get(commit.sessionId);
     if (row === undefined) {
-      row = this.rows.add(key);
+      row = this.rows.add(commit.sessionId);
       this.clearRow(row);
     } else {
-      this.rows.touch(key, row);
+      this.rows.touch(row);
       if (this.lastSeenMs[row]! < nowMs - this.options.dedupWindowMs) this.clearRow(row);
     }
     const result = this.apply(row, commit);
@@ -68,10 +69,10 @@ export class SessionTable {
    */
   forgetIdle(cutoffMs: number, max: number): number {
     let forgotten = 0;
-    for (const [key, row] of this.rows.entries()) {
+    for (const [, row] of this.rows.entries()) {
       // LRU order: the rest is newer.
       if (this.lastSeenMs[row]! >= cutoffMs || forgotten >= max) break;
-      this.rows.remove(key, row);
+      this.rows.release(row);
       forgotten++;
     }
     return forgotten;

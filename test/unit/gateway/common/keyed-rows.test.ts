@@ -16,10 +16,10 @@ describe('KeyedRows', () => {
   it("gives a new key the oldest key's row when all are taken, and reuses removed rows", () => {
     const rows = new KeyedRows<string>(3, () => {});
     for (const key of ['a', 'b', 'c']) rows.add(key);
-    rows.touch('a', 0); // a is now the youngest: b is the oldest
+    rows.touch(0); // a is now the youngest: b is the oldest
     expect(rows.add('d')).toBe(1);
     expect(rows.get('b')).toBeUndefined();
-    rows.remove('c', 2);
+    rows.release(2);
     expect(rows.add('e')).toBe(2);
     expect([...rows.entries()]).toEqual([
       ['a', 0],
@@ -51,10 +51,10 @@ describe('KeyedRows', () => {
         if (expectedRow !== undefined) expect(added).toBe(expectedRow);
         model.set(key, added);
       } else if (op === 0) {
-        rows.remove(key, row);
+        rows.release(row);
         model.delete(key);
       } else {
-        rows.touch(key, row);
+        rows.touch(row);
         model.delete(key);
         model.set(key, row);
       }
@@ -67,7 +67,7 @@ describe('KeyedRows', () => {
   it('lets entries() drop the current entry while iterating (expiry)', () => {
     const rows = new KeyedRows<string>(10, () => {});
     for (const key of ['a', 'b', 'c', 'd']) rows.add(key);
-    for (const [key, row] of rows.entries()) if (key !== 'c') rows.remove(key, row);
+    for (const [key, row] of rows.entries()) if (key !== 'c') rows.release(row);
     expect([...rows.entries()]).toEqual([['c', 2]]);
     expect(rows.add('e')).toBe(3); // the last freed row is handed out first
   });

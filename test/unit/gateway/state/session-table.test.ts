@@ -25,7 +25,7 @@ function table(maxTrackedSessions: number): SessionTable {
 }
 
 const commit = (t: SessionTable, key: string, intervals: SessionInterval[], now = 0) =>
-  t.commit(key, sessionCommit(key, intervals), now);
+  t.commit(sessionCommit(key, intervals), now);
 
 describe('SessionTable', () => {
   it('hands the row of an evicted session to a new one with nothing of the old left in it', () => {
