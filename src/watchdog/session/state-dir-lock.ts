@@ -9,8 +9,9 @@
 // same instant can both start.
 
 import { randomUUID } from 'node:crypto';
-import { open, readFile, unlink } from 'node:fs/promises';
+import { open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readStateFile } from './state-file.js';
 
 export const STATE_DIR_LOCK_FILE = 'watchdog.lock';
 
@@ -60,7 +61,7 @@ export async function lockStateDir(stateDir: string, pid: number = process.pid):
 }
 
 async function holderPid(path: string): Promise<number | undefined> {
-  const text = await readFile(path, 'utf8').catch(() => '');
+  const text = (await readStateFile(path)) ?? '';
   const pid = Number(text.split(' ')[0]);
   return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
 }
@@ -76,7 +77,7 @@ function isRunning(pid: number): boolean {
 }
 
 async function releaseIfOurs(path: string, content: string): Promise<void> {
-  const current = await readFile(path, 'utf8').catch(() => undefined);
+  const current = await readStateFile(path).catch(() => undefined);
   if (current === content) await unlink(path).catch(() => {});
 }
 
