@@ -1,7 +1,7 @@
 /** Rows allocated at first; the row count doubles up to the maximum. */
 const INITIAL_ROWS = 1024;
 /** "No row" in the recency links. */
-const NONE = -1;
+const NO_ROW = -1;
 
 /**
  * Rows of typed-array columns handed out to keys, for state kept per key outside the V8 heap: each
@@ -19,8 +19,8 @@ export class KeyedRows<K> {
   private keyOf: Array<K | undefined> = [];
   private older = new Int32Array(0);
   private younger = new Int32Array(0);
-  private oldest = NONE;
-  private youngest = NONE;
+  private oldest = NO_ROW;
+  private youngest = NO_ROW;
   private readonly freeRows: number[] = [];
   private rowCapacity = 0;
 
@@ -66,7 +66,7 @@ export class KeyedRows<K> {
    */
   *entries(): IterableIterator<[K, number]> {
     let row = this.oldest;
-    while (row !== NONE) {
+    while (row !== NO_ROW) {
       const next = this.younger[row]!;
       yield [this.keyOf[row] as K, row];
       row = next;
@@ -83,8 +83,8 @@ export class KeyedRows<K> {
 
   private append(row: number): void {
     this.older[row] = this.youngest;
-    this.younger[row] = NONE;
-    if (this.youngest === NONE) this.oldest = row;
+    this.younger[row] = NO_ROW;
+    if (this.youngest === NO_ROW) this.oldest = row;
     else this.younger[this.youngest] = row;
     this.youngest = row;
   }
@@ -92,9 +92,9 @@ export class KeyedRows<K> {
   private unlink(row: number): void {
     const older = this.older[row]!;
     const younger = this.younger[row]!;
-    if (older === NONE) this.oldest = younger;
+    if (older === NO_ROW) this.oldest = younger;
     else this.younger[older] = younger;
-    if (younger === NONE) this.youngest = older;
+    if (younger === NO_ROW) this.youngest = older;
     else this.older[younger] = older;
   }
 
