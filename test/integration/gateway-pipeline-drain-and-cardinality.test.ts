@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../../src/stack/index.js';
 import { encodeExportMetricsServiceRequest } from '../../src/otlp/index.js';
+import { pipelineConfigSchema } from '../../src/gateway/pipeline/index.js';
 import { cpuRequest, sessionExport, type SessionExport } from '../support/cpu-requests.js';
 import { gatewayMetric, postBytes, promSum } from './gateway-pipeline-fixtures.js';
 
@@ -9,9 +10,9 @@ import { gatewayMetric, postBytes, promSum } from './gateway-pipeline-fixtures.j
 // (d) everything a gateway acknowledged before SIGTERM reaches Prometheus;
 // (e) the cardinality attack: 100k session ids and 10k random versions cannot grow Prometheus
 //     beyond the configured series budget (Prometheus series, overflow series included), and the
-//     overflow series keeps the totals exact.
+//     overflow series keeps the totals exact, per threshold too.
 
-/** Prometheus series: room for the 15 reserved overflow series and about a dozen sessions' label sets. */
+/** Prometheus series: room for the 17 reserved overflow series and about a dozen sessions' label sets. */
 const MAX_SERIES = 200;
 const MAX_VERSIONS = 20;
 const ATTACK_SESSIONS = 100_000;
@@ -98,6 +99,9 @@ describe('gateway pipeline: SIGTERM drain and the cardinality attack', () => {
     const versions = Array.from({ length: ATTACK_VERSIONS }, (_, i) => `7.${i}.${randomInt(1000)}`);
     const stages = ['idle', 'indexing', 'sending', 'syncing', 'gaming', 'x'.repeat(100)];
     const oses = ['linux', 'darwin', 'windows', 'beos'];
+    // The stack runs the default session thresholds; counted here from the samples sent.
+    const { thresholds, overThresholdMinSamples } = pipelineConfigSchema.parse({}).sessions;
+    const overThreshold = new Map(thresholds.map((t) => [t, 0]));
     const startedMs = Date.now();
     for (let sent = 0, install = 0; sent < ATTACK_SESSIONS; sent += SESSIONS_PER_REQUEST, install++) {
       const installId = `attacker-${install}`;
@@ -113,6 +117,13 @@ describe('gateway pipeline: SIGTERM drain and the cardinality attack', () => {
           },
         }),
       );
+      for (const session of sessions) {
+        const samples = Object.values(session.stages).flat();
+        for (const t of thresholds) {
+          if (samples.filter((v) => v > t).length >= overThresholdMinSamples)
+            overThreshold.set(t, overThreshold.get(t)! + 1);
+        }
+      }
       const result = await postBytes(
         stack.gatewayUrl,
         stack.mintToken(installId),
@@ -156,6 +167,16 @@ describe('gateway pipeline: SIGTERM drain and the cardinality attack', () => {
     );
     expect(overflowSessions).toBeGreaterThan(0);
     expect(ownSessions + overflowSessions).toBe(ATTACK_SESSIONS);
+    // Per threshold as well: the over-threshold overflow series keep `threshold`, so the fleet's
+    // over-rate numerator misses nothing.
+    for (const [t, expected] of overThreshold) {
+      const selector = (overflow: string) =>
+        `filesfu_sessions_over_threshold_total{version!="drain", threshold="${t}", otel_metric_overflow${overflow}"true"}`;
+      const [own, overflowed] = [await promSum(stack, selector('!=')), await promSum(stack, selector('='))];
+      console.log(`sessions over ${t}: ${own} own + ${overflowed} overflow, ${expected} sent`);
+      expect(own + overflowed).toBe(expected);
+    }
+    expect(await promSum(stack, 'count(filesfu_sessions_over_threshold_total{threshold=""})')).toBe(0);
 
     // Prometheus' own view, once its head-series gauge was scraped after the data arrived. The
     // series counts below are taken after that scrape, so they include everything it counted.

@@ -10,7 +10,7 @@ import { freshSum, gatewayMetric, postBytes, postRequest, promSum } from './gate
 // routing) and every request is retried against the other replica.
 
 /**
- * Prometheus series per replica: 15 reserved for the overflow series leave room for the label sets
+ * Prometheus series per replica: 17 reserved for the overflow series leave room for the label sets
  * of the earlier tests (about 55 series) and two or three versions of the budget test.
  */
 const MAX_SERIES = 100;

@@ -9,3 +9,4 @@ export { boundedLabelSpaceSeries } from './label-space.js';
 export type { LabelSpaceBounds } from './label-space.js';
 export { SeriesIdentities } from './series-identities.js';
 export type { LabelsBuilder, SeriesIdentity } from './series-identities.js';
+export { OverflowSeries } from './overflow-series.js';

@@ -1,10 +1,10 @@
 import {
   CPU_METRIC,
-  OVERFLOW_PROMETHEUS_SERIES,
   SESSIONS_METRIC,
   SESSIONS_OVER_THRESHOLD_METRIC,
   STAGE_SESSIONS_METRIC,
   STAGE_SESSIONS_OVER_THRESHOLD_METRIC,
+  overflowPrometheusSeries,
   prometheusSeriesCost,
 } from '../validation/metric-model.js';
 
@@ -32,6 +32,6 @@ export function boundedLabelSpaceSeries(bounds: LabelSpaceBounds): number {
     labelSets(SESSIONS_OVER_THRESHOLD_METRIC, versions * oses * bounds.thresholds) +
     labelSets(STAGE_SESSIONS_METRIC, versions * stages * oses) +
     labelSets(STAGE_SESSIONS_OVER_THRESHOLD_METRIC, versions * stages * oses * bounds.thresholds) +
-    OVERFLOW_PROMETHEUS_SERIES
+    overflowPrometheusSeries(bounds.thresholds)
   );
 }

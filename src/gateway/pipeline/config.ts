@@ -5,7 +5,7 @@ import {
   CPU_METRIC,
   KNOWN_OS_TYPES,
   KNOWN_STAGES,
-  OVERFLOW_PROMETHEUS_SERIES,
+  overflowPrometheusSeries,
   prometheusSeriesCost,
 } from '../validation/metric-model.js';
 
@@ -49,12 +49,13 @@ export const validationConfigSchema = z
 export const limitsConfigSchema = z
   .object({
     maxSeries: positiveInt()
-      .min(OVERFLOW_PROMETHEUS_SERIES, {
-        message: `must be at least ${OVERFLOW_PROMETHEUS_SERIES}, the Prometheus series of the overflow series it reserves`,
+      // The floor with one threshold; pipelineConfigProblems checks it against the configured ones.
+      .min(overflowPrometheusSeries(1), {
+        message: `must be at least ${overflowPrometheusSeries(1)}, the Prometheus series of the overflow series it reserves`,
       })
       .default(20_000)
       .describe(
-        `Series budget in Prometheus series per replica (a CPU histogram label set costs ${prometheusSeriesCost(CPU_METRIC)}, a counter label set 1; ${OVERFLOW_PROMETHEUS_SERIES} are reserved for the overflow series, which take every point beyond the budget). The admitted label sets are shared by all replicas through the state store, but each replica forwards its own copy (own \`instance\` label): Prometheus holds up to replicas × maxSeries. The default is about twice the ${DEFAULT_LABEL_SPACE_SERIES} series the default label bounds can produce at most, so it only bites when those bounds are raised`,
+        `Series budget in Prometheus series per replica (a CPU histogram label set costs ${prometheusSeriesCost(CPU_METRIC)}, a counter label set 1; ${overflowPrometheusSeries(0)} + ${overflowPrometheusSeries(1) - overflowPrometheusSeries(0)} per threshold (${overflowPrometheusSeries(DEFAULT_THRESHOLDS.length)} with the default thresholds) are reserved for the overflow series, which take every point beyond the budget). The admitted label sets are shared by all replicas through the state store, but each replica forwards its own copy (own \`instance\` label): Prometheus holds up to replicas × maxSeries. The default is about twice the ${DEFAULT_LABEL_SPACE_SERIES} series the default label bounds can produce at most, so it only bites when those bounds are raised`,
       ),
     maxVersions: positiveInt()
       .default(DEFAULT_MAX_VERSIONS)
@@ -192,6 +193,12 @@ export type ExportConfig = PipelineConfig['export'];
  */
 export function pipelineConfigProblems(config: PipelineConfig): string[] {
   const problems: string[] = [];
+  const reserved = overflowPrometheusSeries(config.sessions.thresholds.length);
+  if (config.limits.maxSeries < reserved) {
+    problems.push(
+      `pipeline.limits.maxSeries must be at least ${reserved}, the Prometheus series of the overflow series it reserves with ${config.sessions.thresholds.length} thresholds`,
+    );
+  }
   if (config.state.dedupWindowMs <= config.validation.maxPointAgeMs) {
     problems.push(
       'pipeline.state.dedupWindowMs must exceed pipeline.validation.maxPointAgeMs, otherwise a replay older than its watermark would be counted again',

@@ -2,22 +2,16 @@ import type { ExportMetricsServiceRequest } from '../../otlp/index.js';
 import { CumulativeStore } from '../aggregation/index.js';
 import {
   LabelBounds,
+  OverflowSeries,
   SeriesBudget,
   SeriesIdentities,
   VersionBounds,
-  seriesKey,
 } from '../cardinality/index.js';
 import { flatKey } from '../common/flat-key.js';
 import { gatewayError } from '../errors/index.js';
 import { ExportLoop } from '../export/index.js';
 import type { StateSnapshot, StateStore } from '../state/index.js';
-import {
-  FORWARDED_METRICS,
-  OVERFLOW_ATTRIBUTE,
-  OVERFLOW_PROMETHEUS_SERIES,
-  canonicalBoundIndex,
-  validateRequest,
-} from '../validation/index.js';
+import { canonicalBoundIndex, overflowPrometheusSeries, validateRequest } from '../validation/index.js';
 import type { PipelineConfig } from './config.js';
 import type { Backpressure, IngestOutcome, Pipeline, PipelineDeps, Principal } from './contract.js';
 import type { LimitName, LimitReading } from './self-metrics.js';
@@ -36,11 +30,6 @@ function sessionStateKey(installId: string, sessionId: string): string {
 
 /** State-store round trips one ingest makes in sequence at most (bounds the shutdown wait). */
 const INGEST_STATE_ROUND_TRIPS = 4;
-const OVERFLOW_LABELS = { [OVERFLOW_ATTRIBUTE]: 'true' } as const;
-/** The overflow series key of every forwarded metric, built once. */
-const OVERFLOW_KEYS: ReadonlyMap<string, string> = new Map(
-  FORWARDED_METRICS.map((metric) => [metric, seriesKey(metric, OVERFLOW_LABELS)]),
-);
 
 /** validate → bound labels → commit per session (dedup + progress, atomic) → budget → aggregate → export. */
 export class GatewayPipeline implements Pipeline {
@@ -49,6 +38,7 @@ export class GatewayPipeline implements Pipeline {
   private readonly versions: VersionBounds;
   private readonly budget: SeriesBudget;
   private readonly identities = new SeriesIdentities();
+  private readonly overflow = new OverflowSeries();
   private readonly exporter: ExportLoop;
   private readonly metrics: PipelineSelfMetrics;
   /** canonicalBoundIndex of each configured threshold (the config schema only allows canonical bounds). */
@@ -251,8 +241,7 @@ export class GatewayPipeline implements Pipeline {
     for (const c of contributions) {
       const own = admitted.has(c.key);
       if (!own) overflowed += c.kind === 'histogram' ? c.points : 1;
-      const key = own ? c.key : (OVERFLOW_KEYS.get(c.metric) as string);
-      const labels = own ? c.labels : OVERFLOW_LABELS;
+      const { key, labels } = own ? c : this.overflow.of(c.metric, c.labels);
       if (c.kind === 'histogram') this.aggregate.addHistogram(key, labels, c.delta, c.exemplar, nowMs);
       else this.aggregate.addCounter(c.metric, key, labels, 1, nowMs);
     }
@@ -302,7 +291,10 @@ export class GatewayPipeline implements Pipeline {
     };
     return {
       // In Prometheus series; the overflow series' reserve is always part of what is in use.
-      series: { current: this.snapshot.usedSeries + OVERFLOW_PROMETHEUS_SERIES, max: limits.maxSeries },
+      series: {
+        current: this.snapshot.usedSeries + overflowPrometheusSeries(sessions.thresholds.length),
+        max: limits.maxSeries,
+      },
       versions: { current: this.versions.activeCount, max: limits.maxVersions },
       sessions: { current: this.snapshot.trackedSessions, max: sessions.maxTrackedSessions },
       attributes: { current: observed.maxAttributes, max: validation.maxAttributes },

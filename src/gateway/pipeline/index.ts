@@ -2,7 +2,7 @@
 // shared state store, cumulative aggregation across sessions, export to the collector.
 import { MemoryStateStore, RedisStateStore } from '../state/index.js';
 import type { StateStore, StateStoreOptions } from '../state/index.js';
-import { OVERFLOW_PROMETHEUS_SERIES } from '../validation/index.js';
+import { overflowPrometheusSeries } from '../validation/index.js';
 import type { PipelineConfig } from './config.js';
 import { pipelineConfigProblems } from './config.js';
 import type { Pipeline, PipelineDeps } from './contract.js';
@@ -24,7 +24,7 @@ export function stateStoreOptions(config: PipelineConfig): StateStoreOptions {
     maxTrackedSessions: config.sessions.maxTrackedSessions,
     dedupWindowMs: config.state.dedupWindowMs,
     // The overflow series are forwarded too: their Prometheus series are reserved out of maxSeries.
-    seriesBudget: config.limits.maxSeries - OVERFLOW_PROMETHEUS_SERIES,
+    seriesBudget: config.limits.maxSeries - overflowPrometheusSeries(config.sessions.thresholds.length),
     seriesIdleTimeoutMs: config.limits.seriesIdleTimeoutMs,
     maxVersions: config.limits.maxVersions,
     versionWindowMs: config.limits.versionWindowMs,

@@ -40,11 +40,24 @@ export function prometheusSeriesCost(metric: string): number {
   throw new Error(`no Prometheus series cost for unknown metric ${metric}`);
 }
 
-/** Prometheus series of the overflow series of every forwarded metric (reserved inside maxSeries). */
-export const OVERFLOW_PROMETHEUS_SERIES = FORWARDED_METRICS.reduce(
-  (sum, metric) => sum + prometheusSeriesCost(metric),
-  0,
-);
+/** Forwarded metrics with a `threshold` label; their overflow series keep it (one per threshold). */
+export const THRESHOLD_METRICS: readonly string[] = [
+  SESSIONS_OVER_THRESHOLD_METRIC,
+  STAGE_SESSIONS_OVER_THRESHOLD_METRIC,
+];
+
+/**
+ * Prometheus series of the overflow series of every forwarded metric, with `thresholds` configured
+ * thresholds (reserved inside maxSeries): one overflow series per metric, one per threshold for the
+ * THRESHOLD_METRICS.
+ */
+export function overflowPrometheusSeries(thresholds: number): number {
+  return FORWARDED_METRICS.reduce(
+    (sum, metric) =>
+      sum + prometheusSeriesCost(metric) * (THRESHOLD_METRICS.includes(metric) ? thresholds : 1),
+    0,
+  );
+}
 
 export const STAGE_ATTRIBUTE = MODEL_STAGE_ATTRIBUTE;
 export const SESSION_ID_ATTRIBUTE = RESOURCE_KEYS.sessionId;
@@ -52,7 +65,10 @@ export const INSTANCE_ID_ATTRIBUTE = RESOURCE_KEYS.serviceInstanceId;
 export const VERSION_ATTRIBUTE = RESOURCE_KEYS.serviceVersion;
 export const OS_TYPE_ATTRIBUTE = RESOURCE_KEYS.osType;
 
-/** The only attribute of the one overflow series per metric (OTel SDK cardinality-limit convention). */
+/**
+ * The attribute that marks an overflow series (OTel SDK cardinality-limit convention). It is the only
+ * attribute of a metric's overflow series, except that the THRESHOLD_METRICS keep `threshold`.
+ */
 export const OVERFLOW_ATTRIBUTE = 'otel.metric.overflow';
 
 export const KNOWN_STAGES: readonly string[] = MODEL_STAGES;

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPipeline,
   GatewayPipeline,
+  pipelineConfigProblems,
   pipelineConfigSchema,
   stateStoreOptions as storeOptionsOf,
 } from '../../../../src/gateway/pipeline/index.js';
@@ -16,7 +17,7 @@ import { MemoryStateStore } from '../../../../src/gateway/state/index.js';
 import type { StateStore } from '../../../../src/gateway/state/index.js';
 import {
   CPU_METRIC,
-  OVERFLOW_PROMETHEUS_SERIES,
+  overflowPrometheusSeries,
   prometheusSeriesCost,
 } from '../../../../src/gateway/validation/index.js';
 import {
@@ -37,8 +38,11 @@ import { startTestRedis, type TestRedis } from '../../../support/redis.js';
 const PRINCIPAL = { installId: 'install-1', keyId: 'k1' };
 const STAGES = ['starting', 'idle', 'indexing', 'sending', 'weird-stage'];
 const OSES = ['linux', 'darwin', 'windows', 'plan9'];
+const { thresholds: THRESHOLDS, overThresholdMinSamples: MIN_SAMPLES } = pipelineConfigSchema.parse(
+  {},
+).sessions;
 /** Room for two CPU histogram label sets and a few counters besides the reserved overflow series. */
-const SMALL_BUDGET = OVERFLOW_PROMETHEUS_SERIES + 2 * prometheusSeriesCost(CPU_METRIC) + 5;
+const SMALL_BUDGET = overflowPrometheusSeries(2) + 2 * prometheusSeriesCost(CPU_METRIC) + 5;
 
 let collector: FakeCollector;
 let redis: TestRedis;
@@ -95,7 +99,11 @@ describe.each(['memory', 'redis'] as const)('pipeline with %s state', (store) =>
             osType: fc.constantFrom(...OSES),
             stages: fc.dictionary(
               fc.constantFrom(...STAGES),
-              fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 12 }),
+              // fast-check's doubles cluster near 0; the constants make sessions cross the thresholds.
+              fc.array(fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0.35, 0.85, 1)), {
+                minLength: 1,
+                maxLength: 12,
+              }),
               { minKeys: 1, maxKeys: 3 },
             ),
           }),
@@ -133,7 +141,24 @@ describe.each(['memory', 'redis'] as const)('pipeline with %s state', (store) =>
             histograms.length * prometheusSeriesCost(CPU_METRIC) +
             counterMetrics.reduce((n, m) => n + exportedSums(latest, m).length * prometheusSeriesCost(m), 0);
           expect(prometheusSeries).toBeLessThanOrEqual(SMALL_BUDGET);
-          for (const s of overflow) expect(Object.keys(s.labels)).toEqual(['otel.metric.overflow']);
+          // Overflow series: only the overflow label, but the over-threshold counters keep `threshold`
+          // (a per-threshold fleet rate must include what overflowed).
+          for (const s of overflow) {
+            const labels = Object.keys(s.labels).sort();
+            if (s.labels['threshold'] === undefined) expect(labels).toEqual(['otel.metric.overflow']);
+            else expect(labels).toEqual(['otel.metric.overflow', 'threshold']);
+          }
+          for (const threshold of THRESHOLDS) {
+            const over = (values: number[]) => values.filter((v) => v > threshold).length >= MIN_SAMPLES;
+            const atThreshold = (m: string) =>
+              total(exportedSums(latest, m).filter((c) => c.labels['threshold'] === String(threshold)));
+            expect(atThreshold('filesfu.sessions.over_threshold')).toBe(
+              exports.filter((e) => over(Object.values(e.stages).flat())).length,
+            );
+            expect(atThreshold('filesfu.stage.sessions.over_threshold')).toBe(
+              exports.reduce((n, e) => n + Object.values(e.stages).filter(over).length, 0),
+            );
+          }
           for (const s of all) {
             if (s.labels['os'] !== undefined)
               expect(['linux', 'darwin', 'windows', 'other']).toContain(s.labels['os']);
@@ -345,7 +370,7 @@ describe('series budget gauges', () => {
       prometheusSeriesCost(CPU_METRIC) +
       prometheusSeriesCost('filesfu.sessions') +
       prometheusSeriesCost('filesfu.stage.sessions') +
-      OVERFLOW_PROMETHEUS_SERIES;
+      overflowPrometheusSeries(config.sessions.thresholds.length);
     const text = await registry.metrics();
     expect(text).toContain(`filesfu_gateway_series_active ${used}`);
     expect(text).toContain(`filesfu_gateway_limit_current{limit="series"} ${used}`);
@@ -423,13 +448,18 @@ describe('pipeline config', () => {
     expect(limits.maxSeries).toBeGreaterThanOrEqual(labelSpace);
   });
 
-  it('refuses a series budget smaller than the overflow series it reserves', () => {
+  it('refuses a series budget smaller than the overflow series it reserves, per configured threshold', () => {
     expect(() =>
-      pipelineConfigSchema.parse({ limits: { maxSeries: OVERFLOW_PROMETHEUS_SERIES - 1 } }),
+      pipelineConfigSchema.parse({ limits: { maxSeries: overflowPrometheusSeries(1) - 1 } }),
     ).toThrow(/overflow series/);
-    expect(
-      pipelineConfigSchema.parse({ limits: { maxSeries: OVERFLOW_PROMETHEUS_SERIES } }).limits.maxSeries,
-    ).toBe(OVERFLOW_PROMETHEUS_SERIES);
+    const withThresholds = (thresholds: number[], maxSeries: number) =>
+      pipelineConfigProblems(pipelineConfigSchema.parse({ limits: { maxSeries }, sessions: { thresholds } }));
+    // Each threshold adds an overflow series to each over-threshold counter.
+    expect(overflowPrometheusSeries(3) - overflowPrometheusSeries(2)).toBe(2);
+    expect(withThresholds([0.3, 0.8], overflowPrometheusSeries(2))).toEqual([]);
+    expect(withThresholds([0.3, 0.5, 0.8], overflowPrometheusSeries(2))).toEqual([
+      expect.stringMatching(/maxSeries must be at least .* overflow series .* 3 thresholds/),
+    ]);
   });
 
   it('rejects thresholds that are not bucket bounds', () => {
