@@ -20,6 +20,9 @@ export async function startTestRedis(): Promise<TestRedis> {
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  // A failing test file may leave without its afterAll: no redis-server outlives the test process.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -47,6 +50,7 @@ export async function startTestRedis(): Promise<TestRedis> {
     },
     stop: async () => {
       admin.disconnect();
+      process.removeListener('exit', killOnExit);
       if (child.exitCode !== null) return;
       await new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
