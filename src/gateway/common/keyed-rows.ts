@@ -1,3 +1,5 @@
+import { ShardedMap } from './sharded-map.js';
+
 /** Rows allocated at first; the row count doubles up to the maximum. */
 const INITIAL_ROWS = 1024;
 /** "No row" in the recency links. */
@@ -13,10 +15,15 @@ const NO_ROW = -1;
  * The order is a doubly linked list of rows in two Int32Array columns, not the Map's insertion
  * order: a touch relinks two rows instead of deleting and re-inserting the key (two hash-table
  * operations on a table of up to maxRows keys), and the oldest key is found without an iterator.
+ *
+ * Keys map to rows through a ShardedMap, not one Map: a full table churns a key per new key, and the
+ * rebuild of one Map of maxRows keys stalled the event loop for tens of milliseconds.
  */
-export class KeyedRows<K> {
-  private readonly rowOf = new Map<K, number>();
+export class KeyedRows<K extends string> {
+  private readonly rowOf: ShardedMap<number>;
   private keyOf: Array<K | undefined> = [];
+  /** Each row's shard in rowOf, so that releasing a row does not hash its key again. */
+  private shardOfRow = new Uint16Array(0);
   private older = new Int32Array(0);
   private younger = new Int32Array(0);
   private oldest = NO_ROW;
@@ -27,7 +34,9 @@ export class KeyedRows<K> {
   constructor(
     private readonly maxRows: number,
     private readonly growColumns: (rows: number) => void,
-  ) {}
+  ) {
+    this.rowOf = new ShardedMap(maxRows);
+  }
 
   get size(): number {
     return this.rowOf.size;
@@ -54,7 +63,9 @@ export class KeyedRows<K> {
     if (this.rowOf.size >= this.maxRows) this.release(this.oldest);
     if (this.freeRows.length === 0) this.grow();
     const row = this.freeRows.pop()!;
-    this.rowOf.set(key, row);
+    const shard = this.rowOf.shardOf(key);
+    this.rowOf.set(key, row, shard);
+    this.shardOfRow[row] = shard;
     this.keyOf[row] = key;
     this.append(row);
     return row;
@@ -75,7 +86,7 @@ export class KeyedRows<K> {
 
   /** Drops the key holding `row`; the row is free again. */
   release(row: number): void {
-    this.rowOf.delete(this.keyOf[row] as K);
+    this.rowOf.delete(this.keyOf[row] as K, this.shardOfRow[row]);
     this.keyOf[row] = undefined;
     this.unlink(row);
     this.freeRows.push(row);
@@ -102,6 +113,7 @@ export class KeyedRows<K> {
     const before = this.rowCapacity;
     const after = Math.min(Math.max(INITIAL_ROWS, before * 2), this.maxRows);
     this.growColumns(after);
+    this.shardOfRow = grownColumn(this.shardOfRow, after);
     this.older = grownColumn(this.older, after);
     this.younger = grownColumn(this.younger, after);
     // Pushed in reverse so that rows are handed out in ascending order.
@@ -110,7 +122,7 @@ export class KeyedRows<K> {
   }
 }
 
-type Column = BigUint64Array | Float64Array | Int32Array | Uint8Array | Uint32Array;
+type Column = BigUint64Array | Float64Array | Int32Array | Uint8Array | Uint16Array | Uint32Array;
 
 /** A copy of a column with room for `length` elements (the rest zero). */
 export function grownColumn<T extends Column>(values: T, length: number): T {
