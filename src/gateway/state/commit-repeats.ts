@@ -12,14 +12,27 @@ const REPEAT_SCAN_MAX = 32;
  */
 export function duplicateIntervals(commit: SessionCommit, watermarkBefore: bigint | undefined): boolean[] {
   const { times } = commit;
-  const repeats = times.length > REPEAT_SCAN_MAX ? repeatedIntervals(commit) : undefined;
+  const scan = startsIncrease(commit) ? 'none' : times.length > REPEAT_SCAN_MAX ? 'keyed' : 'pairwise';
+  const repeats = scan === 'keyed' ? repeatedIntervals(commit) : undefined;
   const duplicate = new Array<boolean>(times.length);
   for (let i = 0; i < times.length; i++) {
     duplicate[i] =
       (watermarkBefore !== undefined && times[i]!.startTimeUnixNano < watermarkBefore) ||
-      (repeats ? repeats[i] === 1 : repeatsEarlier(commit, i));
+      (scan === 'none' ? false : repeats ? repeats[i] === 1 : repeatsEarlier(commit, i));
   }
   return duplicate;
+}
+
+/**
+ * Whether every interval starts after the one before it: then no two share a start, and there is
+ * nothing to scan for. A session's consecutive intervals of one stage (a replayed backlog) are in
+ * that order; the intervals of one export (one per stage, one start) are not.
+ */
+function startsIncrease({ times }: SessionCommit): boolean {
+  for (let i = 1; i < times.length; i++) {
+    if (!(times[i]!.startTimeUnixNano > times[i - 1]!.startTimeUnixNano)) return false;
+  }
+  return true;
 }
 
 /** Whether an earlier interval of the commit has the same stream and start: one sent twice. */
@@ -27,7 +40,8 @@ function repeatsEarlier({ times, streams }: SessionCommit, index: number): boole
   const start = times[index]!.startTimeUnixNano;
   const stream = streams[index];
   for (let j = 0; j < index; j++) {
-    if (times[j]!.startTimeUnixNano === start && streams[j] === stream) return true;
+    // Streams first: interned strings compare by reference, starts are bigints.
+    if (streams[j] === stream && times[j]!.startTimeUnixNano === start) return true;
   }
   return false;
 }
