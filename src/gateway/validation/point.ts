@@ -58,10 +58,8 @@ export function validateCpuPoint(
   if (attributeProblem) return attributeProblem;
 
   const { startTimeUnixNano: start, timeUnixNano: time } = point;
-  // A start time is required: it is the deduplication identity of a DELTA interval. An interval of
-  // zero width is refused too: its start equals the watermark it sets, so a retry of it would not be
-  // "before the watermark" and would count twice (and a DELTA interval of no time measures nothing).
-  if (start <= 0n || start >= time) return 'invalid_timestamps';
+  // A start time is required: it is the deduplication identity of a DELTA interval.
+  if (start <= 0n || start > time) return 'invalid_timestamps';
   if (time > window.latestNs) return 'timestamp_in_future';
   if (time < window.earliestNs) return 'timestamp_too_old';
 

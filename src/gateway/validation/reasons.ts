@@ -16,7 +16,7 @@ export const REJECT_REASONS = {
   count_mismatch: 'histogram count differs from the sum of its bucket counts',
   nan_value: 'NaN or infinite value',
   negative_value: 'negative value',
-  invalid_timestamps: 'start time missing, or not before time',
+  invalid_timestamps: 'start time missing or after time',
   timestamp_too_old: 'timestamp older than allowed',
   timestamp_in_future: 'timestamp too far in the future',
 } as const;

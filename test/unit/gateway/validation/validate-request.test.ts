@@ -152,15 +152,6 @@ describe('validateRequest', () => {
     });
   });
 
-  it('rejects a zero-width interval (its retry would not fall before the watermark it sets)', () => {
-    const request = cpuRequest([sessionExport({ stages: { a: [0.1], b: [0.1] } })]);
-    const points = cpuMetric(request).dataPoints;
-    Object.assign(points[0]!, { startTimeUnixNano: points[0]!.timeUnixNano });
-    const result = validateRequest(request, INSTALL, limits, Date.now());
-    expect(Object.fromEntries(result.rejections.entries())).toEqual({ invalid_timestamps: 1 });
-    expect(result.sessions[0]?.samples).toHaveLength(1);
-  });
-
   it('merges finer buckets down onto CPU_BUCKETS', () => {
     const request = cpuRequest([sessionExport()]);
     const point = cpuMetric(request).dataPoints[0]!;
