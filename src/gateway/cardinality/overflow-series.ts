@@ -1,6 +1,12 @@
 import { LABEL_THRESHOLD, OVERFLOW_ATTRIBUTE, THRESHOLD_METRICS } from '../validation/metric-model.js';
-import type { SeriesIdentity } from './series-identities.js';
-import { seriesKey } from './series-key.js';
+import type { LabelsBuilder, SeriesIdentity } from './series-identities.js';
+import { SeriesIdentities } from './series-identities.js';
+
+const overflowLabels: LabelsBuilder = (_version, _os, _stage, threshold) => {
+  const labels: Record<string, string> = { [OVERFLOW_ATTRIBUTE]: 'true' };
+  if (threshold !== '') labels[LABEL_THRESHOLD] = threshold;
+  return labels;
+};
 
 /**
  * Where the points of a label set refused by the series budget go: one series per metric whose only
@@ -12,20 +18,12 @@ import { seriesKey } from './series-key.js';
  * overflows. Bounded: the thresholds are the configured ones (overflowPrometheusSeries reserves them).
  */
 export class OverflowSeries {
-  /** By metric, then threshold label value ('' for metrics without one). */
-  private readonly byMetric = new Map<string, Map<string, SeriesIdentity>>();
+  // Its own interning, apart from the forwarded label sets': an overflow series has no version, OS
+  // or stage, and '' there must not meet a real label set's identity.
+  private readonly identities = new SeriesIdentities();
 
   of(metric: string, labels: Readonly<Record<string, string>>): SeriesIdentity {
     const threshold = THRESHOLD_METRICS.includes(metric) ? (labels[LABEL_THRESHOLD] ?? '') : '';
-    let byThreshold = this.byMetric.get(metric);
-    if (byThreshold === undefined) this.byMetric.set(metric, (byThreshold = new Map()));
-    let identity = byThreshold.get(threshold);
-    if (identity === undefined) {
-      const overflowLabels: Record<string, string> = { [OVERFLOW_ATTRIBUTE]: 'true' };
-      if (threshold !== '') overflowLabels[LABEL_THRESHOLD] = threshold;
-      identity = { key: seriesKey(metric, overflowLabels), labels: overflowLabels };
-      byThreshold.set(threshold, identity);
-    }
-    return identity;
+    return this.identities.get(metric, overflowLabels, '', '', '', threshold);
   }
 }
