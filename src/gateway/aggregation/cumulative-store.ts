@@ -90,7 +90,8 @@ function nowNanos(nowMs: number): bigint {
 
 /**
  * Cumulative aggregates keyed by (metric, bounded label set). Memory is bounded by the series
- * budget (plus one overflow series per metric); series idle for seriesIdleTimeoutMs are dropped.
+ * budget (plus the overflow series, which overflowPrometheusSeries reserves); series idle for
+ * seriesIdleTimeoutMs are dropped.
  * Start time = creation of the series in this process, so a restart is a visible counter reset.
  *
  * A new series is first exported with all values at zero and only from the next flush on with its

@@ -26,7 +26,7 @@ export const COUNTER_METRICS = [
 ] as const;
 export type CounterMetricName = (typeof COUNTER_METRICS)[number];
 
-/** Every metric the gateway forwards, each with at most one overflow series. */
+/** Every metric the gateway forwards, each with its overflow series (overflowPrometheusSeries). */
 export const FORWARDED_METRICS: readonly string[] = [CPU_METRIC, ...COUNTER_METRICS];
 
 /**
