@@ -14,6 +14,14 @@ local intervals = cjson.decode(ARGV[6])
 local minSamples = tonumber(ARGV[4])
 local wmBefore = redis.call('HGET', KEYS[1], 'wm')
 local wm = wmBefore
+-- Streams whose zero-width interval at the watermark was counted ('zs', a JSON list, valid at time
+-- 'zt'): a retry of such an interval starts at the watermark, not before it.
+local zeroWidthAt = redis.call('HGET', KEYS[1], 'zt')
+local zeroWidthBefore = {}
+if wmBefore and zeroWidthAt == wmBefore then
+  for _, stream in ipairs(cjson.decode(redis.call('HGET', KEYS[1], 'zs'))) do zeroWidthBefore[stream] = true end
+end
+local zeroWidthAccepted = {}
 local dup, newStages, newOver, newStageOver = {}, {}, {}, {}
 local seen = 0
 local inCommit = {}
@@ -27,12 +35,14 @@ for i, iv in ipairs(intervals) do
   local s, t, stage, above = iv[1], iv[2], iv[3], iv[4]
   -- A repeat of an interval within this commit (same stream, same start) is a duplicate too.
   local identity = iv[5] .. '|' .. s
-  if (wmBefore and s < wmBefore) or inCommit[identity] then
+  if (wmBefore and s < wmBefore) or inCommit[identity]
+    or (s == wmBefore and t == s and zeroWidthBefore[iv[5]]) then
     dup[i] = 1
   else
     inCommit[identity] = true
     dup[i] = 0
     if (not wm) or t > wm then wm = t end
+    if s == t then zeroWidthAccepted[#zeroWidthAccepted + 1] = iv end
     if redis.call('HSETNX', KEYS[1], 'seen', '1') == 1 then seen = 1 end
     if redis.call('HSETNX', KEYS[1], 'st:' .. stage, '1') == 1 then newStages[#newStages + 1] = stage end
     for j, th in ipairs(thresholds) do
@@ -43,6 +53,18 @@ for i, iv in ipairs(intervals) do
   end
 end
 if wm then redis.call('HSET', KEYS[1], 'wm', wm) end
+local zeroWidth, listed = {}, {}
+if wm == wmBefore then
+  for stream in pairs(zeroWidthBefore) do zeroWidth[#zeroWidth + 1] = stream; listed[stream] = true end
+end
+for _, iv in ipairs(zeroWidthAccepted) do
+  if iv[2] == wm and not listed[iv[5]] then zeroWidth[#zeroWidth + 1] = iv[5]; listed[iv[5]] = true end
+end
+if #zeroWidth > 0 then
+  redis.call('HSET', KEYS[1], 'zt', wm, 'zs', cjson.encode(zeroWidth))
+elseif zeroWidthAt then
+  redis.call('HDEL', KEYS[1], 'zt', 'zs')
+end
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
 local reply = cjson.encode({ dup = dup, seen = seen, stages = newStages, over = newOver, stageOver = newStageOver })

@@ -1,6 +1,6 @@
 import { NONE, appended } from '../../otlp/empty-list.js';
 import { KeyedRows, grownColumn } from '../common/keyed-rows.js';
-import { duplicateIntervals } from './commit-repeats.js';
+import { duplicateIntervals, zeroWidthAfter } from './commit-repeats.js';
 import type { SessionCommit, SessionCommitResult, StateStoreOptions } from './state-store.js';
 
 /** Stage labels a row has room for at first; doubles (re-laying out every row) when exceeded. */
@@ -34,6 +34,12 @@ export class SessionTable {
   private samplesAbove = new Uint32Array(0);
   private stageSeen = new Uint8Array(0);
   private stageSamplesAbove = new Uint32Array(0);
+  /**
+   * Per row, the streams whose zero-width interval at the row's watermark was counted (see
+   * duplicateIntervals). Few sessions ever have one (the watchdog's shutdown export), so a side Map,
+   * not a column.
+   */
+  private readonly zeroWidth = new Map<number, readonly string[]>();
 
   constructor(private readonly options: TableOptions) {
     this.thresholdCount = options.thresholds.length;
@@ -73,14 +79,17 @@ export class SessionTable {
       // LRU order: the rest is newer.
       if (this.lastSeenMs[row]! >= cutoffMs || forgotten >= max) break;
       this.rows.release(row);
+      this.zeroWidth.delete(row);
       forgotten++;
     }
     return forgotten;
   }
 
   private apply(row: number, commit: SessionCommit): SessionCommitResult {
+    const watermarkBefore = this.watermark[row] || undefined;
+    const zeroWidthBefore = this.zeroWidth.get(row) ?? NONE;
     const result: SessionCommitResult = {
-      duplicate: duplicateIntervals(commit, this.watermark[row] || undefined),
+      duplicate: duplicateIntervals(commit, watermarkBefore, zeroWidthBefore),
       newlySeen: false,
       newStages: NONE,
       newOverThresholds: NONE,
@@ -120,11 +129,16 @@ export class SessionTable {
       }
     }
     this.watermark[row] = watermark;
+    const zeroWidth = zeroWidthAfter(commit, result.duplicate, watermarkBefore, zeroWidthBefore, watermark);
+    if (zeroWidth === zeroWidthBefore) return result;
+    if (zeroWidth.length > 0) this.zeroWidth.set(row, zeroWidth);
+    else this.zeroWidth.delete(row);
     return result;
   }
 
   private clearRow(row: number): void {
     this.watermark[row] = 0n;
+    this.zeroWidth.delete(row);
     this.seen[row] = 0;
     this.samplesAbove.fill(0, row * this.thresholdCount, (row + 1) * this.thresholdCount);
     const stages = row * this.stageCapacity;

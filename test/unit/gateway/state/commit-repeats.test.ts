@@ -1,22 +1,30 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { duplicateIntervals } from '../../../../src/gateway/state/commit-repeats.js';
+import { duplicateIntervals, zeroWidthAfter } from '../../../../src/gateway/state/commit-repeats.js';
 import { sessionCommit, type SessionInterval } from '../../../../src/gateway/state/state-store.js';
 
-/** The rule, stated plainly: before the watermark, or the same stream and start as an earlier one. */
-function reference(intervals: readonly SessionInterval[], watermark: bigint | undefined): boolean[] {
+/**
+ * The rule, stated plainly: before the watermark; zero-width at the watermark in a stream whose
+ * zero-width interval there was counted; or the same stream and start as an earlier one.
+ */
+function reference(
+  intervals: readonly SessionInterval[],
+  watermark: bigint | undefined,
+  zeroWidthBefore: readonly string[] = [],
+): boolean[] {
   const seen = new Set<string>();
-  return intervals.map(({ startTimeUnixNano: start, stream }) => {
+  return intervals.map(({ startTimeUnixNano: start, timeUnixNano: end, stream }) => {
     const key = `${stream}|${start}`;
     const repeat = seen.has(key);
     seen.add(key);
-    return (watermark !== undefined && start < watermark) || repeat;
+    const replayedZeroWidth = start === watermark && end === start && zeroWidthBefore.includes(stream!);
+    return (watermark !== undefined && start < watermark) || replayedZeroWidth || repeat;
   });
 }
 
-const interval = (start: number, stream: string): SessionInterval => ({
+const interval = (start: number, stream: string, width = 10): SessionInterval => ({
   startTimeUnixNano: BigInt(start),
-  timeUnixNano: BigInt(start + 10),
+  timeUnixNano: BigInt(start + width),
   stage: 'idle',
   stream,
   samplesAbove: [0],
@@ -42,6 +50,49 @@ describe('duplicateIntervals', () => {
       ),
       { numRuns: 2000 },
     );
+  });
+
+  it('agrees with the plain rule when intervals are zero-width, at the watermark or not', () => {
+    const intervals = fc.array(
+      fc.record({
+        start: fc.integer({ min: 1, max: 8 }),
+        stream: fc.constantFrom('a', 'b', 'c'),
+        width: fc.constantFrom(0, 0, 3),
+      }),
+      { maxLength: 12 },
+    );
+    fc.assert(
+      fc.property(
+        intervals,
+        fc.integer({ min: 1, max: 8 }),
+        fc.subarray(['a', 'b', 'c']),
+        (drawn, watermark, zeroWidthBefore) => {
+          const commit = drawn.map((i) => interval(i.start, i.stream, i.width));
+          const mark = BigInt(watermark);
+          expect(duplicateIntervals(sessionCommit('s', commit), mark, zeroWidthBefore)).toEqual(
+            reference(commit, mark, zeroWidthBefore),
+          );
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('remembers the zero-width streams at the new watermark, and only those', () => {
+    const commit = sessionCommit('s', [interval(5, 'a', 0), interval(5, 'b', 0), interval(3, 'c', 2)]);
+    const duplicate = [false, false, false];
+    // The watermark stays at 5: 'c' kept from before, 'a' and 'b' added, in a new list.
+    const before = ['c'];
+    const kept = zeroWidthAfter(commit, duplicate, 5n, before, 5n);
+    expect(kept).toEqual(['c', 'a', 'b']);
+    expect(before).toEqual(['c']);
+    // A duplicate is not remembered twice, nor is an interval that is not zero-width.
+    expect(zeroWidthAfter(commit, [true, false, false], 5n, ['b'], 5n)).toEqual(['b']);
+    // The watermark moved past 5: what was remembered no longer applies.
+    const moved = sessionCommit('s', [interval(5, 'a', 0), interval(5, 'b', 4)]);
+    expect(zeroWidthAfter(moved, [false, false], 5n, ['c'], 9n)).toEqual([]);
+    // Nothing new: the very same list, so a store can tell that nothing changed.
+    expect(zeroWidthAfter(moved, [true, true], 5n, before, 5n)).toBe(before);
   });
 
   it('finds nothing to repeat in strictly increasing starts, and a repeat right after one', () => {

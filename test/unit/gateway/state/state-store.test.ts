@@ -121,6 +121,54 @@ describe.each(factories)('%s state store', (_name, create) => {
     expect(bounded.duplicate).toEqual([false, false, true]);
   });
 
+  it('counts a zero-width interval at the watermark once, also when it is retried', async () => {
+    const now = Date.now();
+    // The watchdog's shutdown export can fall in the same millisecond as the export before it:
+    // an interval that starts and ends at the watermark, with samples in it.
+    const end = interval(1).startTimeUnixNano;
+    const zeroWidth = (stream: string, above = [0, 0]): SessionInterval => ({
+      startTimeUnixNano: end,
+      timeUnixNano: end,
+      stage: stream,
+      samplesAbove: above,
+    });
+    await store.commitSession(sessionCommit('z1', [interval(0, 'idle'), interval(0, 'sending')]), now);
+    const shutdown = await store.commitSession(sessionCommit('z1', [zeroWidth('shutdown', [3, 0])]), now);
+    expect(shutdown.duplicate).toEqual([false]);
+    expect(shutdown.newStages).toEqual(['shutdown']);
+    // Its retry (the response was lost) is a duplicate; another stream's zero-width interval at the
+    // same watermark is not, and then is remembered beside the first.
+    const retry = await store.commitSession(sessionCommit('z1', [zeroWidth('shutdown', [3, 0])]), now);
+    expect(retry.duplicate).toEqual([true]);
+    const second = await store.commitSession(
+      sessionCommit('z1', [zeroWidth('idle', [1, 0]), zeroWidth('shutdown', [3, 0])]),
+      now,
+    );
+    expect(second.duplicate).toEqual([false, true]);
+    const both = await store.commitSession(
+      sessionCommit('z1', [zeroWidth('idle', [1, 0]), zeroWidth('shutdown', [3, 0])]),
+      now,
+    );
+    expect(both.duplicate).toEqual([true, true]);
+    // 3 + 1 samples above 0.3 so far, one short of the minimum (5): any retry counted would cross.
+    for (const result of [retry, second, both]) expect(result.newOverThresholds).toEqual([]);
+    // The next interval starts at that same watermark and is new; after it, the zero-width
+    // intervals lie before the watermark and are duplicates by the plain rule.
+    const next = await store.commitSession(sessionCommit('z1', [interval(1, 'idle')]), now);
+    expect(next.duplicate).toEqual([false]);
+    expect(next.newOverThresholds).toEqual([]);
+    expect((await store.commitSession(sessionCommit('z1', [zeroWidth('shutdown')]), now)).duplicate).toEqual([
+      true,
+    ]);
+    // A zero-width interval at a new watermark is counted, once.
+    const later = interval(2).startTimeUnixNano;
+    const atLater = { ...zeroWidth('shutdown', [1, 0]), startTimeUnixNano: later, timeUnixNano: later };
+    const crossed = await store.commitSession(sessionCommit('z1', [atLater]), now);
+    expect(crossed.duplicate).toEqual([false]);
+    expect(crossed.newOverThresholds).toEqual(['0.3']);
+    expect((await store.commitSession(sessionCommit('z1', [atLater]), now)).duplicate).toEqual([true]);
+  });
+
   it('finds repeats in a long commit (a replayed backlog) the same way', async () => {
     const now = Date.now();
     // 40 intervals: past the pairwise scan, so the keyed pass decides. Every 5th repeats an
