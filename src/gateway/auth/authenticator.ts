@@ -8,7 +8,7 @@ import {
 } from './install-token.js';
 import type { RevocationList } from './revocation.js';
 import type { SigningKey } from './signing-keys.js';
-import { OldestFirstMap } from '../common/oldest-first-map.js';
+import { BoundedCache } from '../common/bounded-cache.js';
 
 export interface Principal {
   installId: string;
@@ -39,11 +39,12 @@ const BEARER = /^Bearer[ ]+(\S+)\s*$/i;
 export class Authenticator {
   private readonly secrets: ReadonlyMap<string, string>;
   // Token → its verified claims. Signing keys are fixed for this object's life, so a signature that
-  // verified once verifies again; insertion order makes the first entry the oldest.
-  private readonly verifiedTokens = new OldestFirstMap<string, InstallTokenClaims>();
+  // verified once verifies again.
+  private readonly verifiedTokens: BoundedCache<InstallTokenClaims>;
 
   constructor(private readonly options: AuthenticatorOptions) {
     this.secrets = new Map(options.keys.map((key) => [key.keyId, key.secret]));
+    this.verifiedTokens = new BoundedCache(options.maxCachedTokens);
   }
 
   async authenticate(authorization: string | undefined, nowMs = Date.now()): Promise<AuthResult> {
@@ -84,12 +85,7 @@ export class Authenticator {
     const cached = this.verifiedTokens.get(token);
     if (cached !== undefined) return checkTokenAge(cached, nowSeconds, ageLimits);
     const verified = verifyInstallToken(token, this.secrets, nowSeconds, ageLimits);
-    if (verified.ok && this.options.maxCachedTokens > 0) {
-      if (this.verifiedTokens.size >= this.options.maxCachedTokens) {
-        this.verifiedTokens.deleteOldest();
-      }
-      this.verifiedTokens.set(token, verified.claims);
-    }
+    if (verified.ok) this.verifiedTokens.set(token, verified.claims);
     return verified;
   }
 }

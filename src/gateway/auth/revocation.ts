@@ -7,7 +7,7 @@
 // closed would drop the whole fleet's telemetry during a Redis blip.
 
 import type { Redis } from 'ioredis';
-import { OldestFirstMap } from '../common/oldest-first-map.js';
+import { BoundedCache } from '../common/bounded-cache.js';
 
 export const REVOKED_SET_KEY = 'filesfu:revoked';
 
@@ -27,10 +27,11 @@ interface CachedAnswer {
 
 export class RevocationList {
   private readonly staticRevoked: ReadonlySet<string>;
-  private readonly cache = new OldestFirstMap<string, CachedAnswer>();
+  private readonly cache: BoundedCache<CachedAnswer>;
 
   constructor(private readonly options: RevocationOptions) {
     this.staticRevoked = new Set(options.revokedInstallIds);
+    this.cache = new BoundedCache(options.maxCachedInstalls);
   }
 
   /** Synchronous answer when known (static list or fresh cache); undefined when Redis must be asked. */
@@ -59,10 +60,6 @@ export class RevocationList {
   }
 
   private remember(installId: string, revoked: boolean, nowMs: number): void {
-    if (this.cache.size >= this.options.maxCachedInstalls && !this.cache.has(installId)) {
-      this.cache.deleteOldest();
-    }
-    this.cache.delete(installId);
     this.cache.set(installId, { revoked, expiresAtMs: nowMs + this.options.cacheSeconds * 1000 });
   }
 }
