@@ -116,6 +116,12 @@ export const sessionsConfigSchema = z
       .describe(
         'Maximum number of sessions whose dedup watermark and progress are kept (count); least recently seen are evicted',
       ),
+    maxZeroWidthStreams: positiveInt()
+      .max(1000)
+      .default(32)
+      .describe(
+        'Streams (raw stage values) per session whose zero-width interval at the watermark is remembered, so that its retry is a duplicate (count, at most 1000); once full, further zero-width intervals at that watermark are dropped as duplicates',
+      ),
   })
   .default({});
 

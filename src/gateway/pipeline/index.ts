@@ -22,6 +22,7 @@ export function stateStoreOptions(config: PipelineConfig): StateStoreOptions {
     thresholds: config.sessions.thresholds.map(String),
     overThresholdMinSamples: config.sessions.overThresholdMinSamples,
     maxTrackedSessions: config.sessions.maxTrackedSessions,
+    maxZeroWidthStreams: config.sessions.maxZeroWidthStreams,
     dedupWindowMs: config.state.dedupWindowMs,
     // The overflow series are forwarded too: their Prometheus series are reserved out of maxSeries.
     seriesBudget: config.limits.maxSeries - overflowPrometheusSeries(config.sessions.thresholds.length),

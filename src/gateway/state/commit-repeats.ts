@@ -10,25 +10,31 @@ const REPEAT_SCAN_MAX = 32;
  * Which intervals of one commit are duplicates: those starting before the session's watermark from
  * before the commit (replays); zero-width intervals at the watermark whose stream already had its
  * zero-width interval there counted (`zeroWidthBefore`, a replay the watermark alone cannot see:
- * such an interval starts exactly at the watermark it set); and repeats of an earlier interval of
- * the same commit (same stream, same start: one interval sent twice). The rule the Redis store's Lua
- * applies too.
+ * such an interval starts exactly at the watermark it set), or any zero-width interval there once
+ * `maxZeroWidthStreams` streams are remembered; and repeats of an earlier interval of the same commit
+ * (same stream, start and end: one interval sent twice). The end is part of that identity because a
+ * zero-width interval and the next one of its stream share their start. The rule the Redis store's
+ * Lua applies too.
  */
 export function duplicateIntervals(
   commit: SessionCommit,
   watermarkBefore: bigint | undefined,
   zeroWidthBefore: readonly string[] = NONE,
+  maxZeroWidthStreams = Infinity,
 ): boolean[] {
   const { times, streams } = commit;
   const scan = startsIncrease(commit) ? 'none' : times.length > REPEAT_SCAN_MAX ? 'keyed' : 'pairwise';
   const repeats = scan === 'keyed' ? repeatedIntervals(commit) : undefined;
+  const zeroWidthFull = zeroWidthBefore.length >= maxZeroWidthStreams;
   const duplicate = new Array<boolean>(times.length);
   for (let i = 0; i < times.length; i++) {
     const { startTimeUnixNano: start, timeUnixNano: end } = times[i]!;
     duplicate[i] =
       (watermarkBefore !== undefined &&
         (start < watermarkBefore ||
-          (start === watermarkBefore && end === start && zeroWidthBefore.includes(streams[i]!)))) ||
+          (start === watermarkBefore &&
+            end === start &&
+            (zeroWidthFull || zeroWidthBefore.includes(streams[i]!))))) ||
       (scan === 'none' ? false : repeats ? repeats[i] === 1 : repeatsEarlier(commit, i));
   }
   return duplicate;
@@ -36,9 +42,8 @@ export function duplicateIntervals(
 
 /**
  * The streams whose zero-width interval at `watermarkAfter` has been counted once this commit is
- * applied: those from before when the watermark did not move, plus this commit's accepted ones.
- * Only a stream's newest interval can be zero-width at the watermark, so the list stays as short as
- * the session's stages.
+ * applied: those from before when the watermark did not move, plus this commit's accepted ones, at
+ * most `maxZeroWidthStreams` (raw stage values are not bounded; a watchdog has a handful of stages).
  */
 export function zeroWidthAfter(
   commit: SessionCommit,
@@ -46,6 +51,7 @@ export function zeroWidthAfter(
   watermarkBefore: bigint | undefined,
   zeroWidthBefore: readonly string[],
   watermarkAfter: bigint,
+  maxZeroWidthStreams = Infinity,
 ): readonly string[] {
   const kept = watermarkAfter === watermarkBefore ? zeroWidthBefore : NONE;
   let streams: string[] | undefined; // a new list only when one is added: `kept` may be stored
@@ -54,7 +60,9 @@ export function zeroWidthAfter(
     const { startTimeUnixNano: start, timeUnixNano: end } = times[i]!;
     if (duplicate[i] || end !== watermarkAfter || start !== end) continue;
     const stream = commit.streams[i]!;
-    if ((streams ?? kept).includes(stream)) continue;
+    const list = streams ?? kept;
+    if (list.length >= maxZeroWidthStreams) break;
+    if (list.includes(stream)) continue;
     streams ??= [...kept];
     streams.push(stream);
   }
@@ -73,24 +81,27 @@ function startsIncrease({ times }: SessionCommit): boolean {
   return true;
 }
 
-/** Whether an earlier interval of the commit has the same stream and start: one sent twice. */
+/** Whether an earlier interval of the commit has the same stream, start and end: one sent twice. */
 function repeatsEarlier({ times, streams }: SessionCommit, index: number): boolean {
-  const start = times[index]!.startTimeUnixNano;
+  const { startTimeUnixNano: start, timeUnixNano: end } = times[index]!;
   const stream = streams[index];
   for (let j = 0; j < index; j++) {
-    // Streams first: interned strings compare by reference, starts are bigints.
-    if (streams[j] === stream && times[j]!.startTimeUnixNano === start) return true;
+    // Streams first: interned strings compare by reference, times are bigints.
+    const earlier = times[j]!;
+    if (streams[j] === stream && earlier.startTimeUnixNano === start && earlier.timeUnixNano === end) {
+      return true;
+    }
   }
   return false;
 }
 
-/** repeatsEarlier for every interval at once (1 = a repeat), keyed by start time then stream. */
+/** repeatsEarlier for every interval at once (1 = a repeat), keyed by start, then stream and end. */
 function repeatedIntervals({ times, streams }: SessionCommit): Uint8Array {
   const repeats = new Uint8Array(times.length);
   const streamsByStart = new Map<bigint, Set<string>>();
   for (let i = 0; i < times.length; i++) {
-    const start = times[i]!.startTimeUnixNano;
-    const stream = streams[i]!;
+    const { startTimeUnixNano: start, timeUnixNano: end } = times[i]!;
+    const stream = `${streams[i]!}|${end}`;
     let seen = streamsByStart.get(start);
     if (!seen) streamsByStart.set(start, (seen = new Set()));
     if (seen.has(stream)) repeats[i] = 1;

@@ -4,7 +4,7 @@
 
 /**
  * KEYS: session hash, sessions zset. ARGV: sessionId, nowMs, ttlMs, minSamples, thresholds JSON,
- * intervals JSON, commitId. A commit whose id is the session's last one is a replay of a commit
+ * intervals JSON, commitId, maxZeroWidthStreams. A commit whose id is the session's last one is a replay of a commit
  * whose reply was lost (a command timeout): it gets that reply again instead of all-duplicates.
  */
 export const COMMIT_SESSION_LUA = `
@@ -16,10 +16,14 @@ local wmBefore = redis.call('HGET', KEYS[1], 'wm')
 local wm = wmBefore
 -- Streams whose zero-width interval at the watermark was counted ('zs', a JSON list, valid at time
 -- 'zt'): a retry of such an interval starts at the watermark, not before it.
+local maxZeroWidth = tonumber(ARGV[8])
 local zeroWidthAt = redis.call('HGET', KEYS[1], 'zt')
-local zeroWidthBefore = {}
+local zeroWidthBefore, zeroWidthCount = {}, 0
 if wmBefore and zeroWidthAt == wmBefore then
-  for _, stream in ipairs(cjson.decode(redis.call('HGET', KEYS[1], 'zs'))) do zeroWidthBefore[stream] = true end
+  for _, stream in ipairs(cjson.decode(redis.call('HGET', KEYS[1], 'zs'))) do
+    zeroWidthBefore[stream] = true
+    zeroWidthCount = zeroWidthCount + 1
+  end
 end
 local zeroWidthAccepted = {}
 local dup, newStages, newOver, newStageOver = {}, {}, {}, {}
@@ -33,10 +37,10 @@ local function crosses(field, add)
 end
 for i, iv in ipairs(intervals) do
   local s, t, stage, above = iv[1], iv[2], iv[3], iv[4]
-  -- A repeat of an interval within this commit (same stream, same start) is a duplicate too.
-  local identity = iv[5] .. '|' .. s
+  -- A repeat of an interval within this commit (same stream, start and end) is a duplicate too.
+  local identity = iv[5] .. '|' .. s .. '|' .. t
   if (wmBefore and s < wmBefore) or inCommit[identity]
-    or (s == wmBefore and t == s and zeroWidthBefore[iv[5]]) then
+    or (s == wmBefore and t == s and (zeroWidthCount >= maxZeroWidth or zeroWidthBefore[iv[5]])) then
     dup[i] = 1
   else
     inCommit[identity] = true
@@ -58,6 +62,7 @@ if wm == wmBefore then
   for stream in pairs(zeroWidthBefore) do zeroWidth[#zeroWidth + 1] = stream; listed[stream] = true end
 end
 for _, iv in ipairs(zeroWidthAccepted) do
+  if #zeroWidth >= maxZeroWidth then break end
   if iv[2] == wm and not listed[iv[5]] then zeroWidth[#zeroWidth + 1] = iv[5]; listed[iv[5]] = true end
 end
 if #zeroWidth > 0 then

@@ -132,6 +132,7 @@ export class RedisStateStore implements StateStore {
       JSON.stringify(this.options.thresholds),
       JSON.stringify(intervals),
       this.commitIdPrefix + String(this.commits++),
+      this.options.maxZeroWidthStreams,
     ];
     let raw: unknown;
     for (let attempt = 1; ; attempt++) {

@@ -8,7 +8,7 @@ const INITIAL_STAGES = 8;
 
 type TableOptions = Pick<
   StateStoreOptions,
-  'thresholds' | 'overThresholdMinSamples' | 'maxTrackedSessions' | 'dedupWindowMs'
+  'thresholds' | 'overThresholdMinSamples' | 'maxTrackedSessions' | 'maxZeroWidthStreams' | 'dedupWindowMs'
 >;
 
 /**
@@ -89,7 +89,12 @@ export class SessionTable {
     const watermarkBefore = this.watermark[row] || undefined;
     const zeroWidthBefore = this.zeroWidth.get(row) ?? NONE;
     const result: SessionCommitResult = {
-      duplicate: duplicateIntervals(commit, watermarkBefore, zeroWidthBefore),
+      duplicate: duplicateIntervals(
+        commit,
+        watermarkBefore,
+        zeroWidthBefore,
+        this.options.maxZeroWidthStreams,
+      ),
       newlySeen: false,
       newStages: NONE,
       newOverThresholds: NONE,
@@ -129,7 +134,14 @@ export class SessionTable {
       }
     }
     this.watermark[row] = watermark;
-    const zeroWidth = zeroWidthAfter(commit, result.duplicate, watermarkBefore, zeroWidthBefore, watermark);
+    const zeroWidth = zeroWidthAfter(
+      commit,
+      result.duplicate,
+      watermarkBefore,
+      zeroWidthBefore,
+      watermark,
+      this.options.maxZeroWidthStreams,
+    );
     if (zeroWidth === zeroWidthBefore) return result;
     if (zeroWidth.length > 0) this.zeroWidth.set(row, zeroWidth);
     else this.zeroWidth.delete(row);

@@ -68,6 +68,8 @@ export interface StateStoreOptions {
   thresholds: string[];
   overThresholdMinSamples: number;
   maxTrackedSessions: number;
+  /** Streams per session whose zero-width interval at the watermark is remembered (see duplicateIntervals). */
+  maxZeroWidthStreams: number;
   dedupWindowMs: number;
   /**
    * Prometheus series the admitted label sets may cost in total: maxSeries minus what is reserved

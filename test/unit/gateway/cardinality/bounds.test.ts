@@ -17,6 +17,7 @@ const options: StateStoreOptions = {
   thresholds: ['0.3'],
   overThresholdMinSamples: 5,
   maxTrackedSessions: 100,
+  maxZeroWidthStreams: 32,
   dedupWindowMs: 1e9,
   seriesBudget: 2,
   seriesIdleTimeoutMs: 60_000,

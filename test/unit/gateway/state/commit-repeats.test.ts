@@ -5,19 +5,24 @@ import { sessionCommit, type SessionInterval } from '../../../../src/gateway/sta
 
 /**
  * The rule, stated plainly: before the watermark; zero-width at the watermark in a stream whose
- * zero-width interval there was counted; or the same stream and start as an earlier one.
+ * zero-width interval there was counted, or in any stream once `max` are remembered; or the same
+ * stream, start and end as an earlier interval of the commit.
  */
 function reference(
   intervals: readonly SessionInterval[],
   watermark: bigint | undefined,
   zeroWidthBefore: readonly string[] = [],
+  max = Infinity,
 ): boolean[] {
   const seen = new Set<string>();
   return intervals.map(({ startTimeUnixNano: start, timeUnixNano: end, stream }) => {
-    const key = `${stream}|${start}`;
+    const key = `${stream}|${start}|${end}`;
     const repeat = seen.has(key);
     seen.add(key);
-    const replayedZeroWidth = start === watermark && end === start && zeroWidthBefore.includes(stream!);
+    const replayedZeroWidth =
+      start === watermark &&
+      end === start &&
+      (zeroWidthBefore.length >= max || zeroWidthBefore.includes(stream!));
     return (watermark !== undefined && start < watermark) || replayedZeroWidth || repeat;
   });
 }
@@ -52,25 +57,27 @@ describe('duplicateIntervals', () => {
     );
   });
 
-  it('agrees with the plain rule when intervals are zero-width, at the watermark or not', () => {
-    const intervals = fc.array(
-      fc.record({
-        start: fc.integer({ min: 1, max: 8 }),
-        stream: fc.constantFrom('a', 'b', 'c'),
-        width: fc.constantFrom(0, 0, 3),
-      }),
-      { maxLength: 12 },
-    );
+  it('agrees with the plain rule when intervals are zero-width, at the watermark or not, short or long', () => {
+    const intervals = (maxLength: number) =>
+      fc.array(
+        fc.record({
+          start: fc.integer({ min: 1, max: 8 }),
+          stream: fc.constantFrom('a', 'b', 'c'),
+          width: fc.constantFrom(0, 0, 3, 5),
+        }),
+        { maxLength },
+      );
     fc.assert(
       fc.property(
-        intervals,
+        fc.oneof(intervals(12), intervals(80)),
         fc.integer({ min: 1, max: 8 }),
         fc.subarray(['a', 'b', 'c']),
-        (drawn, watermark, zeroWidthBefore) => {
+        fc.integer({ min: 1, max: 4 }),
+        (drawn, watermark, zeroWidthBefore, max) => {
           const commit = drawn.map((i) => interval(i.start, i.stream, i.width));
           const mark = BigInt(watermark);
-          expect(duplicateIntervals(sessionCommit('s', commit), mark, zeroWidthBefore)).toEqual(
-            reference(commit, mark, zeroWidthBefore),
+          expect(duplicateIntervals(sessionCommit('s', commit), mark, zeroWidthBefore, max)).toEqual(
+            reference(commit, mark, zeroWidthBefore, max),
           );
         },
       ),
@@ -93,6 +100,9 @@ describe('duplicateIntervals', () => {
     expect(zeroWidthAfter(moved, [false, false], 5n, ['c'], 9n)).toEqual([]);
     // Nothing new: the very same list, so a store can tell that nothing changed.
     expect(zeroWidthAfter(moved, [true, true], 5n, before, 5n)).toBe(before);
+    // At most `max` streams: the rest are counted but not remembered.
+    expect(zeroWidthAfter(commit, duplicate, 5n, before, 5n, 2)).toEqual(['c', 'a']);
+    expect(zeroWidthAfter(commit, duplicate, 5n, before, 5n, 1)).toBe(before);
   });
 
   it('finds nothing to repeat in strictly increasing starts, and a repeat right after one', () => {

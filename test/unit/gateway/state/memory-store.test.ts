@@ -7,6 +7,7 @@ const options = {
   thresholds: ['0.3', '0.8'],
   overThresholdMinSamples: 5,
   maxTrackedSessions: 50_000,
+  maxZeroWidthStreams: 32,
   dedupWindowMs: HOUR,
   seriesBudget: 100,
   seriesIdleTimeoutMs: HOUR,

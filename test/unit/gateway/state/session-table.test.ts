@@ -20,6 +20,7 @@ function table(maxTrackedSessions: number): SessionTable {
     thresholds: ['0.3', '0.8'],
     overThresholdMinSamples: 5,
     maxTrackedSessions,
+    maxZeroWidthStreams: 32,
     dedupWindowMs: HOUR,
   });
 }

@@ -22,6 +22,7 @@ const baseOptions: StateStoreOptions = {
   thresholds: ['0.3', '0.8'],
   overThresholdMinSamples: 5,
   maxTrackedSessions: 1000,
+  maxZeroWidthStreams: 3,
   dedupWindowMs: 72 * HOUR,
   // Room for one CPU histogram label set plus two counter label sets (in Prometheus series).
   seriesBudget: prometheusSeriesCost(CPU_METRIC) + 2,
@@ -167,6 +168,68 @@ describe.each(factories)('%s state store', (_name, create) => {
     expect(crossed.duplicate).toEqual([false]);
     expect(crossed.newOverThresholds).toEqual(['0.3']);
     expect((await store.commitSession(sessionCommit('z1', [atLater]), now)).duplicate).toEqual([true]);
+  });
+
+  it('tells a zero-width interval from the next one of its stream, which starts at the same time', async () => {
+    const now = Date.now();
+    const at = (n: number) => interval(n).startTimeUnixNano;
+    const span = (stage: string, from: bigint, to: bigint): SessionInterval => ({
+      startTimeUnixNano: from,
+      timeUnixNano: to,
+      stage,
+      samplesAbove: [0, 0],
+    });
+    // A replayed backlog: an interval, the zero-width one at its end, and the next one. All new.
+    const backlog = [span('idle', at(0), at(1)), span('idle', at(1), at(1)), span('idle', at(1), at(2))];
+    expect((await store.commitSession(sessionCommit('zb', backlog), now)).duplicate).toEqual([
+      false,
+      false,
+      false,
+    ]);
+    expect((await store.commitSession(sessionCommit('zb', backlog), now)).duplicate).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    // A retried zero-width interval and the next interval in one commit: the retry is a duplicate,
+    // the next interval is new (it shares only its start with the retry).
+    await store.commitSession(sessionCommit('zc', [span('idle', at(0), at(1))]), now);
+    await store.commitSession(sessionCommit('zc', [span('idle', at(1), at(1))]), now);
+    const mixed = await store.commitSession(
+      sessionCommit('zc', [span('idle', at(1), at(1)), span('idle', at(1), at(2))]),
+      now,
+    );
+    expect(mixed.duplicate).toEqual([true, false]);
+    expect(
+      (await store.commitSession(sessionCommit('zc', [span('idle', at(1), at(2))]), now)).duplicate,
+    ).toEqual([true]);
+  });
+
+  it('remembers at most maxZeroWidthStreams streams at a watermark; beyond, zero-width intervals there are duplicates', async () => {
+    const now = Date.now();
+    const end = interval(1).startTimeUnixNano;
+    const zeroWidth = (stream: string): SessionInterval => ({
+      startTimeUnixNano: end,
+      timeUnixNano: end,
+      stage: 'other',
+      stream,
+      samplesAbove: [0, 0],
+    });
+    await store.commitSession(sessionCommit('zm', [interval(0)]), now);
+    // maxZeroWidthStreams is 3 here: four new streams are counted, the first three remembered.
+    const four = ['s1', 's2', 's3', 's4'].map(zeroWidth);
+    expect((await store.commitSession(sessionCommit('zm', four), now)).duplicate).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
+    // With the list full, any zero-width interval at that watermark is a duplicate: the retry of
+    // the fourth (never counted twice) and a fifth stream (never seen; dropped, documented).
+    const more = await store.commitSession(sessionCommit('zm', [zeroWidth('s4'), zeroWidth('s5')]), now);
+    expect(more.duplicate).toEqual([true, true]);
+    // The next interval moves the watermark on; the list no longer applies.
+    expect((await store.commitSession(sessionCommit('zm', [interval(1)]), now)).duplicate).toEqual([false]);
   });
 
   it('finds repeats in a long commit (a replayed backlog) the same way', async () => {
