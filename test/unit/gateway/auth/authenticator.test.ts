@@ -1,6 +1,8 @@
-import type { Redis } from 'ioredis';
-import { describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { Authenticator, RevocationList, mintInstallToken } from '../../../../src/gateway/auth/index.js';
+import { REVOKED_SET_KEY } from '../../../../src/gateway/auth/revocation.js';
+import { startTestRedis } from '../../../support/redis.js';
 
 const SECRET = 'a-secret-of-sufficient-length';
 const NOW_MS = 1_800_000_000_000;
@@ -76,12 +78,12 @@ describe('Authenticator', () => {
 
   describe('verified-token cache', () => {
     it('still refuses a cached token once its install is revoked', async () => {
-      // Stands in for Redis' SISMEMBER filesfu:revoked.
-      const revokedInRedis = new Set<string>();
-      const redis = {
-        sismember: (_key: string, installId: string) =>
-          Promise.resolve(revokedInRedis.has(installId) ? 1 : 0),
-      } as unknown as Redis;
+      const server = await startTestRedis();
+      const redis = new Redis(server.url, { maxRetriesPerRequest: 0 });
+      onTestFinished(async () => {
+        redis.disconnect();
+        await server.stop();
+      });
       const auth = new Authenticator({
         keys: [{ keyId: 'k1', secret: SECRET }],
         maxTokenAgeSeconds: 0,
@@ -98,7 +100,7 @@ describe('Authenticator', () => {
       const header = `Bearer ${token('i-1')}`;
       expect((await auth.authenticate(header, NOW_MS)).ok).toBe(true);
       expect((await auth.authenticate(header, NOW_MS + 1000)).ok).toBe(true);
-      revokedInRedis.add('i-1');
+      await redis.sadd(REVOKED_SET_KEY, 'i-1');
       expect(await auth.authenticate(header, NOW_MS + 31_000)).toMatchObject({
         ok: false,
         reason: 'revoked',
