@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { gatewayNodeOptions } from '../src/gateway/runtime-options.js';
 import { freePort, resolveTools, repoPath } from '../src/stack/index.js';
 import type { LoadJob, LoadMessage } from './gateway-load.js';
+import { describeStalls, scrapeStalls } from './gateway-stalls.js';
 
 const RUNS = Number(process.env['FILESFU_BENCH_RUNS'] ?? 3);
 // Long enough (~2 s of gateway time) that every run includes the major GCs of a gateway holding its
@@ -113,10 +114,12 @@ async function main(): Promise<void> {
       // 3 slowest requests of a short run.
       const paced = Math.max(CONCURRENCY, Math.round(halfRate * PACED_SECONDS));
       const pacedJob = (target: Target): LoadJob => ({ ...job(target, halfRate), requests: paced });
+      const stallsBefore = await scrapeStalls(gateway.url);
       const gl = await measure(gateway, pacedJob(gateway));
+      const stalls = describeStalls(stallsBefore, await scrapeStalls(gateway.url));
       const cl = await measure(collector, pacedJob(collector));
       latencyRows.push(
-        `| ${pointsPerRequest} | ${gzip ? 'gzip' : 'none'} | ${halfRate.toFixed(0)} | ${percentiles(gl.latenciesMs)} | ${percentiles(cl.latenciesMs)} |`,
+        `| ${pointsPerRequest} | ${gzip ? 'gzip' : 'none'} | ${halfRate.toFixed(0)} | ${percentiles(gl.latenciesMs)} | ${percentiles(cl.latenciesMs)} | ${stalls} |`,
       );
     }
   }
@@ -133,8 +136,10 @@ async function main(): Promise<void> {
   console.log(
     "## Latency at half the gateway's peak request rate (same offered load on both), ms p50 / p90 / p99\n",
   );
-  console.log('| points/request | encoding | requests/s | gateway | collector |');
-  console.log('|---|---|---|---|---|');
+  console.log(
+    '| points/request | encoding | requests/s | gateway | collector | gateway event-loop delay max; GC pauses ≥ 10 ms |',
+  );
+  console.log('|---|---|---|---|---|---|');
   for (const row of latencyRows) console.log(row);
   console.log(
     `\nPeak resident memory (VmHWM): gateway ${peakRssMiB(gateway)} MiB, collector ${peakRssMiB(collector)} MiB.`,
