@@ -4,8 +4,9 @@
 
 /**
  * KEYS: session hash, sessions zset. ARGV: sessionId, nowMs, ttlMs, minSamples, thresholds JSON,
- * intervals JSON, commitId, maxZeroWidthStreams. A commit whose id is the session's last one is a replay of a commit
- * whose reply was lost (a command timeout): it gets that reply again instead of all-duplicates.
+ * intervals JSON, commitId, maxZeroWidthStreams. A commit whose id is the session's last one is a
+ * replay of a commit whose reply was lost (a command timeout): it gets that reply again instead of
+ * all-duplicates.
  */
 export const COMMIT_SESSION_LUA = `
 if redis.call('HGET', KEYS[1], 'lc') == ARGV[7] then return redis.call('HGET', KEYS[1], 'lr') end
