@@ -32,8 +32,9 @@ export class BoundedCache<V> {
   set(key: string, value: V): void {
     const rows = this.rows;
     if (rows === undefined) return;
-    let row = rows.get(key);
-    if (row === undefined) row = rows.add(key);
+    const shard = rows.shardOf(key);
+    let row = rows.get(key, shard);
+    if (row === undefined) row = rows.add(key, shard);
     else rows.touch(row);
     this.values[row] = value;
   }

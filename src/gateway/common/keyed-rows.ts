@@ -47,8 +47,16 @@ export class KeyedRows<K extends string> {
     return this.rowCapacity;
   }
 
-  get(key: K): number | undefined {
-    return this.rowOf.get(key);
+  /**
+   * The key's shard in the key index. A caller that looks a key up and adds it on a miss passes the
+   * shard to both, so that a new key is hashed once.
+   */
+  shardOf(key: K): number {
+    return this.rowOf.shardOf(key);
+  }
+
+  get(key: K, shard = this.rowOf.shardOf(key)): number | undefined {
+    return this.rowOf.get(key, shard);
   }
 
   /** Moves the key holding `row` to the young end of the order. */
@@ -59,11 +67,10 @@ export class KeyedRows<K extends string> {
   }
 
   /** A row for a key that has none, as the youngest key: the oldest key's row when all are taken. */
-  add(key: K): number {
+  add(key: K, shard = this.rowOf.shardOf(key)): number {
     if (this.rowOf.size >= this.maxRows) this.release(this.oldest);
     if (this.freeRows.length === 0) this.grow();
     const row = this.freeRows.pop()!;
-    const shard = this.rowOf.shardOf(key);
     this.rowOf.set(key, row, shard);
     this.shardOfRow[row] = shard;
     this.keyOf[row] = key;

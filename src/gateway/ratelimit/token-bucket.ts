@@ -47,9 +47,10 @@ export class InMemoryTokenBuckets {
 
   take(key: string, nowMs: number): TakeResult {
     const { ratePerSecond, burst } = this.limits;
-    let row = this.rows.get(key);
+    const shard = this.rows.shardOf(key);
+    let row = this.rows.get(key, shard);
     if (row === undefined) {
-      row = this.rows.add(key);
+      row = this.rows.add(key, shard);
       this.tokens[row] = burst;
     } else {
       const elapsedMs = Math.max(0, nowMs - this.updatedAtMs[row]!);

@@ -56,9 +56,10 @@ export class SessionTable {
    * true now. A session idle for longer than dedupWindowMs starts over.
    */
   commit(commit: SessionCommit, nowMs: number): SessionCommitResult {
-    let row = this.rows.get(commit.sessionId);
+    const shard = this.rows.shardOf(commit.sessionId);
+    let row = this.rows.get(commit.sessionId, shard);
     if (row === undefined) {
-      row = this.rows.add(commit.sessionId);
+      row = this.rows.add(commit.sessionId, shard);
       this.clearRow(row);
     } else {
       this.rows.touch(row);

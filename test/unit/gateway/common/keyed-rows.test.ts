@@ -72,6 +72,17 @@ describe('KeyedRows', () => {
     expect(rows.add('e')).toBe(3); // the last freed row is handed out first
   });
 
+  it('finds a key by the shard shardOf gave, and without one, whichever way it was added', () => {
+    const rows = new KeyedRows<string>(100_000, () => {});
+    const keys = Array.from({ length: 2000 }, (_, i) => `install-${i}/session-${i * 7919}`);
+    keys.forEach((key, i) => (i % 2 === 0 ? rows.add(key, rows.shardOf(key)) : rows.add(key)));
+    expect(new Set(keys.map((key) => rows.shardOf(key))).size).toBeGreaterThan(1);
+    keys.forEach((key, i) => {
+      expect(rows.get(key)).toBe(i);
+      expect(rows.get(key, rows.shardOf(key))).toBe(i);
+    });
+  });
+
   it('grows a column with its values kept and the rest zero', () => {
     expect([...grownColumn(new Uint32Array([7, 9]), 4)]).toEqual([7, 9, 0, 0]);
     expect([...grownColumn(new BigUint64Array([5n]), 2)]).toEqual([5n, 0n]);
