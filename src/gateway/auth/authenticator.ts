@@ -34,6 +34,8 @@ export interface AuthenticatorOptions {
 }
 
 const BEARER = /^Bearer[ ]+(\S+)\s*$/i;
+/** Cached tokens kept off the heap up to this length (a UUID install's token is ~150-170). */
+const MAX_INLINE_TOKEN_LENGTH = 192;
 
 /** Turns an Authorization header into a Principal, or the 401 to answer with. */
 export class Authenticator {
@@ -44,7 +46,7 @@ export class Authenticator {
 
   constructor(private readonly options: AuthenticatorOptions) {
     this.secrets = new Map(options.keys.map((key) => [key.keyId, key.secret]));
-    this.verifiedTokens = new BoundedCache(options.maxCachedTokens);
+    this.verifiedTokens = new BoundedCache(options.maxCachedTokens, MAX_INLINE_TOKEN_LENGTH);
   }
 
   async authenticate(authorization: string | undefined, nowMs = Date.now()): Promise<AuthResult> {

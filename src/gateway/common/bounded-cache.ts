@@ -7,16 +7,17 @@ import { KeyedRows } from './keyed-rows.js';
  * Built on KeyedRows rather than a Map in insertion order: a Map kept full churns one delete per
  * insert, and V8 then rebuilds its whole hash table at once, holding every request behind it (churn
  * test, worst batch of 100 lookups + inserts: 9–36 ms at 50k keys, 41–72 ms at 200k; 7–12 ms on
- * KeyedRows, the rest GC). KeyedRows shards its keys and finds the oldest without an iterator.
+ * KeyedRows, the rest GC). KeyedRows keeps its keys off the V8 heap and finds the oldest without an
+ * iterator.
  */
 export class BoundedCache<V> {
   private readonly rows: KeyedRows<string> | undefined;
   // One value per row; a row handed to a new key gets its value written before anyone reads it.
   private readonly values: Array<V | undefined> = [];
 
-  /** `maxEntries` 0 keeps nothing. */
-  constructor(maxEntries: number) {
-    this.rows = maxEntries > 0 ? new KeyedRows<string>(maxEntries, () => {}) : undefined;
+  /** `maxEntries` 0 keeps nothing; `maxInlineKeyLength`: see KeyedRows. */
+  constructor(maxEntries: number, maxInlineKeyLength: number) {
+    this.rows = maxEntries > 0 ? new KeyedRows<string>(maxEntries, maxInlineKeyLength, () => {}) : undefined;
   }
 
   get size(): number {
@@ -32,9 +33,9 @@ export class BoundedCache<V> {
   set(key: string, value: V): void {
     const rows = this.rows;
     if (rows === undefined) return;
-    const shard = rows.shardOf(key);
-    let row = rows.get(key, shard);
-    if (row === undefined) row = rows.add(key, shard);
+    const hash = rows.hashOf(key);
+    let row = rows.get(key, hash);
+    if (row === undefined) row = rows.add(key, hash);
     else rows.touch(row);
     this.values[row] = value;
   }

@@ -1,4 +1,7 @@
-import { ShardedMap } from './sharded-map.js';
+import { grownColumn } from './grown-column.js';
+import { KeyIndex } from './key-index.js';
+
+export { grownColumn } from './grown-column.js';
 
 /** Rows allocated at first; the row count doubles up to the maximum. */
 const INITIAL_ROWS = 1024;
@@ -16,14 +19,12 @@ const NO_ROW = -1;
  * order: a touch relinks two rows instead of deleting and re-inserting the key (two hash-table
  * operations on a table of up to maxRows keys), and the oldest key is found without an iterator.
  *
- * Keys map to rows through a ShardedMap, not one Map: a full table churns a key per new key, and the
- * rebuild of one Map of maxRows keys stalled the event loop for tens of milliseconds.
+ * Keys map to rows through a KeyIndex, which keeps them outside the V8 heap too: a full table of
+ * string keys in a Map was most of what a major GC had to mark and compact, and most of what the
+ * old generation gained between full GCs when sessions churn (docs/architecture.md, "Memory").
  */
 export class KeyedRows<K extends string> {
-  private readonly rowOf: ShardedMap<number>;
-  private keyOf: Array<K | undefined> = [];
-  /** Each row's shard in rowOf, so that releasing a row does not hash its key again. */
-  private shardOfRow = new Uint16Array(0);
+  private readonly rowOf: KeyIndex;
   private older = new Int32Array(0);
   private younger = new Int32Array(0);
   private oldest = NO_ROW;
@@ -31,11 +32,16 @@ export class KeyedRows<K extends string> {
   private readonly freeRows: number[] = [];
   private rowCapacity = 0;
 
+  /**
+   * `maxInlineKeyLength`: keys up to this many characters (Latin-1) are kept in the index's byte
+   * slots, ~that many bytes per row; longer ones in a Map on the heap (KeyIndex).
+   */
   constructor(
     private readonly maxRows: number,
+    maxInlineKeyLength: number,
     private readonly growColumns: (rows: number) => void,
   ) {
-    this.rowOf = new ShardedMap(maxRows);
+    this.rowOf = new KeyIndex(maxRows, maxInlineKeyLength);
   }
 
   get size(): number {
@@ -48,15 +54,15 @@ export class KeyedRows<K extends string> {
   }
 
   /**
-   * The key's shard in the key index. A caller that looks a key up and adds it on a miss passes the
-   * shard to both, so that a new key is hashed once.
+   * The key's hash in the key index. A caller that looks a key up and adds it on a miss passes the
+   * hash to both, so that a new key is hashed once.
    */
-  shardOf(key: K): number {
-    return this.rowOf.shardOf(key);
+  hashOf(key: K): number {
+    return this.rowOf.hashOf(key);
   }
 
-  get(key: K, shard = this.rowOf.shardOf(key)): number | undefined {
-    return this.rowOf.get(key, shard);
+  get(key: K, hash = this.rowOf.hashOf(key)): number | undefined {
+    return this.rowOf.get(key, hash);
   }
 
   /** Moves the key holding `row` to the young end of the order. */
@@ -67,34 +73,36 @@ export class KeyedRows<K extends string> {
   }
 
   /** A row for a key that has none, as the youngest key: the oldest key's row when all are taken. */
-  add(key: K, shard = this.rowOf.shardOf(key)): number {
+  add(key: K, hash = this.rowOf.hashOf(key)): number {
     if (this.rowOf.size >= this.maxRows) this.release(this.oldest);
     if (this.freeRows.length === 0) this.grow();
     const row = this.freeRows.pop()!;
-    this.rowOf.set(key, row, shard);
-    this.shardOfRow[row] = shard;
-    this.keyOf[row] = key;
+    this.rowOf.set(key, row, hash);
     this.append(row);
     return row;
   }
 
   /**
-   * Keys and rows, oldest first. Survives `release` of the current entry (nothing else may be removed
-   * while iterating) and sees later adds.
+   * Rows holding a key, oldest first. Survives `release` of the current row (nothing else may be
+   * removed while iterating) and sees later adds.
    */
-  *entries(): IterableIterator<[K, number]> {
+  *rowsOldestFirst(): IterableIterator<number> {
     let row = this.oldest;
     while (row !== NO_ROW) {
       const next = this.younger[row]!;
-      yield [this.keyOf[row] as K, row];
+      yield row;
       row = next;
     }
   }
 
+  /** The key `row` holds (a new string: the keys are kept outside the V8 heap). */
+  keyOf(row: number): K {
+    return this.rowOf.keyAt(row) as K;
+  }
+
   /** Drops the key holding `row`; the row is free again. */
   release(row: number): void {
-    this.rowOf.delete(this.keyOf[row] as K, this.shardOfRow[row]);
-    this.keyOf[row] = undefined;
+    this.rowOf.delete(row);
     this.unlink(row);
     this.freeRows.push(row);
   }
@@ -120,20 +128,11 @@ export class KeyedRows<K extends string> {
     const before = this.rowCapacity;
     const after = Math.min(Math.max(INITIAL_ROWS, before * 2), this.maxRows);
     this.growColumns(after);
-    this.shardOfRow = grownColumn(this.shardOfRow, after);
+    this.rowOf.grow(after);
     this.older = grownColumn(this.older, after);
     this.younger = grownColumn(this.younger, after);
     // Pushed in reverse so that rows are handed out in ascending order.
     for (let row = after - 1; row >= before; row--) this.freeRows.push(row);
     this.rowCapacity = after;
   }
-}
-
-type Column = BigUint64Array | Float64Array | Int32Array | Uint8Array | Uint16Array | Uint32Array;
-
-/** A copy of a column with room for `length` elements (the rest zero). */
-export function grownColumn<T extends Column>(values: T, length: number): T {
-  const copy = new (values.constructor as new (length: number) => T)(length);
-  copy.set(values as never);
-  return copy;
 }

@@ -18,24 +18,27 @@ export interface TakeResult {
   retryAfterMs: number;
 }
 
+/** Bucket keys (install ids, signing key ids; a UUID is 36) kept off the heap up to this length. */
+const MAX_INLINE_KEY_LENGTH = 48;
+
 const ALLOWED: TakeResult = Object.freeze({ allowed: true, retryAfterMs: 0 });
 
 /**
  * Buckets live in two typed-array columns (tokens, last update), one row per key (KeyedRows, in
- * creation order). A bucket used to be an object with two boxed numbers: ~3
- * heap objects per key, 600k for a full table, all marked by every major GC.
+ * creation order). A bucket used to be an object with two boxed numbers: ~3 heap objects per key,
+ * 600k for a full table, all marked by every major GC; the keys are off the heap too (KeyIndex).
  */
 export class InMemoryTokenBuckets {
   private readonly rows: KeyedRows<string>;
   private tokens: Float64Array = new Float64Array(0);
   private updatedAtMs: Float64Array = new Float64Array(0);
-  private sweepCursor: IterableIterator<[string, number]> | undefined;
+  private sweepCursor: IterableIterator<number> | undefined;
 
   constructor(
     private readonly limits: BucketLimits,
     maxKeys: number,
   ) {
-    this.rows = new KeyedRows(maxKeys, (rows) => {
+    this.rows = new KeyedRows(maxKeys, MAX_INLINE_KEY_LENGTH, (rows) => {
       this.tokens = grownColumn(this.tokens, rows);
       this.updatedAtMs = grownColumn(this.updatedAtMs, rows);
     });
@@ -47,10 +50,10 @@ export class InMemoryTokenBuckets {
 
   take(key: string, nowMs: number): TakeResult {
     const { ratePerSecond, burst } = this.limits;
-    const shard = this.rows.shardOf(key);
-    let row = this.rows.get(key, shard);
+    const hash = this.rows.hashOf(key);
+    let row = this.rows.get(key, hash);
     if (row === undefined) {
-      row = this.rows.add(key, shard);
+      row = this.rows.add(key, hash);
       this.tokens[row] = burst;
     } else {
       const elapsedMs = Math.max(0, nowMs - this.updatedAtMs[row]!);
@@ -73,15 +76,15 @@ export class InMemoryTokenBuckets {
    */
   sweep(nowMs: number, maxEntries = Number.POSITIVE_INFINITY): boolean {
     const { ratePerSecond, burst } = this.limits;
-    // Map iterators survive deletes and see later inserts, so the cursor stays valid between calls.
-    this.sweepCursor ??= this.rows.entries();
+    // The row iterator survives releasing its current row and sees later adds: the cursor stays valid.
+    this.sweepCursor ??= this.rows.rowsOldestFirst();
     for (let examined = 0; examined < maxEntries; examined++) {
       const next = this.sweepCursor.next();
       if (next.done === true) {
         this.sweepCursor = undefined;
         return true;
       }
-      const [, row] = next.value;
+      const row = next.value;
       if (this.tokens[row]! + ((nowMs - this.updatedAtMs[row]!) * ratePerSecond) / 1000 >= burst) {
         this.rows.release(row);
       }

@@ -3,6 +3,12 @@ import { KeyedRows, grownColumn } from '../common/keyed-rows.js';
 import { duplicateIntervals, zeroWidthAfter } from './commit-repeats.js';
 import type { SessionCommit, SessionCommitResult, StateStoreOptions } from './state-store.js';
 
+/**
+ * Session keys ("<install id>/<session id>": a UUID, a slash and up to
+ * pipeline.validation.maxSessionIdLength, 64 by default) kept off the heap up to this length.
+ */
+const MAX_INLINE_KEY_LENGTH = 112;
+
 /** Stage labels a row has room for at first; doubles (re-laying out every row) when exceeded. */
 const INITIAL_STAGES = 8;
 
@@ -16,7 +22,8 @@ type TableOptions = Pick<
  * row of typed arrays per tracked session (KeyedRows), in least-recently-seen order. A session used
  * to be about seven heap objects (its progress object, a bigint watermark, a boxed timestamp, three
  * arrays and its key); every major GC marked all of them, ~1.4M for a full store, and that marking
- * was the gateway's p99 tail. A row leaves the key.
+ * was the gateway's p99 tail. Now a session is no heap object: its key is a byte slot of KeyedRows'
+ * KeyIndex.
  *
  * Per row: the watermark (latest accepted interval end, ns; 0 = none: validated points start > 0),
  * when the session was last seen, whether it was counted, and samples above each threshold, in
@@ -43,7 +50,9 @@ export class SessionTable {
 
   constructor(private readonly options: TableOptions) {
     this.thresholdCount = options.thresholds.length;
-    this.rows = new KeyedRows(options.maxTrackedSessions, (rows) => this.growRows(rows));
+    this.rows = new KeyedRows(options.maxTrackedSessions, MAX_INLINE_KEY_LENGTH, (rows) =>
+      this.growRows(rows),
+    );
   }
 
   get size(): number {
@@ -56,10 +65,10 @@ export class SessionTable {
    * true now. A session idle for longer than dedupWindowMs starts over.
    */
   commit(commit: SessionCommit, nowMs: number): SessionCommitResult {
-    const shard = this.rows.shardOf(commit.sessionId);
-    let row = this.rows.get(commit.sessionId, shard);
+    const hash = this.rows.hashOf(commit.sessionId);
+    let row = this.rows.get(commit.sessionId, hash);
     if (row === undefined) {
-      row = this.rows.add(commit.sessionId, shard);
+      row = this.rows.add(commit.sessionId, hash);
       this.clearRow(row);
     } else {
       this.rows.touch(row);
@@ -76,7 +85,7 @@ export class SessionTable {
    */
   forgetIdle(cutoffMs: number, max: number): number {
     let forgotten = 0;
-    for (const [, row] of this.rows.entries()) {
+    for (const row of this.rows.rowsOldestFirst()) {
       // LRU order: the rest is newer.
       if (this.lastSeenMs[row]! >= cutoffMs || forgotten >= max) break;
       this.rows.release(row);

@@ -17,7 +17,7 @@ class ReferenceCache {
 
 describe('BoundedCache', () => {
   it('drops the least recently set entry when a new key needs room; get does not refresh', () => {
-    const cache = new BoundedCache<number>(2);
+    const cache = new BoundedCache<number>(2, 16);
     cache.set('a', 1);
     cache.set('b', 2);
     expect(cache.get('a')).toBe(1);
@@ -30,7 +30,7 @@ describe('BoundedCache', () => {
   });
 
   it('keeps nothing with room for nothing', () => {
-    const cache = new BoundedCache<number>(0);
+    const cache = new BoundedCache<number>(0, 16);
     cache.set('a', 1);
     expect(cache.get('a')).toBeUndefined();
     expect(cache.size).toBe(0);
@@ -40,7 +40,7 @@ describe('BoundedCache', () => {
     const op = fc.record({ set: fc.boolean(), key: fc.integer({ min: 0, max: 12 }), value: fc.integer() });
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 6 }), fc.array(op, { maxLength: 300 }), (max, ops) => {
-        const subject = new BoundedCache<number>(max);
+        const subject = new BoundedCache<number>(max, 16);
         const reference = new ReferenceCache(max);
         for (const { set, key, value } of ops) {
           if (set) {

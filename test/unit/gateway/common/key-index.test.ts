@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { KeyIndex } from '../../../../src/gateway/common/key-index.js';
+
+/** Random operations on a KeyIndex and a Map side by side; the index's rows are handed out like KeyedRows'. */
+function runAgainstMap(maxRows: number, maxInlineLength: number, universe: string[], steps: number): void {
+  let seed = 11;
+  const random = (n: number) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed % n;
+  };
+  const index = new KeyIndex(maxRows, maxInlineLength);
+  index.grow(maxRows);
+  const model = new Map<string, number>();
+  const freeRows = Array.from({ length: maxRows }, (_, row) => maxRows - 1 - row);
+  for (let step = 0; step < steps; step++) {
+    const key = universe[random(universe.length)]!;
+    const row = index.get(key);
+    expect(row).toBe(model.get(key));
+    if (row === undefined && freeRows.length > 0) {
+      const added = freeRows.pop()!;
+      index.set(key, added, index.hashOf(key));
+      model.set(key, added);
+    } else if (row !== undefined && random(2) === 0) {
+      index.delete(row);
+      model.delete(key);
+      freeRows.push(row);
+    }
+    if (step % 97 === 0) {
+      expect(index.size).toBe(model.size);
+      for (const [k, r] of model) {
+        expect(index.get(k)).toBe(r);
+        expect(index.keyAt(r)).toBe(k);
+      }
+    }
+  }
+}
+
+describe('KeyIndex', () => {
+  it('answers like a Map under random adds and deletes in a table kept half full (long probe runs, wrap-around)', () => {
+    const universe = Array.from({ length: 40 }, (_, i) => `k${i}`);
+    runAgainstMap(8, 16, universe, 50_000);
+    runAgainstMap(64, 16, universe, 50_000);
+  });
+
+  it('keeps long and non-Latin-1 keys on the heap, and answers for them like the rest', () => {
+    const universe = [
+      'short',
+      'x'.repeat(16),
+      'x'.repeat(17),
+      'é-latin1',
+      'ſession-not-latin1',
+      '😀',
+      '',
+      'y'.repeat(300),
+    ];
+    runAgainstMap(6, 16, universe, 20_000);
+  });
+
+  it('tells keys of the same length and hash-table run apart byte by byte', () => {
+    const index = new KeyIndex(1000, 64);
+    index.grow(1000);
+    const keys = Array.from({ length: 1000 }, (_, i) => `install/${String(i).padStart(8, '0')}`);
+    keys.forEach((key, row) => index.set(key, row));
+    keys.forEach((key, row) => expect(index.get(key)).toBe(row));
+    expect(index.get('install/00001000')).toBeUndefined();
+    for (let row = 0; row < 1000; row += 2) index.delete(row);
+    keys.forEach((key, row) => expect(index.get(key)).toBe(row % 2 === 0 ? undefined : row));
+    expect(index.size).toBe(500);
+  });
+
+  it('refuses an inline length it cannot record', () => {
+    expect(() => new KeyIndex(10, 0)).toThrow(/maxInlineLength/);
+    expect(() => new KeyIndex(10, 0xffff)).toThrow(/maxInlineLength/);
+  });
+});
