@@ -1,6 +1,8 @@
 import { gatewayError, type GatewayError } from '../errors/index.js';
 import {
+  MAX_INSTALL_ID_LENGTH,
   checkTokenAge,
+  mintInstallToken,
   verifyInstallToken,
   type InstallTokenClaims,
   type TokenFailure,
@@ -34,8 +36,16 @@ export interface AuthenticatorOptions {
 }
 
 const BEARER = /^Bearer[ ]+(\S+)\s*$/i;
-/** Cached tokens kept off the heap up to this length (a UUID install's token is ~150-170). */
-const MAX_INLINE_TOKEN_LENGTH = 192;
+/**
+ * Cached tokens are kept off the heap up to the longest token mintInstallToken makes (128-character
+ * install id, 64-character key id): ~350 characters; a UUID install's token is ~150-170.
+ */
+const MAX_INLINE_TOKEN_LENGTH = mintInstallToken({
+  installId: 'i'.repeat(MAX_INSTALL_ID_LENGTH),
+  keyId: 'k'.repeat(64),
+  secret: 'length only',
+  issuedAtSeconds: 9_999_999_999,
+}).length;
 
 /** Turns an Authorization header into a Principal, or the 401 to answer with. */
 export class Authenticator {

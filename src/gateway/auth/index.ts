@@ -1,6 +1,12 @@
 export { Authenticator } from './authenticator.js';
 export type { AuthFailureReason, AuthResult, AuthenticatorOptions, Principal } from './authenticator.js';
-export { MAX_TOKEN_LENGTH, TOKEN_PREFIX, mintInstallToken, verifyInstallToken } from './install-token.js';
+export {
+  MAX_INSTALL_ID_LENGTH,
+  MAX_TOKEN_LENGTH,
+  TOKEN_PREFIX,
+  mintInstallToken,
+  verifyInstallToken,
+} from './install-token.js';
 export type {
   InstallTokenClaims,
   MintInstallTokenOptions,

@@ -11,7 +11,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export const TOKEN_PREFIX = 'fft1';
 /** Generous bound: a real token is ~150 bytes; anything larger is rejected before hashing. */
 export const MAX_TOKEN_LENGTH = 1024;
-const MAX_INSTALL_ID_LENGTH = 128;
+export const MAX_INSTALL_ID_LENGTH = 128;
 
 export interface InstallTokenClaims {
   installId: string;

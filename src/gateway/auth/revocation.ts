@@ -8,9 +8,7 @@
 
 import type { Redis } from 'ioredis';
 import { BoundedCache } from '../common/bounded-cache.js';
-
-/** Install ids kept off the heap up to this length in the answer cache (a UUID is 36). */
-const MAX_INLINE_INSTALL_ID_LENGTH = 48;
+import { MAX_INSTALL_ID_LENGTH } from './install-token.js';
 
 export const REVOKED_SET_KEY = 'filesfu:revoked';
 
@@ -34,7 +32,7 @@ export class RevocationList {
 
   constructor(private readonly options: RevocationOptions) {
     this.staticRevoked = new Set(options.revokedInstallIds);
-    this.cache = new BoundedCache(options.maxCachedInstalls, MAX_INLINE_INSTALL_ID_LENGTH);
+    this.cache = new BoundedCache(options.maxCachedInstalls, MAX_INSTALL_ID_LENGTH);
   }
 
   /** Synchronous answer when known (static list or fresh cache); undefined when Redis must be asked. */

@@ -1,13 +1,12 @@
 /**
- * HalfSipHash (Aumasson and Bernstein's 32-bit SipHash variant, the one Linux uses for its hash
- * tables as hsiphash) with a 32-bit tag, over the low bytes of a string's UTF-16 code units (so
- * exact for Latin-1 strings, each code unit one byte). A keyed PRF: without the key, nobody can pick
- * strings that collide, which is what keeps a hash table on client-chosen keys (session ids) from
- * being flooded into long probe chains. Plain hashes, even seeded ones (MurmurHash, CityHash), have
- * seed-independent multicollisions; SipHash was designed against exactly that.
+ * HalfSipHash (Aumasson and Bernstein's 32-bit variant of SipHash) with a 32-bit tag, over the low
+ * bytes of a string's UTF-16 code units (exact for Latin-1 strings, each code unit one byte). With
+ * 1/3 rounds it is what Linux's hsiphash is on 32-bit machines: not a MAC, but made for hash tables
+ * whose keys come from outside, since nobody without the key can pick strings that collide. Plain
+ * hashes, even seeded ones (MurmurHash, CityHash), have seed-independent multicollisions; SipHash was
+ * designed against exactly that.
  *
- * `compressionRounds`/`finalRounds` 1/3 for tables (as Linux's hsiphash), 2/4 for the reference
- * test vectors.
+ * `compressionRounds`/`finalRounds` 1/3 for tables, 2/4 for the reference test vectors.
  */
 export function halfSipHash(
   text: string,

@@ -17,8 +17,9 @@ const IN_MAP = 0xffff;
  * heap instead, so every string key works; the byte slots serve the common case of ASCII ids.
  *
  * The hash is HalfSipHash-1-3 with a random key per table: clients choose session ids, and with a
- * plain hash they could choose ids that all probe the same run of slots. Deleting shifts the rest of
- * the run back (no tombstones), so the table never needs a rebuild, whatever the churn.
+ * plain or merely seeded hash they could choose ids that all probe the same run of slots. Deleting
+ * shifts the rest of the run back (no tombstones), so the slot table never needs a rebuild, whatever
+ * the churn (the heap Map for unusual keys is an ordinary Map).
  *
  * Rows are the caller's (KeyedRows): `grow` makes room for more, `set` stores a key at a row the
  * caller chose, and `delete` frees a row's key.
@@ -36,14 +37,16 @@ export class KeyIndex {
   private readonly heapKeys = new Map<number, string>();
   private count = 0;
 
+  /** `hashKey`: 8 bytes, random unless a test needs reproducible probe runs. */
   constructor(
     maxRows: number,
     private readonly maxInlineLength: number,
+    hashKey: Uint8Array = randomBytes(8),
   ) {
     if (maxInlineLength < 1 || maxInlineLength >= IN_MAP) {
       throw new RangeError(`maxInlineLength must be 1..${IN_MAP - 1}, got ${maxInlineLength}`);
     }
-    const key = randomBytes(8);
+    const key = Buffer.from(hashKey.buffer, hashKey.byteOffset, 8);
     this.k0 = key.readInt32LE(0);
     this.k1 = key.readInt32LE(4);
     let slots = 16;
@@ -69,6 +72,7 @@ export class KeyIndex {
   }
 
   get(key: string, hash = this.hashOf(key)): number | undefined {
+    hash |= 0; // as stored
     if (key.length <= this.maxInlineLength) {
       for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
         const entry = this.slots[slot]!;
@@ -82,6 +86,7 @@ export class KeyIndex {
 
   /** Stores `key` (not in the index) at `row` (holding no key). */
   set(key: string, row: number, hash = this.hashOf(key)): void {
+    hash |= 0; // hashes[] is an Int32Array
     this.count++;
     if (!this.copyInline(row, key)) {
       this.lengths[row] = IN_MAP;
@@ -95,16 +100,23 @@ export class KeyIndex {
     this.slots[slot] = row + 1;
   }
 
-  /** Removes the key held by `row`. */
+  /** Removes the key held by `row`; throws if it holds none (a row released twice). */
   delete(row: number): void {
-    this.count--;
     if (this.lengths[row] === IN_MAP) {
-      this.heapRows.delete(this.heapKeys.get(row)!);
+      const key = this.heapKeys.get(row);
+      if (key === undefined) throw noKey(row);
+      this.heapRows.delete(key);
       this.heapKeys.delete(row);
+      this.lengths[row] = 0;
+      this.count--;
       return;
     }
     let hole = this.hashes[row]! & this.mask;
-    while (this.slots[hole] !== row + 1) hole = (hole + 1) & this.mask;
+    while (this.slots[hole] !== row + 1) {
+      if (this.slots[hole] === 0) throw noKey(row);
+      hole = (hole + 1) & this.mask;
+    }
+    this.count--;
     // Backward-shift deletion: move back every later entry of the run whose home slot is not
     // between the hole and it (cyclically), so that no lookup stops early at the hole.
     for (let slot = (hole + 1) & this.mask; ; slot = (slot + 1) & this.mask) {
@@ -146,4 +158,8 @@ export class KeyIndex {
     this.lengths[row] = key.length;
     return true;
   }
+}
+
+function noKey(row: number): Error {
+  return new Error(`KeyIndex: row ${row} holds no key`);
 }

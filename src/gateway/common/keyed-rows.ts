@@ -83,8 +83,9 @@ export class KeyedRows<K extends string> {
   }
 
   /**
-   * Rows holding a key, oldest first. Survives `release` of the current row (nothing else may be
-   * removed while iterating) and sees later adds.
+   * Rows holding a key, oldest first. Survives `release` of the current row. Rows added later are
+   * seen only while the iterator has not yet passed the youngest row; a row evicted or released
+   * before the iterator reaches it ends or skips part of the walk (a sweep then resumes next pass).
    */
   *rowsOldestFirst(): IterableIterator<number> {
     let row = this.oldest;

@@ -7,6 +7,7 @@
 // on its own share of the traffic.
 
 import type { Redis } from 'ioredis';
+import { MAX_INSTALL_ID_LENGTH } from '../auth/install-token.js';
 import { flatKey } from '../common/flat-key.js';
 import { InMemoryTokenBuckets, type BucketLimits } from './token-bucket.js';
 import { RedisTokenBuckets } from './redis-token-bucket.js';
@@ -39,8 +40,17 @@ export class RateLimiter {
   private closed = false;
 
   constructor(private readonly options: RateLimiterOptions) {
-    this.localInstall = new InMemoryTokenBuckets(options.perInstall, options.maxTrackedKeys);
-    this.localCredential = new InMemoryTokenBuckets(options.perCredential, options.maxTrackedKeys);
+    // Keys: install ids (at most MAX_INSTALL_ID_LENGTH) and signing key ids (at most 64).
+    this.localInstall = new InMemoryTokenBuckets(
+      options.perInstall,
+      options.maxTrackedKeys,
+      MAX_INSTALL_ID_LENGTH,
+    );
+    this.localCredential = new InMemoryTokenBuckets(
+      options.perCredential,
+      options.maxTrackedKeys,
+      MAX_INSTALL_ID_LENGTH,
+    );
     if (options.redis !== undefined) {
       this.shared = new RedisTokenBuckets(options.redis, options.redisKeyPrefix);
     }

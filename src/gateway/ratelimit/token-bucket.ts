@@ -18,9 +18,6 @@ export interface TakeResult {
   retryAfterMs: number;
 }
 
-/** Bucket keys (install ids, signing key ids; a UUID is 36) kept off the heap up to this length. */
-const MAX_INLINE_KEY_LENGTH = 48;
-
 const ALLOWED: TakeResult = Object.freeze({ allowed: true, retryAfterMs: 0 });
 
 /**
@@ -34,11 +31,13 @@ export class InMemoryTokenBuckets {
   private updatedAtMs: Float64Array = new Float64Array(0);
   private sweepCursor: IterableIterator<number> | undefined;
 
+  /** `maxInlineKeyLength`: the longest key kept off the heap (KeyedRows); longer keys still work. */
   constructor(
     private readonly limits: BucketLimits,
     maxKeys: number,
+    maxInlineKeyLength: number,
   ) {
-    this.rows = new KeyedRows(maxKeys, MAX_INLINE_KEY_LENGTH, (rows) => {
+    this.rows = new KeyedRows(maxKeys, maxInlineKeyLength, (rows) => {
       this.tokens = grownColumn(this.tokens, rows);
       this.updatedAtMs = grownColumn(this.updatedAtMs, rows);
     });
@@ -76,7 +75,8 @@ export class InMemoryTokenBuckets {
    */
   sweep(nowMs: number, maxEntries = Number.POSITIVE_INFINITY): boolean {
     const { ratePerSecond, burst } = this.limits;
-    // The row iterator survives releasing its current row and sees later adds: the cursor stays valid.
+    // The row iterator survives releasing its current row, so the cursor stays usable between calls;
+    // rows evicted meanwhile can cut a pass short, which the next pass makes up for.
     this.sweepCursor ??= this.rows.rowsOldestFirst();
     for (let examined = 0; examined < maxEntries; examined++) {
       const next = this.sweepCursor.next();

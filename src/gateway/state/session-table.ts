@@ -1,20 +1,24 @@
 import { NONE, appended } from '../../otlp/empty-list.js';
 import { KeyedRows, grownColumn } from '../common/keyed-rows.js';
 import { duplicateIntervals, zeroWidthAfter } from './commit-repeats.js';
-import type { SessionCommit, SessionCommitResult, StateStoreOptions } from './state-store.js';
-
-/**
- * Session keys ("<install id>/<session id>": a UUID, a slash and up to
- * pipeline.validation.maxSessionIdLength, 64 by default) kept off the heap up to this length.
- */
-const MAX_INLINE_KEY_LENGTH = 112;
+import {
+  DEFAULT_MAX_SESSION_KEY_LENGTH,
+  type SessionCommit,
+  type SessionCommitResult,
+  type StateStoreOptions,
+} from './state-store.js';
 
 /** Stage labels a row has room for at first; doubles (re-laying out every row) when exceeded. */
 const INITIAL_STAGES = 8;
 
 type TableOptions = Pick<
   StateStoreOptions,
-  'thresholds' | 'overThresholdMinSamples' | 'maxTrackedSessions' | 'maxZeroWidthStreams' | 'dedupWindowMs'
+  | 'thresholds'
+  | 'overThresholdMinSamples'
+  | 'maxTrackedSessions'
+  | 'maxZeroWidthStreams'
+  | 'dedupWindowMs'
+  | 'maxSessionKeyLength'
 >;
 
 /**
@@ -50,8 +54,10 @@ export class SessionTable {
 
   constructor(private readonly options: TableOptions) {
     this.thresholdCount = options.thresholds.length;
-    this.rows = new KeyedRows(options.maxTrackedSessions, MAX_INLINE_KEY_LENGTH, (rows) =>
-      this.growRows(rows),
+    this.rows = new KeyedRows(
+      options.maxTrackedSessions,
+      options.maxSessionKeyLength ?? DEFAULT_MAX_SESSION_KEY_LENGTH,
+      (rows) => this.growRows(rows),
     );
   }
 

@@ -63,6 +63,9 @@ export interface SessionCommitResult {
   newStageOverThresholds: StageThreshold[];
 }
 
+/** An install id of 128 characters, '/', and a session id of the default 64 (validation). */
+export const DEFAULT_MAX_SESSION_KEY_LENGTH = 128 + 1 + 64;
+
 export interface StateStoreOptions {
   /** Threshold label values ("0.3", …), same order as SessionInterval.samplesAbove. */
   thresholds: string[];
@@ -71,6 +74,12 @@ export interface StateStoreOptions {
   /** Streams per session whose zero-width interval at the watermark is remembered (see duplicateIntervals). */
   maxZeroWidthStreams: number;
   dedupWindowMs: number;
+  /**
+   * The longest session key the store is given (characters): the install id, a separator and the
+   * session id. The in-memory store keeps keys up to this length off the heap (longer ones still
+   * work, from a Map). Default: DEFAULT_MAX_SESSION_KEY_LENGTH.
+   */
+  maxSessionKeyLength?: number;
   /**
    * Prometheus series the admitted label sets may cost in total: maxSeries minus what is reserved
    * for the overflow series (which are never admitted, so they never compete for the budget).

@@ -8,7 +8,8 @@ function runAgainstMap(maxRows: number, maxInlineLength: number, universe: strin
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
     return seed % n;
   };
-  const index = new KeyIndex(maxRows, maxInlineLength);
+  // A fixed hash key: the probe runs (collisions, wrap-around) are the same on every run.
+  const index = new KeyIndex(maxRows, maxInlineLength, Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8));
   index.grow(maxRows);
   const model = new Map<string, number>();
   const freeRows = Array.from({ length: maxRows }, (_, row) => maxRows - 1 - row);
@@ -52,6 +53,11 @@ describe('KeyIndex', () => {
       '😀',
       '',
       'y'.repeat(300),
+      '\x01',
+      'ā', // low byte 0x01, like '\x01'
+      'ȁ',
+      'Ŀ',
+      '\xff',
     ];
     runAgainstMap(6, 16, universe, 20_000);
   });
@@ -66,6 +72,27 @@ describe('KeyIndex', () => {
     for (let row = 0; row < 1000; row += 2) index.delete(row);
     keys.forEach((key, row) => expect(index.get(key)).toBe(row % 2 === 0 ? undefined : row));
     expect(index.size).toBe(500);
+  });
+
+  it('refuses to free a row that holds no key (a row released twice)', () => {
+    const index = new KeyIndex(10, 16);
+    index.grow(10);
+    index.set('a', 0);
+    index.set('b'.repeat(20), 1); // on the heap
+    index.delete(0);
+    index.delete(1);
+    expect(() => index.delete(0)).toThrow(/row 0 holds no key/);
+    expect(() => index.delete(1)).toThrow(/row 1 holds no key/);
+    expect(index.size).toBe(0);
+  });
+
+  it('takes a hash given unsigned as the same hash', () => {
+    const index = new KeyIndex(10, 16);
+    index.grow(10);
+    const key = Array.from({ length: 64 }, (_, i) => `k${i}`).find((k) => index.hashOf(k) < 0)!;
+    index.set(key, 3, index.hashOf(key) >>> 0);
+    expect(index.get(key)).toBe(3);
+    expect(index.get(key, index.hashOf(key) >>> 0)).toBe(3);
   });
 
   it('refuses an inline length it cannot record', () => {

@@ -493,3 +493,10 @@ describe('pipeline shutdown with redis state', () => {
     }
   });
 });
+
+describe('stateStoreOptions', () => {
+  it('sizes the session key slots for the longest valid key: a 128-character install id, "/", the session id', () => {
+    const config = pipelineConfigSchema.parse({ validation: { maxSessionIdLength: 100 } });
+    expect(storeOptionsOf(config).maxSessionKeyLength).toBe(128 + 1 + 100);
+  });
+});

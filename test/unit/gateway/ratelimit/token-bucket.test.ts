@@ -3,7 +3,7 @@ import { InMemoryTokenBuckets } from '../../../../src/gateway/ratelimit/index.js
 
 describe('InMemoryTokenBuckets', () => {
   it('allows a burst, then refuses with the time until the next token', () => {
-    const buckets = new InMemoryTokenBuckets({ ratePerSecond: 2, burst: 3 }, 100);
+    const buckets = new InMemoryTokenBuckets({ ratePerSecond: 2, burst: 3 }, 100, 16);
     const now = 1_000_000;
     expect([1, 2, 3].map(() => buckets.take('a', now).allowed)).toEqual([true, true, true]);
     const refused = buckets.take('a', now);
@@ -12,7 +12,7 @@ describe('InMemoryTokenBuckets', () => {
   });
 
   it('refills at the configured rate, never above the burst', () => {
-    const buckets = new InMemoryTokenBuckets({ ratePerSecond: 2, burst: 3 }, 100);
+    const buckets = new InMemoryTokenBuckets({ ratePerSecond: 2, burst: 3 }, 100, 16);
     let now = 0;
     for (let i = 0; i < 3; i++) buckets.take('a', now);
     now += 500; // one token back
@@ -24,14 +24,14 @@ describe('InMemoryTokenBuckets', () => {
   });
 
   it('keeps keys independent', () => {
-    const buckets = new InMemoryTokenBuckets({ ratePerSecond: 1, burst: 1 }, 100);
+    const buckets = new InMemoryTokenBuckets({ ratePerSecond: 1, burst: 1 }, 100, 16);
     expect(buckets.take('a', 0).allowed).toBe(true);
     expect(buckets.take('a', 0).allowed).toBe(false);
     expect(buckets.take('b', 0).allowed).toBe(true);
   });
 
   it('sweeps refilled buckets and bounds the number of keys', () => {
-    const buckets = new InMemoryTokenBuckets({ ratePerSecond: 1, burst: 2 }, 3);
+    const buckets = new InMemoryTokenBuckets({ ratePerSecond: 1, burst: 2 }, 3, 16);
     for (const key of ['a', 'b', 'c', 'd', 'e']) buckets.take(key, 0);
     expect(buckets.size).toBe(3);
     buckets.take('e', 0);
@@ -41,7 +41,7 @@ describe('InMemoryTokenBuckets', () => {
   });
 
   it('gives a key that takes over a dropped bucket’s row a full bucket', () => {
-    const buckets = new InMemoryTokenBuckets({ ratePerSecond: 1, burst: 1 }, 2);
+    const buckets = new InMemoryTokenBuckets({ ratePerSecond: 1, burst: 1 }, 2, 16);
     expect(buckets.take('a', 0).allowed).toBe(true); // a is empty now
     buckets.take('b', 0);
     expect(buckets.take('c', 0).allowed).toBe(true); // a was dropped; c may reuse its row
@@ -53,7 +53,7 @@ describe('InMemoryTokenBuckets', () => {
   });
 
   it('sweeps in resumable slices: a pass examines every bucket once, over as many calls as it takes', () => {
-    const buckets = new InMemoryTokenBuckets({ ratePerSecond: 1, burst: 2 }, 1000);
+    const buckets = new InMemoryTokenBuckets({ ratePerSecond: 1, burst: 2 }, 1000, 16);
     for (let i = 0; i < 10; i++) buckets.take(`k${i}`, 0);
     buckets.take('k3', 0); // k3 took two tokens: still not full at 1500
     const passes: boolean[] = [];

@@ -15,13 +15,14 @@ function interval(n: number, stage: string, above: number[] = [0, 0]): SessionIn
   };
 }
 
-function table(maxTrackedSessions: number): SessionTable {
+function table(maxTrackedSessions: number, maxSessionKeyLength?: number): SessionTable {
   return new SessionTable({
     thresholds: ['0.3', '0.8'],
     overThresholdMinSamples: 5,
     maxTrackedSessions,
     maxZeroWidthStreams: 32,
     dedupWindowMs: HOUR,
+    maxSessionKeyLength,
   });
 }
 
@@ -29,6 +30,16 @@ const commit = (t: SessionTable, key: string, intervals: SessionInterval[], now 
   t.commit(sessionCommit(key, intervals), now);
 
 describe('SessionTable', () => {
+  it('deduplicates sessions whose keys are longer than the off-heap slots, or not Latin-1, like any other', () => {
+    const t = table(3, 8);
+    const keys = ['install-0123456789/session-long', 'install/séssion', 'install/ſession'];
+    for (const key of keys) expect(commit(t, key, [interval(0, 'idle')]).duplicate).toEqual([false]);
+    for (const key of keys) expect(commit(t, key, [interval(0, 'idle')]).duplicate).toEqual([true]);
+    commit(t, 'short', [interval(0, 'idle')]); // evicts the oldest, a long key
+    expect(commit(t, keys[0]!, [interval(0, 'idle')]).duplicate).toEqual([false]);
+    expect(t.size).toBe(3);
+  });
+
   it('hands the row of an evicted session to a new one with nothing of the old left in it', () => {
     const t = table(2);
     commit(t, 'a', [interval(5, 'idle', [5, 5])]);
