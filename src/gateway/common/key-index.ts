@@ -4,6 +4,12 @@ import { halfSipHash } from './half-siphash.js';
 
 /** `lengths[row]` of a row whose key is kept in the heap Map (too long for a slot, or not Latin-1). */
 const IN_MAP = 0xffff;
+/**
+ * Widest slot, in bytes (characters). Slots are allocated for every row, so a configuration that
+ * allows very long keys (a large pipeline.validation.maxSessionIdLength) would otherwise multiply
+ * memory by the row count; keys longer than this live in the heap Map.
+ */
+export const MAX_SLOT_LENGTH = 384;
 
 /**
  * String keys → row numbers, with the keys kept outside the V8 heap: each row's key is copied into
@@ -37,15 +43,15 @@ export class KeyIndex {
   private readonly heapKeys = new Map<number, string>();
   private count = 0;
 
+  /** Characters per slot: the `maxInlineLength` asked for, at most MAX_SLOT_LENGTH. */
+  private readonly maxInlineLength: number;
+
   /** `hashKey`: 8 bytes, random unless a test needs reproducible probe runs. */
-  constructor(
-    maxRows: number,
-    private readonly maxInlineLength: number,
-    hashKey: Uint8Array = randomBytes(8),
-  ) {
-    if (maxInlineLength < 1 || maxInlineLength >= IN_MAP) {
-      throw new RangeError(`maxInlineLength must be 1..${IN_MAP - 1}, got ${maxInlineLength}`);
+  constructor(maxRows: number, maxInlineLength: number, hashKey: Uint8Array = randomBytes(8)) {
+    if (!Number.isInteger(maxInlineLength) || maxInlineLength < 1) {
+      throw new RangeError(`maxInlineLength must be a positive integer, got ${maxInlineLength}`);
     }
+    this.maxInlineLength = Math.min(maxInlineLength, MAX_SLOT_LENGTH);
     const key = Buffer.from(hashKey.buffer, hashKey.byteOffset, 8);
     this.k0 = key.readInt32LE(0);
     this.k1 = key.readInt32LE(4);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KeyIndex } from '../../../../src/gateway/common/key-index.js';
+import { KeyIndex, MAX_SLOT_LENGTH } from '../../../../src/gateway/common/key-index.js';
 
 /** Random operations on a KeyIndex and a Map side by side; the index's rows are handed out like KeyedRows'. */
 function runAgainstMap(maxRows: number, maxInlineLength: number, universe: string[], steps: number): void {
@@ -95,8 +95,18 @@ describe('KeyIndex', () => {
     expect(index.get(key, index.hashOf(key) >>> 0)).toBe(3);
   });
 
-  it('refuses an inline length it cannot record', () => {
+  it('refuses an inline length that is not a positive integer', () => {
     expect(() => new KeyIndex(10, 0)).toThrow(/maxInlineLength/);
-    expect(() => new KeyIndex(10, 0xffff)).toThrow(/maxInlineLength/);
+    expect(() => new KeyIndex(10, 1.5)).toThrow(/maxInlineLength/);
+  });
+
+  it('caps the slot width, keeping longer keys on the heap (a huge configured id length)', () => {
+    const index = new KeyIndex(4, 100_000);
+    index.grow(4);
+    const long = 'x'.repeat(MAX_SLOT_LENGTH + 1);
+    const fits = 'y'.repeat(MAX_SLOT_LENGTH);
+    index.set(long, 0);
+    index.set(fits, 1);
+    expect([index.get(long), index.get(fits), index.keyAt(0), index.keyAt(1)]).toEqual([0, 1, long, fits]);
   });
 });
