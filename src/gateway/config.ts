@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { parseSigningKeys, MIN_SECRET_LENGTH } from './auth/index.js';
+import { KEY_ID_PATTERN, MAX_KEY_ID_LENGTH, parseSigningKeys, MIN_SECRET_LENGTH } from './auth/index.js';
 import { pipelineConfigProblems, pipelineConfigSchema } from './pipeline/index.js';
 
 const MIB = 1024 * 1024;
@@ -96,7 +96,7 @@ const rateLimitSchema = z
 
 const signingKeySchema = z
   .object({
-    keyId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'keyId must be 1-64 of [A-Za-z0-9_-]'),
+    keyId: z.string().regex(KEY_ID_PATTERN, `keyId must be 1-${MAX_KEY_ID_LENGTH} of [A-Za-z0-9_-]`),
     secret: z.string().min(MIN_SECRET_LENGTH, `secret must be at least ${MIN_SECRET_LENGTH} characters`),
   })
   .strict();

@@ -9,7 +9,7 @@ import {
   type TokenVerification,
 } from './install-token.js';
 import type { RevocationList } from './revocation.js';
-import type { SigningKey } from './signing-keys.js';
+import { MAX_KEY_ID_LENGTH, type SigningKey } from './signing-keys.js';
 import { BoundedCache } from '../common/bounded-cache.js';
 
 export interface Principal {
@@ -37,12 +37,12 @@ export interface AuthenticatorOptions {
 
 const BEARER = /^Bearer[ ]+(\S+)\s*$/i;
 /**
- * Cached tokens are kept off the heap up to the longest token mintInstallToken makes (128-character
- * install id, 64-character key id): ~350 characters; a UUID install's token is ~150-170.
+ * Cached tokens are kept off the heap up to the longest token mintInstallToken makes (longest install
+ * id and key id): ~350 characters; a UUID install's token is ~150-170.
  */
 const MAX_INLINE_TOKEN_LENGTH = mintInstallToken({
   installId: 'i'.repeat(MAX_INSTALL_ID_LENGTH),
-  keyId: 'k'.repeat(64),
+  keyId: 'k'.repeat(MAX_KEY_ID_LENGTH),
   secret: 'length only',
   issuedAtSeconds: 9_999_999_999,
 }).length;

@@ -16,5 +16,11 @@ export type {
 } from './install-token.js';
 export { REVOKED_SET_KEY, RevocationList } from './revocation.js';
 export type { RevocationOptions } from './revocation.js';
-export { MIN_SECRET_LENGTH, isValidKeyId, parseSigningKeys } from './signing-keys.js';
+export {
+  KEY_ID_PATTERN,
+  MAX_KEY_ID_LENGTH,
+  MIN_SECRET_LENGTH,
+  isValidKeyId,
+  parseSigningKeys,
+} from './signing-keys.js';
 export type { SigningKey } from './signing-keys.js';

@@ -8,7 +8,8 @@ export interface SigningKey {
 }
 
 export const MIN_SECRET_LENGTH = 16;
-const KEY_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const MAX_KEY_ID_LENGTH = 64;
+export const KEY_ID_PATTERN = new RegExp(`^[A-Za-z0-9_-]{1,${MAX_KEY_ID_LENGTH}}$`);
 
 /** Parses FILESFU_GATEWAY_AUTH_KEYS: "keyId:secret[,keyId:secret]". Throws with a message that never contains a secret. */
 export function parseSigningKeys(text: string): SigningKey[] {

@@ -40,7 +40,7 @@ export class RateLimiter {
   private closed = false;
 
   constructor(private readonly options: RateLimiterOptions) {
-    // Keys: install ids (at most MAX_INSTALL_ID_LENGTH) and signing key ids (at most 64).
+    // Keys: install ids (at most MAX_INSTALL_ID_LENGTH) and signing key ids (shorter).
     this.localInstall = new InMemoryTokenBuckets(
       options.perInstall,
       options.maxTrackedKeys,

@@ -1,12 +1,8 @@
 import { NONE, appended } from '../../otlp/empty-list.js';
 import { KeyedRows, grownColumn } from '../common/keyed-rows.js';
 import { duplicateIntervals, zeroWidthAfter } from './commit-repeats.js';
-import {
-  DEFAULT_MAX_SESSION_KEY_LENGTH,
-  type SessionCommit,
-  type SessionCommitResult,
-  type StateStoreOptions,
-} from './state-store.js';
+import { MAX_SLOT_LENGTH } from '../common/key-index.js';
+import type { SessionCommit, SessionCommitResult, StateStoreOptions } from './state-store.js';
 
 /** Stage labels a row has room for at first; doubles (re-laying out every row) when exceeded. */
 const INITIAL_STAGES = 8;
@@ -56,7 +52,7 @@ export class SessionTable {
     this.thresholdCount = options.thresholds.length;
     this.rows = new KeyedRows(
       options.maxTrackedSessions,
-      options.maxSessionKeyLength ?? DEFAULT_MAX_SESSION_KEY_LENGTH,
+      options.maxSessionKeyLength ?? MAX_SLOT_LENGTH,
       (rows) => this.growRows(rows),
     );
   }

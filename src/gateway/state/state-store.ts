@@ -63,9 +63,6 @@ export interface SessionCommitResult {
   newStageOverThresholds: StageThreshold[];
 }
 
-/** An install id of 128 characters, '/', and a session id of the default 64 (validation). */
-export const DEFAULT_MAX_SESSION_KEY_LENGTH = 128 + 1 + 64;
-
 export interface StateStoreOptions {
   /** Threshold label values ("0.3", …), same order as SessionInterval.samplesAbove. */
   thresholds: string[];
@@ -77,7 +74,8 @@ export interface StateStoreOptions {
   /**
    * The longest session key the store is given (characters): the install id, a separator and the
    * session id. The in-memory store keeps keys up to this length off the heap (longer ones still
-   * work, from a Map). Default: DEFAULT_MAX_SESSION_KEY_LENGTH.
+   * work, from a Map). stateStoreOptions derives it from the limits; unset, slots are as wide as
+   * KeyIndex allows.
    */
   maxSessionKeyLength?: number;
   /**
