@@ -128,6 +128,17 @@ describe('Authenticator', () => {
       });
     });
 
+    it.each(['i-1', 'ïnstall-✓-日本', 'x'.repeat(128)])(
+      'gives a cached token the principal its verification gave (install id %s)',
+      async (installId) => {
+        const auth = authenticator();
+        const header = `Bearer ${token(installId)}`;
+        const first = await auth.authenticate(header, NOW_MS);
+        expect(first).toEqual({ ok: true, principal: { installId, keyId: 'k1' } });
+        expect(await auth.authenticate(header, NOW_MS + 1000)).toEqual(first);
+      },
+    );
+
     it.each([0, 1, 2])('answers the same with maxCachedTokens = %i', async (maxCachedTokens) => {
       const auth = authenticator(['i-bad'], 0, maxCachedTokens);
       for (let round = 0; round < 3; round++) {
