@@ -7,6 +7,11 @@
 // FILESFU_BENCH_RUNS (3), FILESFU_BENCH_POINTS (300000 per run), FILESFU_BENCH_CONCURRENCY (8),
 // FILESFU_BENCH_WARMUP_POINTS (2000000 per target before the first measurement),
 // FILESFU_BENCH_PACED_SECONDS (10: length of each latency measurement at half the peak rate).
+//
+// Two more servers get the same peak load, to show where the gateway's CPU goes: a bare node:http
+// server reading the body with the gateway's reader ("HTTP floor", bench/http-floor-server.ts), and
+// the same server decoding it ("HTTP + decode"). Their CPU per request, as a fraction of the
+// collector's in the same run, is what any Node OTLP endpoint pays before doing anything.
 
 import { spawn, fork, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
@@ -35,8 +40,10 @@ const KEY_ID = 'bench';
 const SECRET = 'bench-secret-0123456789abcdef';
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
+type TargetName = 'gateway' | 'collector' | 'http-floor' | 'http-decode';
+
 interface Target {
-  name: 'gateway' | 'collector';
+  name: TargetName;
   url: string;
   child: ChildProcess;
 }
@@ -58,6 +65,9 @@ const children: ChildProcess[] = [];
 async function main(): Promise<void> {
   const collector = await startCollector();
   const gateway = await startGateway(collector.url);
+  const floor = await startFloor('http-floor');
+  const floorDecode = await startFloor('http-decode');
+  const targets = [gateway, collector, floor, floorDecode];
   console.log(
     `# gateway vs collector ingest — ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}`,
   );
@@ -66,7 +76,7 @@ async function main(): Promise<void> {
   );
 
   // Warm-up (JIT, connection pools, first series admissions) so the first configuration is not penalised.
-  for (const target of [gateway, collector]) {
+  for (const target of targets) {
     for (const pointsPerRequest of [100, 1000]) {
       for (const gzip of [false, true]) {
         await measure(target, {
@@ -82,6 +92,7 @@ async function main(): Promise<void> {
 
   const rows: string[] = [];
   const latencyRows: string[] = [];
+  const layerRows: string[] = [];
   for (const pointsPerRequest of [100, 1000]) {
     for (const gzip of [false, true]) {
       const requests = Math.max(CONCURRENCY, Math.round(POINTS_PER_RUN / pointsPerRequest));
@@ -92,10 +103,15 @@ async function main(): Promise<void> {
         concurrency: CONCURRENCY,
         pacedRate,
       });
-      const peak: Record<Target['name'], RunResult[]> = { gateway: [], collector: [] };
+      const peak: Record<TargetName, RunResult[]> = {
+        gateway: [],
+        collector: [],
+        'http-floor': [],
+        'http-decode': [],
+      };
       for (let run = 0; run < RUNS; run++) {
-        // Alternate so that drift on a shared machine hits both equally.
-        for (const target of run % 2 === 0 ? [gateway, collector] : [collector, gateway]) {
+        // Rotate so that drift on a shared machine hits every target alike.
+        for (const target of rotate(targets, run)) {
           const result = await measure(target, job(target));
           peak[target.name].push(result);
           progress(
@@ -105,6 +121,14 @@ async function main(): Promise<void> {
       }
       const g = summarize(peak.gateway);
       const c = summarize(peak.collector);
+      const f = summarize(peak['http-floor']);
+      const fd = summarize(peak['http-decode']);
+      // CPU per data point as a multiple of the collector's (the inverse of the ratio of points per CPU-second).
+      const cpuVsCollector = (s: { pointsPerCpuSecond: number }) =>
+        (c.pointsPerCpuSecond / s.pointsPerCpuSecond).toFixed(2);
+      layerRows.push(
+        `| ${pointsPerRequest} | ${gzip ? 'gzip' : 'none'} | ${fmt(f.pointsPerCpuSecond)} | ${fmt(fd.pointsPerCpuSecond)} | ${cpuVsCollector(f)} | ${cpuVsCollector(fd)} | ${cpuVsCollector(g)} |`,
+      );
       rows.push(
         `| ${pointsPerRequest} | ${gzip ? 'gzip' : 'none'} | ${fmt(g.pointsPerSecond)} | ${fmt(c.pointsPerSecond)} | ${(g.pointsPerSecond / c.pointsPerSecond).toFixed(2)} | ${fmt(g.pointsPerCpuSecond)} | ${fmt(c.pointsPerCpuSecond)} | ${(g.pointsPerCpuSecond / c.pointsPerCpuSecond).toFixed(2)} | ${g.failures + c.failures} |`,
       );
@@ -133,6 +157,15 @@ async function main(): Promise<void> {
   console.log(
     '\n"points/CPU-s" = data points per second of one fully busy core (server process user+system CPU).\n',
   );
+  console.log("## Where the gateway's CPU goes (medians of the same runs)\n");
+  console.log(
+    "| points/request | encoding | HTTP floor points/CPU-s | HTTP + decode points/CPU-s | CPU per point, × the collector's: HTTP floor | HTTP + decode | gateway |",
+  );
+  console.log('|---|---|---|---|---|---|---|');
+  for (const row of layerRows) console.log(row);
+  console.log(
+    "\nHTTP floor: node:http reading the body with the gateway's reader (gunzip included) and answering 200; HTTP + decode: the same, decoding the body with the gateway's decoder. The gateway adds authentication, validation, state and aggregation.\n",
+  );
   console.log(
     "## Latency at half the gateway's peak request rate (same offered load on both), ms p50 / p90 / p99\n",
   );
@@ -144,6 +177,12 @@ async function main(): Promise<void> {
   console.log(
     `\nPeak resident memory (VmHWM): gateway ${peakRssMiB(gateway)} MiB, collector ${peakRssMiB(collector)} MiB.`,
   );
+}
+
+/** `items` rotated left by `by` places. */
+function rotate<T>(items: readonly T[], by: number): T[] {
+  const k = by % items.length;
+  return [...items.slice(k), ...items.slice(0, k)];
 }
 
 function peakRssMiB(target: Target): string {
@@ -309,6 +348,33 @@ async function startGateway(collectorUrl: string): Promise<Target> {
   const url = `http://127.0.0.1:${port}`;
   await waitUntil(async () => (await fetch(`${url}/readyz`)).ok, 'gateway');
   return { name: 'gateway', url, child };
+}
+
+async function startFloor(name: 'http-floor' | 'http-decode'): Promise<Target> {
+  const port = await freePort();
+  const log = openSync(join(workDir, `${name}.log`), 'a');
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      fileURLToPath(new URL('./http-floor-server.ts', import.meta.url)),
+      name === 'http-decode' ? 'decode' : 'read',
+    ],
+    {
+      cwd: repoPath(),
+      stdio: ['ignore', log, log],
+      env: {
+        ...process.env,
+        NODE_OPTIONS: gatewayNodeOptions(process.env['NODE_OPTIONS']),
+        FILESFU_FLOOR_PORT: String(port),
+      },
+    },
+  );
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntil(async () => (await fetch(`${url}/readyz`)).ok, name);
+  return { name, url, child };
 }
 
 async function waitUntil(probe: () => Promise<boolean>, what: string): Promise<void> {
