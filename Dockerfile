@@ -20,4 +20,5 @@ COPY src/simulator/scenarios ./src/simulator/scenarios
 USER node
 EXPOSE 4318
 HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:4318/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "dist/gateway/main.js"]
+# GATEWAY_NODE_ARGS of the same file (Node refuses them in NODE_OPTIONS; the same test checks them).
+CMD ["node", "--initial-old-space-size=128", "dist/gateway/main.js"]

@@ -19,7 +19,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, openSync } from 'n
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gatewayNodeOptions } from '../src/gateway/runtime-options.js';
+import { GATEWAY_NODE_ARGS, gatewayNodeOptions } from '../src/gateway/runtime-options.js';
 import { freePort, resolveTools, repoPath } from '../src/stack/index.js';
 import type { LoadJob, LoadMessage } from './gateway-load.js';
 import { describeStalls, scrapeStalls } from './gateway-stalls.js';
@@ -325,25 +325,29 @@ async function startCollector(): Promise<Target> {
 async function startGateway(collectorUrl: string): Promise<Target> {
   const port = await freePort();
   const log = openSync(join(workDir, 'gateway.log'), 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', repoPath('src', 'gateway', 'main.ts')], {
-    cwd: repoPath(),
-    stdio: ['ignore', log, log],
-    env: {
-      ...process.env,
-      NODE_OPTIONS: gatewayNodeOptions(process.env['NODE_OPTIONS']),
-      FILESFU_GATEWAY_HOST: '127.0.0.1',
-      FILESFU_GATEWAY_PORT: String(port),
-      FILESFU_GATEWAY_AUTH_KEYS: `${KEY_ID}:${SECRET}`,
-      FILESFU_GATEWAY_COLLECTOR_URL: `${collectorUrl}/v1/metrics`,
-      FILESFU_GATEWAY_REPLICA_ID: 'bench',
-      // Every request comes from a new install, so per-install buckets never bind; the
-      // per-key budget is raised so the benchmark measures work, not throttling.
-      FILESFU_GATEWAY_CONFIG_JSON: JSON.stringify({
-        server: { logLevel: 'warn', maxInFlightRequests: 10_000 },
-        rateLimit: { perCredential: { ratePerSecond: 1_000_000, burst: 1_000_000 } },
-      }),
+  const child = spawn(
+    process.execPath,
+    [...GATEWAY_NODE_ARGS, '--import', 'tsx', repoPath('src', 'gateway', 'main.ts')],
+    {
+      cwd: repoPath(),
+      stdio: ['ignore', log, log],
+      env: {
+        ...process.env,
+        NODE_OPTIONS: gatewayNodeOptions(process.env['NODE_OPTIONS']),
+        FILESFU_GATEWAY_HOST: '127.0.0.1',
+        FILESFU_GATEWAY_PORT: String(port),
+        FILESFU_GATEWAY_AUTH_KEYS: `${KEY_ID}:${SECRET}`,
+        FILESFU_GATEWAY_COLLECTOR_URL: `${collectorUrl}/v1/metrics`,
+        FILESFU_GATEWAY_REPLICA_ID: 'bench',
+        // Every request comes from a new install, so per-install buckets never bind; the
+        // per-key budget is raised so the benchmark measures work, not throttling.
+        FILESFU_GATEWAY_CONFIG_JSON: JSON.stringify({
+          server: { logLevel: 'warn', maxInFlightRequests: 10_000 },
+          rateLimit: { perCredential: { ratePerSecond: 1_000_000, burst: 1_000_000 } },
+        }),
+      },
     },
-  });
+  );
   children.push(child);
   const url = `http://127.0.0.1:${port}`;
   await waitUntil(async () => (await fetch(`${url}/readyz`)).ok, 'gateway');

@@ -23,7 +23,7 @@ export {
 } from './config.js';
 export type { GatewayConfig, GatewayConfigInput } from './config.js';
 export { mintInstallToken, verifyInstallToken } from './auth/index.js';
-export { GATEWAY_NODE_OPTIONS, gatewayNodeOptions } from './runtime-options.js';
+export { GATEWAY_NODE_ARGS, GATEWAY_NODE_OPTIONS, gatewayNodeOptions } from './runtime-options.js';
 
 export interface RunningGateway {
   url: string;

@@ -1,6 +1,6 @@
 // V8 options the gateway process runs with. They must be set before the process starts, so every
-// launcher applies them through NODE_OPTIONS: `npm run stack` and the test stacks
-// (src/stack/gateway-process.ts), the benchmark, and the Docker image (Dockerfile `ENV`).
+// launcher applies them: `npm run stack` and the test stacks (src/stack/gateway-process.ts), the
+// benchmark, and the Docker image (Dockerfile `ENV` and `CMD`).
 //
 // --max-semi-space-size=64 (MiB; Node 20's default is 16). Every request's decoded data is young
 // garbage, and what is still in flight when a scavenge runs is copied, so small semi-spaces mean
@@ -10,6 +10,18 @@
 // the same throughput; it costs up to ~150 MiB more at full load. Override with NODE_OPTIONS.
 
 export const GATEWAY_NODE_OPTIONS = '--max-semi-space-size=64';
+
+// --initial-old-space-size=128 (MiB), which Node refuses in NODE_OPTIONS, so every launcher puts it
+// on the command line before the entry point (the Docker image's CMD too). V8 starts a full GC once
+// the room left under the old generation's limit is less than the young generation's capacity, and
+// after each full GC it sets that limit to about the live size plus 8 MB plus that capacity. With
+// 64 MiB semi-spaces and ~20 MB live, that left a few MB of old-generation growth between full GCs:
+// late in a long run (`--trace-incremental-marking`) marking started about once a second with the
+// old generation at 19 of its 90 MB, and each full GC's pause and concurrent marking is what the
+// p99 misses of `npm run bench:gateway` coincide with. The initial size is also the floor V8 keeps
+// the limit at, so full GCs wait until the old generation really grows. Measured: docs/gateway.md,
+// "Current figures". Costs up to ~100 MiB more resident memory before a full GC returns it.
+export const GATEWAY_NODE_ARGS: readonly string[] = ['--initial-old-space-size=128'];
 
 /** NODE_OPTIONS for a gateway process: ours first, the inherited ones after (a later V8 flag wins). */
 export function gatewayNodeOptions(inherited: string | undefined): string {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { gatewayNodeOptions } from '../gateway/runtime-options.js';
+import { GATEWAY_NODE_ARGS, gatewayNodeOptions } from '../gateway/runtime-options.js';
 import { ManagedProcess } from './managed-process.js';
 import { startAndWait } from './readiness.js';
 import { httpOk } from './wait.js';
@@ -40,7 +40,7 @@ export function gatewayProcess(options: GatewayProcessOptions): {
   const managed = new ManagedProcess({
     name: `gateway-${index}`,
     command: process.execPath,
-    args: ['--import', 'tsx', repoPath('src', 'gateway', 'main.ts')],
+    args: [...GATEWAY_NODE_ARGS, '--import', 'tsx', repoPath('src', 'gateway', 'main.ts')],
     cwd: repoPath(),
     env,
     logFile: join(workDir, `gateway-${index}.log`),

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { GATEWAY_NODE_OPTIONS } from '../../src/gateway/runtime-options.js';
+import { GATEWAY_NODE_ARGS, GATEWAY_NODE_OPTIONS } from '../../src/gateway/runtime-options.js';
 import { PROMETHEUS_FEATURE_FLAGS, repoPath } from '../../src/stack/index.js';
 
 // Docker can't run here, so docker-compose.yml is checked for validity and for consistency with the
@@ -35,7 +35,8 @@ describe('Dockerfile', () => {
   it('runs the gateway with the same V8 options as the native launchers', () => {
     const dockerfile = readFileSync(repoPath('Dockerfile'), 'utf8');
     const runtimeStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
-    expect(runtimeStage).toMatch(/^CMD \["node", "dist\/gateway\/main\.js"\]$/m);
+    const cmd = /^CMD (\[.*\])$/m.exec(runtimeStage)?.[1];
+    expect(cmd && JSON.parse(cmd)).toEqual(['node', ...GATEWAY_NODE_ARGS, 'dist/gateway/main.js']);
     expect(/^ENV NODE_OPTIONS=(.*)$/m.exec(runtimeStage)?.[1]).toBe(GATEWAY_NODE_OPTIONS);
   });
 });
