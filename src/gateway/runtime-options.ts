@@ -12,15 +12,14 @@
 export const GATEWAY_NODE_OPTIONS = '--max-semi-space-size=64';
 
 // --initial-old-space-size=128 (MiB), which Node refuses in NODE_OPTIONS, so every launcher puts it
-// on the command line before the entry point (the Docker image's CMD too). V8 starts a full GC once
-// the room left under the old generation's limit is less than the young generation's capacity, and
-// after each full GC it sets that limit to about the live size plus 8 MB plus that capacity. With
-// 64 MiB semi-spaces and ~20 MB live, that left a few MB of old-generation growth between full GCs:
-// late in a long run (`--trace-incremental-marking`) marking started about once a second with the
-// old generation at 19 of its 90 MB, and each full GC's pause and concurrent marking is what the
-// p99 misses of `npm run bench:gateway` coincide with. The initial size is also the floor V8 keeps
-// the limit at, so full GCs wait until the old generation really grows. Measured: docs/gateway.md,
-// "Current figures". Costs up to ~100 MiB more resident memory before a full GC returns it.
+// on the command line before the entry point (the Docker image's CMD too). Traced late in a long
+// run without it (`--trace-incremental-marking`): after each full GC the old generation's limit was
+// ~90 MB with ~19 MB live, and the next full GC started with no old-generation growth at all, about
+// once a second; V8 also starts marking when the slack under the limit is not much more than the
+// young generation's 64 MiB. Each full GC's pause and concurrent marking is what the p99 misses of
+// `npm run bench:gateway` coincided with. The initial size is a floor under the limit, so full GCs
+// wait until the old generation really grows. Measured: docs/gateway.md, "The old generation's
+// floor". Costs up to ~100 MiB more resident memory before a full GC returns it.
 export const GATEWAY_NODE_ARGS: readonly string[] = ['--initial-old-space-size=128'];
 
 /** NODE_OPTIONS for a gateway process: ours first, the inherited ones after (a later V8 flag wins). */
