@@ -7,11 +7,17 @@
 // Env: FILESFU_FLOOR_PORT (required). Serves GET /readyz for the harness.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { gatewayConfigSchema } from '../src/gateway/config.js';
 import { bodyEncodingOf } from '../src/gateway/http/content-negotiation.js';
 import { readRequestBody } from '../src/gateway/http/read-body.js';
 import { decodeExportMetricsServiceRequest } from '../src/otlp/index.js';
 
-const LIMITS = { maxCompressedBytes: 4 * 1024 * 1024, maxDecompressedBytes: 16 * 1024 * 1024 };
+// The gateway's default body limits, from its config schema.
+const defaults = gatewayConfigSchema.shape.server.parse({});
+const LIMITS = {
+  maxCompressedBytes: defaults.maxCompressedBodyBytes,
+  maxDecompressedBytes: defaults.maxDecompressedBodyBytes,
+};
 const decode = process.argv[2] === 'decode';
 const port = Number(process.env['FILESFU_FLOOR_PORT']);
 if (!Number.isInteger(port) || port <= 0) throw new Error('FILESFU_FLOOR_PORT must be a port number');
