@@ -323,58 +323,45 @@ async function startCollector(): Promise<Target> {
 }
 
 async function startGateway(collectorUrl: string): Promise<Target> {
-  const port = await freePort();
-  const log = openSync(join(workDir, 'gateway.log'), 'a');
-  const child = spawn(
-    process.execPath,
-    [...GATEWAY_NODE_ARGS, '--import', 'tsx', repoPath('src', 'gateway', 'main.ts')],
-    {
-      cwd: repoPath(),
-      stdio: ['ignore', log, log],
-      env: {
-        ...process.env,
-        NODE_OPTIONS: gatewayNodeOptions(process.env['NODE_OPTIONS']),
-        FILESFU_GATEWAY_HOST: '127.0.0.1',
-        FILESFU_GATEWAY_PORT: String(port),
-        FILESFU_GATEWAY_AUTH_KEYS: `${KEY_ID}:${SECRET}`,
-        FILESFU_GATEWAY_COLLECTOR_URL: `${collectorUrl}/v1/metrics`,
-        FILESFU_GATEWAY_REPLICA_ID: 'bench',
-        // Every request comes from a new install, so per-install buckets never bind; the
-        // per-key budget is raised so the benchmark measures work, not throttling.
-        FILESFU_GATEWAY_CONFIG_JSON: JSON.stringify({
-          server: { logLevel: 'warn', maxInFlightRequests: 10_000 },
-          rateLimit: { perCredential: { ratePerSecond: 1_000_000, burst: 1_000_000 } },
-        }),
-      },
-    },
-  );
-  children.push(child);
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntil(async () => (await fetch(`${url}/readyz`)).ok, 'gateway');
-  return { name: 'gateway', url, child };
+  return startNodeServer('gateway', repoPath('src', 'gateway', 'main.ts'), [], (port) => ({
+    FILESFU_GATEWAY_HOST: '127.0.0.1',
+    FILESFU_GATEWAY_PORT: String(port),
+    FILESFU_GATEWAY_AUTH_KEYS: `${KEY_ID}:${SECRET}`,
+    FILESFU_GATEWAY_COLLECTOR_URL: `${collectorUrl}/v1/metrics`,
+    FILESFU_GATEWAY_REPLICA_ID: 'bench',
+    // Every request comes from a new install, so per-install buckets never bind; the
+    // per-key budget is raised so the benchmark measures work, not throttling.
+    FILESFU_GATEWAY_CONFIG_JSON: JSON.stringify({
+      server: { logLevel: 'warn', maxInFlightRequests: 10_000 },
+      rateLimit: { perCredential: { ratePerSecond: 1_000_000, burst: 1_000_000 } },
+    }),
+  }));
 }
 
-async function startFloor(name: 'http-floor' | 'http-decode'): Promise<Target> {
+function startFloor(name: 'http-floor' | 'http-decode'): Promise<Target> {
+  const script = fileURLToPath(new URL('./http-floor-server.ts', import.meta.url));
+  return startNodeServer(name, script, [name === 'http-decode' ? 'decode' : 'read'], (port) => ({
+    FILESFU_FLOOR_PORT: String(port),
+  }));
+}
+
+/**
+ * A Node server on a free port, with the gateway's V8 flags and NODE_OPTIONS (the floor servers too:
+ * they show what the same runtime pays), ready when its /readyz answers.
+ */
+async function startNodeServer(
+  name: Target['name'],
+  script: string,
+  args: string[],
+  envFor: (port: number) => Record<string, string>,
+): Promise<Target> {
   const port = await freePort();
   const log = openSync(join(workDir, `${name}.log`), 'a');
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      fileURLToPath(new URL('./http-floor-server.ts', import.meta.url)),
-      name === 'http-decode' ? 'decode' : 'read',
-    ],
-    {
-      cwd: repoPath(),
-      stdio: ['ignore', log, log],
-      env: {
-        ...process.env,
-        NODE_OPTIONS: gatewayNodeOptions(process.env['NODE_OPTIONS']),
-        FILESFU_FLOOR_PORT: String(port),
-      },
-    },
-  );
+  const child = spawn(process.execPath, [...GATEWAY_NODE_ARGS, '--import', 'tsx', script, ...args], {
+    cwd: repoPath(),
+    stdio: ['ignore', log, log],
+    env: { ...process.env, NODE_OPTIONS: gatewayNodeOptions(process.env['NODE_OPTIONS']), ...envFor(port) },
+  });
   children.push(child);
   const url = `http://127.0.0.1:${port}`;
   await waitUntil(async () => (await fetch(`${url}/readyz`)).ok, name);
