@@ -1,6 +1,7 @@
 // Watchdog-shaped OTLP export bodies for the gateway benchmark: each request comes from one
-// install and carries sessions of 10 consecutive 10 s intervals each (the shape of a spool replay),
-// so every point is new to the gateway's dedup (never the cheap duplicate path).
+// install and carries sessions of `pointsPerSession` (10 by default) consecutive 10 s intervals each,
+// so every point is new to the gateway's dedup (never the cheap duplicate path) and every session
+// is new to its session store (the per-session work is paid once per `pointsPerSession` points).
 
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
@@ -15,7 +16,6 @@ import {
 
 const BOUNDS = [...CPU_BUCKETS];
 const STAGES = ['idle', 'indexing', 'sending', 'syncing'];
-const POINTS_PER_SESSION = 10;
 const INTERVAL_NS = 10_000_000_000n;
 
 export interface PayloadOptions {
@@ -23,6 +23,8 @@ export interface PayloadOptions {
   gzip: boolean;
   keyId: string;
   secret: string;
+  /** Consecutive intervals per session (a resource of its own); default 10. */
+  pointsPerSession?: number;
 }
 
 export interface Payload {
@@ -37,7 +39,7 @@ export function buildPayload(options: PayloadOptions): Payload {
   const resourceMetrics: ResourceMetrics[] = [];
   let points = 0;
   while (points < options.pointsPerRequest) {
-    const inSession = Math.min(POINTS_PER_SESSION, options.pointsPerRequest - points);
+    const inSession = Math.min(options.pointsPerSession ?? 10, options.pointsPerRequest - points);
     resourceMetrics.push(session(installId, inSession, nowNs, resourceMetrics.length));
     points += inSession;
   }

@@ -6,7 +6,9 @@
 // then latency percentiles at half the gateway's peak request rate. Knobs (env):
 // FILESFU_BENCH_RUNS (3), FILESFU_BENCH_POINTS (300000 per run), FILESFU_BENCH_CONCURRENCY (8),
 // FILESFU_BENCH_WARMUP_POINTS (2000000 per target before the first measurement),
-// FILESFU_BENCH_PACED_SECONDS (10: length of each latency measurement at half the peak rate).
+// FILESFU_BENCH_PACED_SECONDS (10: length of each latency measurement at half the peak rate),
+// FILESFU_BENCH_POINTS_PER_SESSION (10: data points per session; each session is a resource of its
+// own and new to the gateway, so this sets how often the per-session work is paid).
 //
 // Two more servers get the same peak load, to show where the gateway's CPU goes: a bare node:http
 // server reading the body with the gateway's reader ("HTTP floor", bench/http-floor-server.ts), and
@@ -36,6 +38,12 @@ const CONCURRENCY = Number(process.env['FILESFU_BENCH_CONCURRENCY'] ?? 8);
 // (200k sessions = 2M points here). The Go collector has no warm-up; it gets the same load.
 const PACED_SECONDS = Number(process.env['FILESFU_BENCH_PACED_SECONDS'] ?? 10);
 const WARMUP_POINTS = Number(process.env['FILESFU_BENCH_WARMUP_POINTS'] ?? 2_000_000);
+const POINTS_PER_SESSION = Number(process.env['FILESFU_BENCH_POINTS_PER_SESSION'] ?? 10);
+if (!Number.isSafeInteger(POINTS_PER_SESSION) || POINTS_PER_SESSION < 1) {
+  throw new Error(
+    `FILESFU_BENCH_POINTS_PER_SESSION must be a positive integer, got ${process.env['FILESFU_BENCH_POINTS_PER_SESSION']}`,
+  );
+}
 const KEY_ID = 'bench';
 const SECRET = 'bench-secret-0123456789abcdef';
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -72,7 +80,7 @@ async function main(): Promise<void> {
     `# gateway vs collector ingest — ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}`,
   );
   console.log(
-    `# ${RUNS} runs × ${POINTS_PER_RUN} data points per configuration, concurrency ${CONCURRENCY}; logs in ${workDir}\n`,
+    `# ${RUNS} runs × ${POINTS_PER_RUN} data points per configuration, ${POINTS_PER_SESSION} points per session, concurrency ${CONCURRENCY}; logs in ${workDir}\n`,
   );
 
   // Warm-up (JIT, connection pools, first series admissions) so the first configuration is not penalised.
@@ -81,7 +89,13 @@ async function main(): Promise<void> {
       for (const gzip of [false, true]) {
         await measure(target, {
           url: `${target.url}/v1/metrics`,
-          payload: { pointsPerRequest, gzip, keyId: KEY_ID, secret: SECRET },
+          payload: {
+            pointsPerRequest,
+            gzip,
+            keyId: KEY_ID,
+            secret: SECRET,
+            pointsPerSession: POINTS_PER_SESSION,
+          },
           requests: Math.max(CONCURRENCY, Math.round(WARMUP_POINTS / 4 / pointsPerRequest)),
           concurrency: CONCURRENCY,
         });
@@ -98,7 +112,13 @@ async function main(): Promise<void> {
       const requests = Math.max(CONCURRENCY, Math.round(POINTS_PER_RUN / pointsPerRequest));
       const job = (target: Target, pacedRate?: number): LoadJob => ({
         url: `${target.url}/v1/metrics`,
-        payload: { pointsPerRequest, gzip, keyId: KEY_ID, secret: SECRET },
+        payload: {
+          pointsPerRequest,
+          gzip,
+          keyId: KEY_ID,
+          secret: SECRET,
+          pointsPerSession: POINTS_PER_SESSION,
+        },
         requests,
         concurrency: CONCURRENCY,
         pacedRate,
