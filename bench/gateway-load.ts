@@ -46,7 +46,7 @@ function send(url: URL, agent: Agent, payload: Payload): Promise<number> {
 }
 
 async function run(job: LoadJob): Promise<void> {
-  const payloads = Array.from({ length: job.requests }, () => buildPayload(job.payload));
+  const payloads = Array.from({ length: job.requests }, (_, i) => buildPayload(job.payload, i));
   const url = new URL(job.url);
   const agent = new Agent({ keepAlive: true, maxSockets: job.concurrency });
   // Warm the connections so the timed window does not include TCP handshakes.

@@ -25,6 +25,12 @@ export interface PayloadOptions {
   secret: string;
   /** Consecutive intervals per session (a resource of its own); default 10. */
   pointsPerSession?: number;
+  /**
+   * Unset: every request comes from a new install (new token, new rate-limit buckets). Set: requests
+   * cycle through `count` installs, each keeping one token (issued at `issuedAtSeconds`, so that
+   * every load-generator process sends the same tokens), as watchdogs do.
+   */
+  returningInstalls?: { count: number; issuedAtSeconds: number };
 }
 
 export interface Payload {
@@ -33,8 +39,10 @@ export interface Payload {
   points: number;
 }
 
-export function buildPayload(options: PayloadOptions): Payload {
-  const installId = randomUUID();
+/** The body of request number `requestIndex` of a run (it picks the install when they return). */
+export function buildPayload(options: PayloadOptions, requestIndex: number): Payload {
+  const returning = options.returningInstalls;
+  const installId = returning ? returningInstallId(requestIndex % returning.count) : randomUUID();
   const nowNs = BigInt(Date.now()) * 1_000_000n;
   const resourceMetrics: ResourceMetrics[] = [];
   let points = 0;
@@ -46,10 +54,20 @@ export function buildPayload(options: PayloadOptions): Payload {
   const encoded = Buffer.from(encodeExportMetricsServiceRequest({ resourceMetrics }));
   const headers: Record<string, string> = {
     'content-type': 'application/x-protobuf',
-    authorization: `Bearer ${mintInstallToken({ installId, keyId: options.keyId, secret: options.secret })}`,
+    authorization: `Bearer ${mintInstallToken({
+      installId,
+      keyId: options.keyId,
+      secret: options.secret,
+      issuedAtSeconds: returning?.issuedAtSeconds,
+    })}`,
   };
   if (options.gzip) headers['content-encoding'] = 'gzip';
   return { body: options.gzip ? gzipSync(encoded) : encoded, headers, points };
+}
+
+/** A fixed UUID per install number, the same in every load-generator process. */
+function returningInstallId(install: number): string {
+  return `00000000-0000-4000-8000-${install.toString(16).padStart(12, '0')}`;
 }
 
 function session(installId: string, count: number, nowNs: bigint, index: number): ResourceMetrics {

@@ -8,7 +8,9 @@
 // FILESFU_BENCH_WARMUP_POINTS (2000000 per target before the first measurement),
 // FILESFU_BENCH_PACED_SECONDS (10: length of each latency measurement at half the peak rate),
 // FILESFU_BENCH_POINTS_PER_SESSION (10: data points per session; each session is a resource of its
-// own and new to the gateway, so this sets how often the per-session work is paid).
+// own and new to the gateway, so this sets how often the per-session work is paid),
+// FILESFU_BENCH_INSTALLS (0: every request from a new install; N: requests cycle through N
+// installs that keep their tokens, as watchdogs do).
 //
 // Two more servers get the same peak load, to show where the gateway's CPU goes: a bare node:http
 // server reading the body with the gateway's reader ("HTTP floor", bench/http-floor-server.ts), and
@@ -38,12 +40,10 @@ const CONCURRENCY = Number(process.env['FILESFU_BENCH_CONCURRENCY'] ?? 8);
 // (200k sessions = 2M points here). The Go collector has no warm-up; it gets the same load.
 const PACED_SECONDS = Number(process.env['FILESFU_BENCH_PACED_SECONDS'] ?? 10);
 const WARMUP_POINTS = Number(process.env['FILESFU_BENCH_WARMUP_POINTS'] ?? 2_000_000);
-const POINTS_PER_SESSION = Number(process.env['FILESFU_BENCH_POINTS_PER_SESSION'] ?? 10);
-if (!Number.isSafeInteger(POINTS_PER_SESSION) || POINTS_PER_SESSION < 1) {
-  throw new Error(
-    `FILESFU_BENCH_POINTS_PER_SESSION must be a positive integer, got ${process.env['FILESFU_BENCH_POINTS_PER_SESSION']}`,
-  );
-}
+const POINTS_PER_SESSION = integerKnob('FILESFU_BENCH_POINTS_PER_SESSION', 10, 1);
+const INSTALLS = integerKnob('FILESFU_BENCH_INSTALLS', 0, 0);
+const RETURNING_INSTALLS =
+  INSTALLS > 0 ? { count: INSTALLS, issuedAtSeconds: Math.floor(Date.now() / 1000) } : undefined;
 const KEY_ID = 'bench';
 const SECRET = 'bench-secret-0123456789abcdef';
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     `# gateway vs collector ingest — ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}`,
   );
   console.log(
-    `# ${RUNS} runs × ${POINTS_PER_RUN} data points per configuration, ${POINTS_PER_SESSION} points per session, concurrency ${CONCURRENCY}; logs in ${workDir}\n`,
+    `# ${RUNS} runs × ${POINTS_PER_RUN} data points per configuration, ${POINTS_PER_SESSION} points per session, ${INSTALLS > 0 ? `${INSTALLS} returning installs` : 'a new install per request'}, concurrency ${CONCURRENCY}; logs in ${workDir}\n`,
   );
 
   // Warm-up (JIT, connection pools, first series admissions) so the first configuration is not penalised.
@@ -95,6 +95,7 @@ async function main(): Promise<void> {
             keyId: KEY_ID,
             secret: SECRET,
             pointsPerSession: POINTS_PER_SESSION,
+            returningInstalls: RETURNING_INSTALLS,
           },
           requests: Math.max(CONCURRENCY, Math.round(WARMUP_POINTS / 4 / pointsPerRequest)),
           concurrency: CONCURRENCY,
@@ -118,6 +119,7 @@ async function main(): Promise<void> {
           keyId: KEY_ID,
           secret: SECRET,
           pointsPerSession: POINTS_PER_SESSION,
+          returningInstalls: RETURNING_INSTALLS,
         },
         requests,
         concurrency: CONCURRENCY,
@@ -349,11 +351,14 @@ async function startGateway(collectorUrl: string): Promise<Target> {
     FILESFU_GATEWAY_AUTH_KEYS: `${KEY_ID}:${SECRET}`,
     FILESFU_GATEWAY_COLLECTOR_URL: `${collectorUrl}/v1/metrics`,
     FILESFU_GATEWAY_REPLICA_ID: 'bench',
-    // Every request comes from a new install, so per-install buckets never bind; the
-    // per-key budget is raised so the benchmark measures work, not throttling.
+    // Budgets raised so the benchmark measures the rate limiter's work, not throttling (with a new
+    // install per request the per-install buckets never bind anyway).
     FILESFU_GATEWAY_CONFIG_JSON: JSON.stringify({
       server: { logLevel: 'warn', maxInFlightRequests: 10_000 },
-      rateLimit: { perCredential: { ratePerSecond: 1_000_000, burst: 1_000_000 } },
+      rateLimit: {
+        perCredential: { ratePerSecond: 1_000_000, burst: 1_000_000 },
+        perInstall: { ratePerSecond: 1_000_000, burst: 1_000_000 },
+      },
     }),
   }));
 }
@@ -386,6 +391,16 @@ async function startNodeServer(
   const url = `http://127.0.0.1:${port}`;
   await waitUntil(async () => (await fetch(`${url}/readyz`)).ok, name);
   return { name, url, child };
+}
+
+/** An integer env knob ≥ `min`, or `fallback` when unset; anything else stops the benchmark. */
+function integerKnob(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new Error(`${name} must be an integer ≥ ${min}, got ${raw}`);
+  }
+  return value;
 }
 
 async function waitUntil(probe: () => Promise<boolean>, what: string): Promise<void> {
