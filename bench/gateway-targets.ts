@@ -1,0 +1,163 @@
+// The servers `npm run bench:gateway` measures, as child processes on free loopback ports: our
+// collector build, the gateway, and the two floor servers; and what the benchmark reads of them.
+
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GATEWAY_NODE_ARGS, gatewayNodeOptions } from '../src/gateway/runtime-options.js';
+import { freePort, repoPath, resolveTools } from '../src/stack/index.js';
+import { KEY_ID, SECRET } from './gateway-knobs.js';
+
+export const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+export type TargetName = 'gateway' | 'collector' | 'http-floor' | 'http-decode';
+
+export interface Target {
+  name: TargetName;
+  url: string;
+  child: ChildProcess;
+}
+
+mkdirSync(repoPath('.tmp'), { recursive: true });
+export const workDir = mkdtempSync(join(repoPath('.tmp'), 'bench-gateway-'));
+const children: ChildProcess[] = [];
+
+/** Registers a child process for stopAll(). */
+export function tracked<T extends ChildProcess>(child: T): T {
+  children.push(child);
+  return child;
+}
+
+export async function startCollector(): Promise<Target> {
+  const port = await freePort();
+  const config = join(workDir, 'collector.yaml');
+  // Minimal: OTLP/HTTP in, debug (basic) out, no self-telemetry endpoints.
+  writeFileSync(
+    config,
+    [
+      'receivers:',
+      '  otlp:',
+      '    protocols:',
+      '      http:',
+      `        endpoint: 127.0.0.1:${port}`,
+      'exporters:',
+      '  debug:',
+      '    verbosity: basic',
+      'service:',
+      '  telemetry:',
+      '    logs:',
+      '      level: warn',
+      '    metrics:',
+      '      level: none',
+      '  pipelines:',
+      '    metrics:',
+      '      receivers: [otlp]',
+      '      exporters: [debug]',
+      '',
+    ].join('\n'),
+  );
+  const log = openSync(join(workDir, 'collector.log'), 'a');
+  const child = spawn(resolveTools().otelcol, ['--config', config], { stdio: ['ignore', log, log] });
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntil(
+    async () =>
+      (
+        await fetch(`${url}/v1/metrics`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-protobuf' },
+          body: new Uint8Array(0),
+        })
+      ).ok,
+    'collector',
+  );
+  return { name: 'collector', url, child };
+}
+
+export async function startGateway(collectorUrl: string): Promise<Target> {
+  return startNodeServer('gateway', repoPath('src', 'gateway', 'main.ts'), [], (port) => ({
+    FILESFU_GATEWAY_HOST: '127.0.0.1',
+    FILESFU_GATEWAY_PORT: String(port),
+    FILESFU_GATEWAY_AUTH_KEYS: `${KEY_ID}:${SECRET}`,
+    FILESFU_GATEWAY_COLLECTOR_URL: `${collectorUrl}/v1/metrics`,
+    FILESFU_GATEWAY_REPLICA_ID: 'bench',
+    // Budgets raised so the benchmark measures the rate limiter's work, not throttling (with a new
+    // install per request the per-install buckets never bind anyway).
+    FILESFU_GATEWAY_CONFIG_JSON: JSON.stringify({
+      server: { logLevel: 'warn', maxInFlightRequests: 10_000 },
+      rateLimit: {
+        perCredential: { ratePerSecond: 1_000_000, burst: 1_000_000 },
+        perInstall: { ratePerSecond: 1_000_000, burst: 1_000_000 },
+      },
+    }),
+  }));
+}
+
+export function startFloor(name: 'http-floor' | 'http-decode'): Promise<Target> {
+  const script = fileURLToPath(new URL('./http-floor-server.ts', import.meta.url));
+  return startNodeServer(name, script, [name === 'http-decode' ? 'decode' : 'read'], (port) => ({
+    FILESFU_FLOOR_PORT: String(port),
+  }));
+}
+
+/**
+ * A Node server on a free port, with the gateway's V8 flags and NODE_OPTIONS (the floor servers too:
+ * they show what the same runtime pays), ready when its /readyz answers.
+ */
+async function startNodeServer(
+  name: Target['name'],
+  script: string,
+  args: string[],
+  envFor: (port: number) => Record<string, string>,
+): Promise<Target> {
+  const port = await freePort();
+  const log = openSync(join(workDir, `${name}.log`), 'a');
+  const child = spawn(process.execPath, [...GATEWAY_NODE_ARGS, '--import', 'tsx', script, ...args], {
+    cwd: repoPath(),
+    stdio: ['ignore', log, log],
+    env: { ...process.env, NODE_OPTIONS: gatewayNodeOptions(process.env['NODE_OPTIONS']), ...envFor(port) },
+  });
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntil(async () => (await fetch(`${url}/readyz`)).ok, name);
+  return { name, url, child };
+}
+
+async function waitUntil(probe: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if (await probe()) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${what} did not become ready; see ${workDir}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+export function stopAll(): void {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+}
+
+export function peakRssMiB(target: Target): string {
+  try {
+    const status = readFileSync(`/proc/${target.child.pid}/status`, 'utf8');
+    const kib = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1]);
+    return Number.isFinite(kib) ? (kib / 1024).toFixed(0) : '?';
+  } catch {
+    return '?';
+  }
+}
+
+/** utime + stime of a process, seconds (fields 14 and 15 of /proc/<pid>/stat). */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
