@@ -58,8 +58,7 @@ export async function startCollector(): Promise<Target> {
     ].join('\n'),
   );
   const log = openSync(join(workDir, 'collector.log'), 'a');
-  const child = spawn(resolveTools().otelcol, ['--config', config], { stdio: ['ignore', log, log] });
-  children.push(child);
+  const child = tracked(spawn(resolveTools().otelcol, ['--config', config], { stdio: ['ignore', log, log] }));
   const url = `http://127.0.0.1:${port}`;
   await waitUntil(
     async () =>
@@ -113,12 +112,13 @@ async function startNodeServer(
 ): Promise<Target> {
   const port = await freePort();
   const log = openSync(join(workDir, `${name}.log`), 'a');
-  const child = spawn(process.execPath, [...GATEWAY_NODE_ARGS, '--import', 'tsx', script, ...args], {
-    cwd: repoPath(),
-    stdio: ['ignore', log, log],
-    env: { ...process.env, NODE_OPTIONS: gatewayNodeOptions(process.env['NODE_OPTIONS']), ...envFor(port) },
-  });
-  children.push(child);
+  const child = tracked(
+    spawn(process.execPath, [...GATEWAY_NODE_ARGS, '--import', 'tsx', script, ...args], {
+      cwd: repoPath(),
+      stdio: ['ignore', log, log],
+      env: { ...process.env, NODE_OPTIONS: gatewayNodeOptions(process.env['NODE_OPTIONS']), ...envFor(port) },
+    }),
+  );
   const url = `http://127.0.0.1:${port}`;
   await waitUntil(async () => (await fetch(`${url}/readyz`)).ok, name);
   return { name, url, child };
