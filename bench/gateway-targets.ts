@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GATEWAY_NODE_ARGS, gatewayNodeOptions } from '../src/gateway/runtime-options.js';
-import { freePort, repoPath, resolveTools } from '../src/stack/index.js';
+import { freePort, httpOk, repoPath, resolveTools, waitFor } from '../src/stack/index.js';
 import { KEY_ID, SECRET } from './gateway-knobs.js';
 
 export const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -120,21 +120,17 @@ async function startNodeServer(
     }),
   );
   const url = `http://127.0.0.1:${port}`;
-  await waitUntil(async () => (await fetch(`${url}/readyz`)).ok, name);
+  await waitUntil(() => httpOk(`${url}/readyz`), name);
   return { name, url, child };
 }
 
+/** Polls `probe` with the stack's waitFor until it holds (60 s at most). */
 async function waitUntil(probe: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if (await probe()) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`${what} did not become ready; see ${workDir}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  await waitFor(async () => ((await probe()) ? true : undefined), {
+    timeoutMs: 60_000,
+    intervalMs: 200,
+    what: `${what} to become ready (logs in ${workDir})`,
+  });
 }
 
 export function stopAll(): void {
