@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { gatewayConfigSchema } from '../src/gateway/config.js';
 import { bodyEncodingOf } from '../src/gateway/http/content-negotiation.js';
 import { readRequestBody } from '../src/gateway/http/read-body.js';
+import { writeBody } from '../src/gateway/http/respond.js';
 import { decodeExportMetricsServiceRequest } from '../src/otlp/index.js';
 
 // The gateway's default body limits, from its config schema.
@@ -22,11 +23,10 @@ const decode = process.argv[2] === 'decode';
 const port = Number(process.env['FILESFU_FLOOR_PORT']);
 if (!Number.isInteger(port) || port <= 0) throw new Error('FILESFU_FLOOR_PORT must be a port number');
 
+// The gateway's own response writer, with its full-success body (empty in protobuf).
+const EMPTY = new Uint8Array(0);
 function answer(response: ServerResponse, status: number): void {
-  response.statusCode = status;
-  response.setHeader('Content-Type', 'application/x-protobuf');
-  response.setHeader('Content-Length', 0);
-  response.end();
+  writeBody(response, status, 'protobuf', EMPTY);
 }
 
 async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
