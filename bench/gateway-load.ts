@@ -85,7 +85,13 @@ async function run(job: LoadJob): Promise<void> {
   await Promise.all(Array.from({ length: job.concurrency }, worker));
   const elapsedMs = performance.now() - start;
   agent.destroy();
-  process.send?.({ type: 'done', elapsedMs, points, statuses, latenciesMs } satisfies LoadMessage);
+  const done: LoadMessage = { type: 'done', elapsedMs, points, statuses, latenciesMs };
+  // Disconnect only once the message is written: 'done' carries every latency, and the channel
+  // closed under it would leave the runner waiting for a message that never comes.
+  await new Promise<void>((resolve, reject) => {
+    if (process.send === undefined) resolve();
+    else process.send(done, (error: Error | null) => (error ? reject(error) : resolve()));
+  });
 }
 
 process.on('message', (job: LoadJob) => {

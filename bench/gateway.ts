@@ -34,7 +34,6 @@ import type { LoadJob, LoadMessage } from './gateway-load.js';
 import { printReport } from './gateway-report.js';
 import { describeStalls, scrapeStalls } from './gateway-stalls.js';
 import {
-  CLOCK_TICKS,
   type Target,
   type TargetName,
   cpuSeconds,
@@ -164,6 +163,9 @@ async function measure(target: Target, job: LoadJob): Promise<RunResult> {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     }),
   );
+  // Registered before anything is sent: the child's 'exit' can be emitted before its last IPC
+  // message is delivered, and a listener added after 'done' would then wait forever.
+  const exited = new Promise<number | null>((resolve) => load.once('exit', resolve));
   const serverPid = target.child.pid as number;
   let cpuAtStart = 0;
   let loadCpuAtStart = 0;
@@ -174,14 +176,15 @@ async function measure(target: Target, job: LoadJob): Promise<RunResult> {
         loadCpuAtStart = cpuSeconds(load.pid as number);
       } else resolve(message);
     });
-    load.on('exit', (code) => {
+    void exited.then((code) => {
+      // After a clean exit, 'done' may still be in flight; a crash never sends it.
       if (code !== 0) reject(new Error(`load generator exited with ${code}`));
     });
     load.send(job);
   });
   const serverCpuSeconds = cpuSeconds(serverPid) - cpuAtStart;
   const loadCpuSeconds = cpuSeconds(load.pid as number) - loadCpuAtStart;
-  await new Promise((resolve) => load.once('exit', resolve));
+  await exited;
   const failures = Object.entries(done.statuses)
     .filter(([status]) => status !== '200')
     .reduce((n, [, count]) => n + count, 0);
@@ -200,7 +203,7 @@ function summarize(results: RunResult[]) {
   return {
     pointsPerSecond: median(results.map((r) => r.pointsPerSecond)),
     requestsPerSecond: median(results.map((r) => r.requestsPerSecond)),
-    pointsPerCpuSecond: median(results.map((r) => r.points / Math.max(r.serverCpuSeconds, 1 / CLOCK_TICKS))),
+    pointsPerCpuSecond: median(results.map((r) => r.points / Math.max(r.serverCpuSeconds, 1e-6))),
     failures: results.reduce((n, r) => n + r.failures, 0),
   };
 }
