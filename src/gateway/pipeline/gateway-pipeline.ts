@@ -10,7 +10,7 @@ import {
 import { flatKey } from '../common/flat-key.js';
 import { gatewayError } from '../errors/index.js';
 import { ExportLoop } from '../export/index.js';
-import type { StateSnapshot, StateStore } from '../state/index.js';
+import { commitSessions, type StateSnapshot, type StateStore } from '../state/index.js';
 import { canonicalBoundIndex, overflowPrometheusSeries, validateRequest } from '../validation/index.js';
 import type { PipelineConfig } from './config.js';
 import type { Backpressure, IngestOutcome, Pipeline, PipelineDeps, Principal } from './contract.js';
@@ -121,18 +121,17 @@ export class GatewayPipeline implements Pipeline {
       streams: stages,
       stages: stages.map((stage) => this.labels.stage(stage)),
     }));
-    const commits = await Promise.allSettled(
+    const commits = await commitSessions(
+      this.store,
       prepared.map((session) =>
-        this.store.commitSession(
-          // Every session of a request passed the install check against the principal.
-          sessionCommitOf(
-            sessionStateKey(principal.installId, session.sessionId),
-            session,
-            this.thresholdBounds,
-          ),
-          nowMs,
+        // Every session of a request passed the install check against the principal.
+        sessionCommitOf(
+          sessionStateKey(principal.installId, session.sessionId),
+          session,
+          this.thresholdBounds,
         ),
       ),
+      nowMs,
     );
 
     let failedSessions = 0;

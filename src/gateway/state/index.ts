@@ -9,7 +9,7 @@ export type {
   StateStore,
   StateStoreOptions,
 } from './state-store.js';
-export { sessionCommit } from './state-store.js';
+export { commitSessions, sessionCommit } from './state-store.js';
 export { MemoryStateStore } from './memory-store.js';
 export { RedisStateStore } from './redis-store.js';
 export type { RedisStateStoreOptions } from './redis-store.js';

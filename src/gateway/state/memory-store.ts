@@ -34,6 +34,19 @@ export class MemoryStateStore implements StateStore {
     return this.sessions.commit(commit, nowMs);
   }
 
+  async commitSessions(
+    commits: readonly SessionCommit[],
+    nowMs: number,
+  ): Promise<Array<PromiseSettledResult<SessionCommitResult>>> {
+    return commits.map((commit): PromiseSettledResult<SessionCommitResult> => {
+      try {
+        return { status: 'fulfilled', value: this.sessions.commit(commit, nowMs) };
+      } catch (reason) {
+        return { status: 'rejected', reason };
+      }
+    });
+  }
+
   async admitSeries(requests: SeriesAdmission[], nowMs: number): Promise<boolean[]> {
     return requests.map(({ key, cost }) => {
       const known = this.series.get(key);

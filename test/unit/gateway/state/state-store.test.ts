@@ -1,6 +1,11 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryStateStore, RedisStateStore, sessionCommit } from '../../../../src/gateway/state/index.js';
+import {
+  MemoryStateStore,
+  RedisStateStore,
+  commitSessions,
+  sessionCommit,
+} from '../../../../src/gateway/state/index.js';
 import type {
   SeriesAdmission,
   SessionInterval,
@@ -80,6 +85,26 @@ describe.each(factories)('%s state store', (_name, create) => {
   let store: StateStore;
   beforeEach(async () => {
     store = await create(baseOptions);
+  });
+
+  it("commits a request's sessions in one call as one commitSession each, in order", async () => {
+    const now = Date.now();
+    const results = await commitSessions(
+      store,
+      [
+        sessionCommit('b1', [interval(0)]),
+        sessionCommit('b2', [interval(0), interval(0, 'sending')]),
+        // The same session again in the same call: committed after the first, so its replay.
+        sessionCommit('b1', [interval(0), interval(1)]),
+      ],
+      now,
+    );
+    const values = results.map((result) => {
+      if (result.status === 'rejected') throw result.reason;
+      return result.value;
+    });
+    expect(values.map((v) => v.duplicate)).toEqual([[false], [false, false], [true, false]]);
+    expect(values.map((v) => v.newlySeen)).toEqual([true, true, false]);
   });
 
   it('accepts in-order intervals and flags retries of acknowledged ones as duplicates', async () => {
