@@ -3,9 +3,12 @@
 import type { PayloadOptions } from './gateway-payloads.js';
 
 export const RUNS = integerKnob('FILESFU_BENCH_RUNS', 3, 1);
-// Long enough (~2 s of gateway time) that every run includes the major GCs of a gateway holding its
-// full session store; at 100k points a run either caught one or not, and runs varied 2×.
-export const POINTS_PER_RUN = integerKnob('FILESFU_BENCH_POINTS', 300_000, 1);
+// Long enough (~1 s of gateway CPU) that every run includes the major GCs of a gateway holding its
+// full session store; at 100k points a run either caught one or not, and runs varied 2×. 300k
+// points were ~2 s on the first benchmark host but ~0.3 s on the current one (~3× faster), where
+// the gateway's runs of one cell then varied by up to 28% (run SS: 0.97M-1.24M points/s); at 1M (run
+// TT) by 2-24%, three of four cells within 10%.
+export const POINTS_PER_RUN = integerKnob('FILESFU_BENCH_POINTS', 1_000_000, 1);
 export const CONCURRENCY = integerKnob('FILESFU_BENCH_CONCURRENCY', 8, 1);
 // A server runs for days, so the benchmark measures the steady state. The gateway gets there only
 // after ~1M points: V8 keeps optimising the hot path (measured: +45% points per CPU-second between

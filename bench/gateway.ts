@@ -2,9 +2,10 @@
 // same run with our collector build receiving the same payloads (the reference to beat).
 //
 // For batches of ~100 and ~1000 data points, gzip off and on: peak throughput (data points/s, the
-// median of several runs) and CPU per data point of each server process (from /proc/<pid>/stat),
-// then latency percentiles at half the gateway's peak request rate. Knobs (env):
-// FILESFU_BENCH_RUNS (3), FILESFU_BENCH_POINTS (300000 per run), FILESFU_BENCH_CONCURRENCY (8),
+// median of several runs) and CPU per data point of each server process (its threads' time on CPU,
+// /proc/<pid>/task/*/schedstat), then latency percentiles at half the gateway's peak request rate.
+// Knobs (env):
+// FILESFU_BENCH_RUNS (3), FILESFU_BENCH_POINTS (1000000 per run), FILESFU_BENCH_CONCURRENCY (8),
 // FILESFU_BENCH_WARMUP_POINTS (2000000 per target before the first measurement),
 // FILESFU_BENCH_PACED_SECONDS (10: length of each latency measurement at half the peak rate),
 // FILESFU_BENCH_POINTS_PER_SESSION (10: data points per session; each session is a resource of its
