@@ -74,8 +74,18 @@ export async function startCollector(): Promise<Target> {
   return { name: 'collector', url, child };
 }
 
-export async function startGateway(collectorUrl: string): Promise<Target> {
-  return startNodeServer('gateway', repoPath('src', 'gateway', 'main.ts'), [], (port) => ({
+/**
+ * A gateway replica of the checkout at `checkout` (default: this one; `npm run bench:gateway-ab`
+ * passes another), with this checkout's V8 flags; its log is `<logName>.log` in workDir.
+ */
+export async function startGateway(
+  collectorUrl: string,
+  checkout = repoPath(),
+  logName = 'gateway',
+): Promise<Target> {
+  const script = join(checkout, 'src', 'gateway', 'main.ts');
+  const server = { name: 'gateway', logName, script, args: [], cwd: checkout } as const;
+  return startNodeServer(server, (port) => ({
     FILESFU_GATEWAY_HOST: '127.0.0.1',
     FILESFU_GATEWAY_PORT: String(port),
     FILESFU_GATEWAY_AUTH_KEYS: `${KEY_ID}:${SECRET}`,
@@ -95,7 +105,8 @@ export async function startGateway(collectorUrl: string): Promise<Target> {
 
 export function startFloor(name: 'http-floor' | 'http-decode'): Promise<Target> {
   const script = fileURLToPath(new URL('./http-floor-server.ts', import.meta.url));
-  return startNodeServer(name, script, [name === 'http-decode' ? 'decode' : 'read'], (port) => ({
+  const args = [name === 'http-decode' ? 'decode' : 'read'];
+  return startNodeServer({ name, logName: name, script, args, cwd: repoPath() }, (port) => ({
     FILESFU_FLOOR_PORT: String(port),
   }));
 }
@@ -105,22 +116,21 @@ export function startFloor(name: 'http-floor' | 'http-decode'): Promise<Target> 
  * they show what the same runtime pays), ready when its /readyz answers.
  */
 async function startNodeServer(
-  name: Target['name'],
-  script: string,
-  args: string[],
+  server: { name: Target['name']; logName: string; script: string; args: readonly string[]; cwd: string },
   envFor: (port: number) => Record<string, string>,
 ): Promise<Target> {
+  const { name, logName, script, args, cwd } = server;
   const port = await freePort();
-  const log = openSync(join(workDir, `${name}.log`), 'a');
+  const log = openSync(join(workDir, `${logName}.log`), 'a');
   const child = tracked(
     spawn(process.execPath, [...GATEWAY_NODE_ARGS, '--import', 'tsx', script, ...args], {
-      cwd: repoPath(),
+      cwd,
       stdio: ['ignore', log, log],
       env: { ...process.env, NODE_OPTIONS: gatewayNodeOptions(process.env['NODE_OPTIONS']), ...envFor(port) },
     }),
   );
   const url = `http://127.0.0.1:${port}`;
-  await waitUntil(() => httpOk(`${url}/readyz`), name);
+  await waitUntil(() => httpOk(`${url}/readyz`), logName);
   return { name, url, child };
 }
 

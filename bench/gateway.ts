@@ -18,9 +18,7 @@
 // the same server decoding it ("HTTP + decode"). Their CPU per request, as a fraction of the
 // collector's in the same run, is what any Node OTLP endpoint pays before doing anything.
 
-import { fork } from 'node:child_process';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import {
   CONCURRENCY,
   INSTALLS,
@@ -31,31 +29,20 @@ import {
   WARMUP_POINTS,
   payloadOptions,
 } from './gateway-knobs.js';
-import type { LoadJob, LoadMessage } from './gateway-load.js';
+import type { LoadJob } from './gateway-load.js';
+import { measure, median, pointsPerCpuSecond, type RunResult } from './gateway-measure.js';
 import { printReport } from './gateway-report.js';
 import { describeStalls, scrapeStalls } from './gateway-stalls.js';
 import {
   type Target,
   type TargetName,
-  cpuSeconds,
   peakRssMiB,
   startCollector,
   startFloor,
   startGateway,
   stopAll,
-  tracked,
   workDir,
 } from './gateway-targets.js';
-
-interface RunResult {
-  pointsPerSecond: number;
-  requestsPerSecond: number;
-  serverCpuSeconds: number;
-  loadCpuSeconds: number;
-  points: number;
-  failures: number;
-  latenciesMs: number[];
-}
 
 async function main(): Promise<void> {
   const collector = await startCollector();
@@ -157,64 +144,13 @@ function rotate<T>(items: readonly T[], by: number): T[] {
   return [...items.slice(k), ...items.slice(0, k)];
 }
 
-async function measure(target: Target, job: LoadJob): Promise<RunResult> {
-  const load = tracked(
-    fork(fileURLToPath(new URL('./gateway-load.ts', import.meta.url)), [], {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    }),
-  );
-  // Registered before anything is sent: the child's 'exit' can be emitted before its last IPC
-  // message is delivered, and a listener added after 'done' would then wait forever.
-  const exited = new Promise<number | null>((resolve) => load.once('exit', resolve));
-  const serverPid = target.child.pid as number;
-  let cpuAtStart = 0;
-  let loadCpuAtStart = 0;
-  const done = await new Promise<Extract<LoadMessage, { type: 'done' }>>((resolve, reject) => {
-    load.on('message', (message: LoadMessage) => {
-      if (message.type === 'started') {
-        cpuAtStart = cpuSeconds(serverPid);
-        loadCpuAtStart = cpuSeconds(load.pid as number);
-      } else resolve(message);
-    });
-    void exited.then((code) => {
-      // After a clean exit, 'done' may still be in flight; a crash never sends it.
-      if (code !== 0) reject(new Error(`load generator exited with ${code}`));
-    });
-    load.send(job);
-  });
-  const serverCpuSeconds = cpuSeconds(serverPid) - cpuAtStart;
-  const loadCpuSeconds = cpuSeconds(load.pid as number) - loadCpuAtStart;
-  await exited;
-  const failures = Object.entries(done.statuses)
-    .filter(([status]) => status !== '200')
-    .reduce((n, [, count]) => n + count, 0);
-  return {
-    pointsPerSecond: done.points / (done.elapsedMs / 1000),
-    requestsPerSecond: (job.requests - failures) / (done.elapsedMs / 1000),
-    serverCpuSeconds,
-    loadCpuSeconds,
-    points: done.points,
-    failures,
-    latenciesMs: done.latenciesMs,
-  };
-}
-
 function summarize(results: RunResult[]) {
   return {
     pointsPerSecond: median(results.map((r) => r.pointsPerSecond)),
     requestsPerSecond: median(results.map((r) => r.requestsPerSecond)),
-    pointsPerCpuSecond: median(results.map((r) => r.points / Math.max(r.serverCpuSeconds, 1e-6))),
+    pointsPerCpuSecond: median(results.map((r) => pointsPerCpuSecond(r))),
     failures: results.reduce((n, r) => n + r.failures, 0),
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 function percentiles(latencies: number[]): string {
