@@ -100,7 +100,7 @@ export interface StateStore {
    * commitSession for each of a request's sessions, each atomic on its own, in one call: what each
    * commit resolved or rejected to, in order. Optional (see commitSessions below): the in-memory
    * store commits synchronously, where a promise per session cost ~3% of the gateway's CPU at 1000
-   * points per request (`npm run bench:gateway`, docs/gateway.md).
+   * points per request (`npm run bench:gateway-ab`, docs/gateway.md).
    */
   commitSessions?(
     commits: readonly SessionCommit[],
