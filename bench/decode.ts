@@ -18,10 +18,12 @@ import {
   decodeExportMetricsServiceRequestJsonValue,
   encodeExportMetricsServiceRequest,
 } from '../src/otlp/index.js';
+import { median } from './median.js';
 
 const SERIES_PER_INSTRUMENT = 500;
 const BOUNDS = [0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1];
 const CPU_BUCKETS = [0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 0.9, 1];
+
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const MIN_ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 200);
 
@@ -113,12 +115,6 @@ function measure(candidate: Candidate): void {
     elapsedMs = Number(process.hrtime.bigint() - start) / 1e6;
   }
   candidate.rates.push(iterations / (elapsedMs / 1000));
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function runScenario(title: string, { protobuf, json }: Payload): void {

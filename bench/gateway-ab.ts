@@ -14,9 +14,9 @@
 
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CONCURRENCY, POINTS_PER_RUN, WARMUP_POINTS, payloadOptions } from './gateway-knobs.js';
-import type { LoadJob } from './gateway-load.js';
-import { measure, median, pointsPerCpuSecond } from './gateway-measure.js';
+import { POINTS_PER_RUN, WARMUP_POINTS, integerKnob, loadJob } from './gateway-knobs.js';
+import { measure, pointsPerCpuSecond } from './gateway-measure.js';
+import { median } from './median.js';
 import { type Target, startCollector, startGateway, stopAll, workDir } from './gateway-targets.js';
 
 interface Shape {
@@ -30,10 +30,7 @@ function settings(): { baseline: string; rounds: number; shapes: Shape[] } {
   if (baseline === undefined || !existsSync(join(baseline, 'src', 'gateway', 'main.ts'))) {
     throw new Error(`FILESFU_AB_BASELINE must name another checkout of this repository, got ${baseline}`);
   }
-  const rounds = Number(process.env['FILESFU_AB_ROUNDS'] ?? 7);
-  if (!Number.isSafeInteger(rounds) || rounds < 1) {
-    throw new Error(`FILESFU_AB_ROUNDS must be an integer ≥ 1, got ${process.env['FILESFU_AB_ROUNDS']}`);
-  }
+  const rounds = integerKnob('FILESFU_AB_ROUNDS', 7, 1);
   const shapes = (process.env['FILESFU_AB_SHAPES'] ?? '100,100gz,1000,1000gz').split(',').map((name) => {
     const match = /^(\d+)(gz)?$/.exec(name.trim());
     if (!match || Number(match[1]) < 1) {
@@ -44,18 +41,9 @@ function settings(): { baseline: string; rounds: number; shapes: Shape[] } {
   return { baseline: resolve(baseline), rounds, shapes };
 }
 
-function job(target: Target, shape: Shape, points: number): LoadJob {
-  return {
-    url: `${target.url}/v1/metrics`,
-    payload: payloadOptions(shape.pointsPerRequest, shape.gzip),
-    requests: Math.max(CONCURRENCY, Math.round(points / shape.pointsPerRequest)),
-    concurrency: CONCURRENCY,
-  };
-}
-
 /** Points per CPU-second of `target` for one run of `shape`; a failed request stops the comparison. */
 async function cpuRate(target: Target, shape: Shape, points: number): Promise<number> {
-  const run = await measure(target, job(target, shape, points));
+  const run = await measure(target, loadJob(target.url, shape.pointsPerRequest, shape.gzip, points));
   if (run.failures > 0) throw new Error(`${run.failures} requests failed (logs in ${workDir})`);
   return pointsPerCpuSecond(run);
 }

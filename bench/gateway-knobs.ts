@@ -1,5 +1,6 @@
 // The settings of `npm run bench:gateway`, from the environment (documented in bench/gateway.ts).
 
+import type { LoadJob } from './gateway-load.js';
 import type { PayloadOptions } from './gateway-payloads.js';
 
 export const RUNS = integerKnob('FILESFU_BENCH_RUNS', 3, 1);
@@ -36,8 +37,28 @@ export function payloadOptions(pointsPerRequest: number, gzip: boolean): Payload
   };
 }
 
+/**
+ * A run of about `points` data points of one shape against `url` (the server's base URL), at the
+ * knobs' concurrency; at least one request per connection.
+ */
+export function loadJob(
+  url: string,
+  pointsPerRequest: number,
+  gzip: boolean,
+  points: number,
+  pacedRate?: number,
+): LoadJob {
+  return {
+    url: `${url}/v1/metrics`,
+    payload: payloadOptions(pointsPerRequest, gzip),
+    requests: Math.max(CONCURRENCY, Math.round(points / pointsPerRequest)),
+    concurrency: CONCURRENCY,
+    pacedRate,
+  };
+}
+
 /** An integer env knob ≥ `min`, or `fallback` when unset; anything else stops the benchmark. */
-function integerKnob(name: string, fallback: number, min: number): number {
+export function integerKnob(name: string, fallback: number, min: number): number {
   const raw = process.env[name];
   const value = raw === undefined ? fallback : Number(raw);
   if (!Number.isSafeInteger(value) || value < min) {

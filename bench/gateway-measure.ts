@@ -65,11 +65,3 @@ export async function measure(target: Target, job: LoadJob): Promise<RunResult> 
 export function pointsPerCpuSecond(run: RunResult): number {
   return run.points / Math.max(run.serverCpuSeconds, 1e-6);
 }
-
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}

@@ -27,10 +27,11 @@ import {
   POINTS_PER_SESSION,
   RUNS,
   WARMUP_POINTS,
-  payloadOptions,
+  loadJob,
 } from './gateway-knobs.js';
 import type { LoadJob } from './gateway-load.js';
-import { measure, median, pointsPerCpuSecond, type RunResult } from './gateway-measure.js';
+import { measure, pointsPerCpuSecond, type RunResult } from './gateway-measure.js';
+import { median } from './median.js';
 import { printReport } from './gateway-report.js';
 import { describeStalls, scrapeStalls } from './gateway-stalls.js';
 import {
@@ -61,12 +62,7 @@ async function main(): Promise<void> {
   for (const target of targets) {
     for (const pointsPerRequest of [100, 1000]) {
       for (const gzip of [false, true]) {
-        await measure(target, {
-          url: `${target.url}/v1/metrics`,
-          payload: payloadOptions(pointsPerRequest, gzip),
-          requests: Math.max(CONCURRENCY, Math.round(WARMUP_POINTS / 4 / pointsPerRequest)),
-          concurrency: CONCURRENCY,
-        });
+        await measure(target, loadJob(target.url, pointsPerRequest, gzip, WARMUP_POINTS / 4));
       }
     }
   }
@@ -77,14 +73,8 @@ async function main(): Promise<void> {
   const layerRows: string[] = [];
   for (const pointsPerRequest of [100, 1000]) {
     for (const gzip of [false, true]) {
-      const requests = Math.max(CONCURRENCY, Math.round(POINTS_PER_RUN / pointsPerRequest));
-      const job = (target: Target, pacedRate?: number): LoadJob => ({
-        url: `${target.url}/v1/metrics`,
-        payload: payloadOptions(pointsPerRequest, gzip),
-        requests,
-        concurrency: CONCURRENCY,
-        pacedRate,
-      });
+      const job = (target: Target, pacedRate?: number): LoadJob =>
+        loadJob(target.url, pointsPerRequest, gzip, POINTS_PER_RUN, pacedRate);
       const peak: Record<TargetName, RunResult[]> = {
         gateway: [],
         collector: [],
