@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { mintInstallToken } from '../src/gateway/auth/index.js';
 import { watchdogResourceMetrics } from '../src/load/index.js';
-import { CPU_BUCKETS } from '../src/model/metric-model.js';
+import { CPU_BUCKETS } from '../src/model/index.js';
 import {
   encodeExportMetricsServiceRequest,
   type HistogramDataPoint,

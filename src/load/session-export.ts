@@ -16,7 +16,7 @@ import {
   SCOPE_NAME,
   SERVICE_NAME,
   STAGE_ATTRIBUTE,
-} from '../model/metric-model.js';
+} from '../model/index.js';
 
 export interface LoadSessionIdentity {
   sessionId: string;

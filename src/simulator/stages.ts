@@ -2,7 +2,7 @@
 // produces values the contract allows, so a scenario cannot accidentally test the gateway's
 // "other" folding instead of the triage. Stages come from the watchdog's copy of the contract.
 
-import { KNOWN_STAGES, type KnownStage } from '../model/metric-model.js';
+import { KNOWN_STAGES, type KnownStage } from '../model/index.js';
 
 export const APP_STAGES = KNOWN_STAGES;
 export type AppStage = KnownStage;

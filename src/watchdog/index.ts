@@ -11,7 +11,7 @@ export type {
 } from './watchdog.js';
 export { parseWatchdogConfig, watchdogConfigSchema, WatchdogConfigError } from './config.js';
 export type { WatchdogConfig, WatchdogConfigInput } from './config.js';
-export * from '../model/metric-model.js';
+export * from '../model/index.js';
 export {
   createSessionTelemetry,
   SpoolingMetricExporter,

@@ -19,7 +19,7 @@ import {
   type SessionTelemetryStats,
 } from './export/index.js';
 import { createLogger, describeError, type Logger } from './log.js';
-import { INITIAL_STAGE } from '../model/metric-model.js';
+import { INITIAL_STAGE } from '../model/index.js';
 import {
   forgetSession,
   loadOrCreateInstallId,

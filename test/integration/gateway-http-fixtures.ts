@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { watchdogResourceMetrics } from '../../src/load/index.js';
-import { CPU_BUCKETS } from '../../src/model/metric-model.js';
+import { CPU_BUCKETS } from '../../src/model/index.js';
 import {
   encodeExportMetricsServiceRequest,
   encodeExportMetricsServiceRequestJson,

@@ -7,7 +7,7 @@ import {
   KNOWN_STAGES as MODEL_STAGES,
   RESOURCE_KEYS,
   STAGE_ATTRIBUTE as MODEL_STAGE_ATTRIBUTE,
-} from '../../model/metric-model.js';
+} from '../../model/index.js';
 
 /** Canonical explicit bucket bounds of `process.cpu.utilization`; every session threshold is one of them. */
 export const CPU_BUCKETS: readonly number[] = MODEL_CPU_BUCKETS;

@@ -18,7 +18,7 @@ import {
   CPU_METRIC_UNIT,
   SCOPE_NAME,
   STAGE_ATTRIBUTE,
-} from '../../model/metric-model.js';
+} from '../../model/index.js';
 import { resourceAttributes, type SessionIdentity } from '../session/index.js';
 import { DiskSpool, MemorySpool, type Spool, type SpoolStats } from '../spool/index.js';
 import { createHttpPoster, otlpMetricsUrl } from './http-poster.js';

@@ -1,6 +1,6 @@
 // Who is reporting: the resource attributes of docs/metrics.md §1.
 import { arch, platform, release } from 'node:os';
-import { RESOURCE_KEYS, SERVICE_NAME } from '../../model/metric-model.js';
+import { RESOURCE_KEYS, SERVICE_NAME } from '../../model/index.js';
 
 export interface SessionIdentity {
   /** service.instance.id: the install id, stable per install. */

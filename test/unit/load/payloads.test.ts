@@ -22,7 +22,7 @@ import {
   SCOPE_NAME,
   SERVICE_NAME,
   STAGE_ATTRIBUTE,
-} from '../../../src/model/metric-model.js';
+} from '../../../src/model/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'load-payloads-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
