@@ -66,11 +66,6 @@ export class OtlpExportHandler {
     return this.inFlight;
   }
 
-  /** Body bytes held by requests in flight (0 whenever none is). */
-  get bodyBytesReserved(): number {
-    return this.bodyBudget.reservedBytes;
-  }
-
   /** Never rejects: every failure becomes a response. */
   readonly handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const startedAt = performance.now();
@@ -141,6 +136,7 @@ export class OtlpExportHandler {
             retryAfterSeconds: Math.max(1, Math.ceil(backpressure.retryAfterSeconds)),
           });
     }
+    // Node's parser has already refused a Content-Length that is not a number.
     const declared = request.headers['content-length'];
     if (!this.bodyBudget.admits(declared === undefined ? undefined : Number(declared))) {
       deps.metrics.bodyBudgetRefused.inc({ stage: 'admission' });

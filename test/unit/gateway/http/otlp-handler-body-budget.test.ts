@@ -3,6 +3,8 @@
 // that cannot fit are refused before anything is read, and every ending returns the bytes.
 
 import { request as httpRequest } from 'node:http';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mintInstallToken } from '../../../../src/gateway/auth/index.js';
@@ -44,7 +46,7 @@ afterEach(async () => {
   for (const gateway of running.splice(0)) await gateway.close();
 });
 
-async function start(pipeline: Pipeline): Promise<RunningGateway> {
+async function start(pipeline: Pipeline, server: Record<string, unknown> = {}): Promise<RunningGateway> {
   const config = parseGatewayConfig({
     server: {
       host: '127.0.0.1',
@@ -52,8 +54,10 @@ async function start(pipeline: Pipeline): Promise<RunningGateway> {
       logLevel: 'error',
       maxBufferedBodyBytes: BUDGET,
       overloadRetryAfterSeconds: RETRY_AFTER,
+      ...server,
     },
     auth: { keys: [{ keyId: 'k', secret: SECRET }] },
+    rateLimit: { enabled: false },
   });
   const gateway = await startGateway(config, { pipeline, defaultMetrics: false, log: () => {} });
   running.push(gateway);
@@ -215,5 +219,30 @@ describe('POST /v1/metrics under the body budget', () => {
     };
     expect((await post(gateway.url, paddedJson(10 * KIB), { declare: true })).status).toBe(500);
     expect(await reserved(gateway)).toBe(0);
+  });
+
+  it('retains nothing once a burst of bombs is answered: after a full GC their buffers are gone', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const collect = async (): Promise<number> => {
+      for (let i = 0; i < 3; i++) {
+        gc();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      return process.memoryUsage().arrayBuffers;
+    };
+    const gateway = await start(new ScriptedPipeline(), {
+      maxBufferedBodyBytes: 8 * 1024 * KIB,
+      maxDecompressedBodyBytes: 4 * 1024 * KIB,
+    });
+    // 64 MiB of zeros each: some hit the 4 MiB cap (413), the others the 8 MiB budget (503).
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * KIB), { level: 9 });
+    const before = await collect();
+    const answers = await Promise.all(
+      Array.from({ length: 32 }, (_, i) => post(gateway.url, bomb, { declare: i % 2 === 0, gzip: true })),
+    );
+    for (const answer of answers) expect([413, 503]).toContain(answer.status);
+    expect(await reserved(gateway)).toBe(0);
+    expect((await collect()) - before).toBeLessThan(1024 * KIB);
   });
 });
