@@ -54,6 +54,7 @@ function createExportHandler(config: GatewayConfig, deps: GatewayAppDeps): OtlpE
         maxCompressedBytes: config.server.maxCompressedBodyBytes,
         maxDecompressedBytes: config.server.maxDecompressedBodyBytes,
       },
+      maxBufferedBodyBytes: config.server.maxBufferedBodyBytes,
       maxInFlightRequests: config.server.maxInFlightRequests,
       overloadRetryAfterSeconds: config.server.overloadRetryAfterSeconds,
     },

@@ -32,6 +32,11 @@ const serverSchema = z
     maxDecompressedBodyBytes: positiveInt()
       .default(16 * MIB)
       .describe('Largest request body after gunzip (bytes); inflating stops the moment it is exceeded → 413'),
+    maxBufferedBodyBytes: positiveInt()
+      .default(256 * MIB)
+      .describe(
+        'Request body memory of all requests in flight together (bytes read plus bytes inflated); new requests beyond it, and any whose reading or inflating would cross it → 503 with Retry-After',
+      ),
     maxInFlightRequests: positiveInt()
       .default(256)
       .describe('Export requests being read or ingested at once (count); more → 503 with Retry-After'),

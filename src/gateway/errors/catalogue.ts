@@ -118,6 +118,13 @@ export const errorCatalogue = {
     rpcCode: RpcCode.Unavailable,
     template: 'gateway is shedding load ({reason}); retry after {retryAfterSeconds} s',
   },
+  FILESFU_GW_BODY_BUDGET_EXHAUSTED: {
+    status: 503,
+    retryable: true,
+    rpcCode: RpcCode.Unavailable,
+    template:
+      "request bodies in flight fill this replica's memory budget ({limitBytes} bytes, server.maxBufferedBodyBytes); retry after {retryAfterSeconds} s",
+  },
   FILESFU_GW_SHUTTING_DOWN: {
     status: 503,
     retryable: true,

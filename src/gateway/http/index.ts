@@ -1,3 +1,5 @@
+export { BodyBudget, BodyLease, UNBOUNDED_RESERVATIONS } from './body-budget.js';
+export type { BodyReservations } from './body-budget.js';
 export { bodyEncodingOf, contentTypeFor, wireFormatOf } from './content-negotiation.js';
 export type { BodyEncoding, WireFormat } from './content-negotiation.js';
 export { createJsonLog, throttledLog } from './json-log.js';
@@ -8,4 +10,4 @@ export { readRequestBody } from './read-body.js';
 export type { BodyLimits, ReadBody } from './read-body.js';
 export { discardRemainingBody, writeBody, writeError } from './respond.js';
 export { registerHttpMetrics } from './self-metrics.js';
-export type { HttpMetrics, ThrottledReason } from './self-metrics.js';
+export type { BodyBudgetRefusalStage, HttpMetrics, ThrottledReason } from './self-metrics.js';

@@ -16,6 +16,7 @@ import type { Authenticator } from '../auth/index.js';
 import { GatewayError, gatewayError, retryAfterSecondsFromMs } from '../errors/index.js';
 import type { IngestOutcome, Pipeline } from '../pipeline/index.js';
 import type { RateLimiter } from '../ratelimit/index.js';
+import { BodyBudget, type BodyLease } from './body-budget.js';
 import { bodyEncodingOf, wireFormatOf, type WireFormat } from './content-negotiation.js';
 import type { Log } from './json-log.js';
 import { readRequestBody, type BodyLimits } from './read-body.js';
@@ -24,8 +25,10 @@ import type { HttpMetrics } from './self-metrics.js';
 
 export interface OtlpHandlerOptions {
   limits: BodyLimits;
+  /** Body bytes (read plus inflated) all requests in flight may hold together. */
+  maxBufferedBodyBytes: number;
   maxInFlightRequests: number;
-  /** Retry-After for 503s the HTTP layer decides itself (in-flight cap, draining). */
+  /** Retry-After for 503s the HTTP layer decides itself (in-flight cap, body budget, draining). */
   overloadRetryAfterSeconds: number;
 }
 
@@ -39,6 +42,7 @@ export interface OtlpHandlerDeps {
 }
 
 const MAX_ECHOED_HEADER_LENGTH = 64;
+const BODY_BUDGET_EXHAUSTED = 'FILESFU_GW_BODY_BUDGET_EXHAUSTED';
 
 /** The answer to almost every request (nothing rejected), encoded once instead of per request. */
 const FULL_SUCCESS: Readonly<Record<WireFormat, Uint8Array>> = {
@@ -48,11 +52,15 @@ const FULL_SUCCESS: Readonly<Record<WireFormat, Uint8Array>> = {
 
 export class OtlpExportHandler {
   private inFlight = 0;
+  private readonly bodyBudget: BodyBudget;
 
   constructor(
     private readonly options: OtlpHandlerOptions,
     private readonly deps: OtlpHandlerDeps,
-  ) {}
+  ) {
+    this.bodyBudget = new BodyBudget(options.maxBufferedBodyBytes);
+    deps.metrics.observeBodyBudget(() => this.bodyBudget.reservedBytes);
+  }
 
   get inFlightRequests(): number {
     return this.inFlight;
@@ -128,6 +136,12 @@ export class OtlpExportHandler {
             retryAfterSeconds: Math.max(1, Math.ceil(backpressure.retryAfterSeconds)),
           });
     }
+    // Node's parser has already refused a Content-Length that is not a number.
+    const declared = request.headers['content-length'];
+    if (!this.bodyBudget.admits(declared === undefined ? undefined : Number(declared))) {
+      deps.metrics.bodyBudgetRefused.inc({ stage: 'admission' });
+      return this.bodyBudgetExhausted();
+    }
 
     this.inFlight += 1;
     try {
@@ -144,16 +158,35 @@ export class OtlpExportHandler {
     encoding: 'identity' | 'gzip',
     principal: { installId: string; keyId: string },
   ): Promise<GatewayError | undefined> {
+    // The body's bytes stay reserved until the pipeline is done with them, whatever the outcome.
+    const lease = this.bodyBudget.lease();
+    try {
+      return await this.ingestUnderLease(request, response, format, encoding, principal, lease);
+    } finally {
+      lease.release();
+    }
+  }
+
+  private async ingestUnderLease(
+    request: IncomingMessage,
+    response: ServerResponse,
+    format: WireFormat,
+    encoding: 'identity' | 'gzip',
+    principal: { installId: string; keyId: string },
+    lease: BodyLease,
+  ): Promise<GatewayError | undefined> {
     const { deps } = this;
     let body: Buffer;
     try {
-      const read = await readRequestBody(request, encoding, this.options.limits);
+      const read = await readRequestBody(request, encoding, this.options.limits, lease);
       body = read.body;
       deps.metrics.bytes.inc({ stage: 'compressed' }, read.wireBytes);
       deps.metrics.bytes.inc({ stage: 'decompressed' }, body.length);
     } catch (error) {
-      if (error instanceof GatewayError) return error;
-      throw error;
+      if (!(error instanceof GatewayError)) throw error;
+      if (error.code !== BODY_BUDGET_EXHAUSTED) return error;
+      deps.metrics.bodyBudgetRefused.inc({ stage: 'reading' });
+      return this.bodyBudgetExhausted();
     }
 
     let decoded: ExportMetricsServiceRequest;
@@ -209,6 +242,13 @@ export class OtlpExportHandler {
     return undefined;
   }
 
+  private bodyBudgetExhausted(): GatewayError {
+    return gatewayError(BODY_BUDGET_EXHAUSTED, {
+      limitBytes: this.options.maxBufferedBodyBytes,
+      retryAfterSeconds: this.options.overloadRetryAfterSeconds,
+    });
+  }
+
   private refuse(
     request: IncomingMessage,
     response: ServerResponse,
@@ -217,7 +257,9 @@ export class OtlpExportHandler {
   ): void {
     if (!request.complete) {
       // The unread rest of a rejected body is only worth discarding while it is small.
-      if (error.status === 413) response.setHeader('Connection', 'close');
+      if (error.status === 413 || error.code === BODY_BUDGET_EXHAUSTED) {
+        response.setHeader('Connection', 'close');
+      }
       discardRemainingBody(request, this.options.limits.maxCompressedBytes);
     }
     writeError(response, error, format);

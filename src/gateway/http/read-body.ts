@@ -1,10 +1,12 @@
-// Reads a request body under two limits: the bytes on the wire, and the bytes after gunzip. Inflating
-// is abandoned the moment the decompressed cap is crossed, so a gzip bomb costs at most
-// `maxDecompressedBytes` of memory and the CPU to produce them, never the full expansion.
+// Reads a request body under two per-request limits, the bytes on the wire and the bytes after
+// gunzip, and under the replica-wide body budget (a lease on it). Reading or inflating is abandoned
+// the moment a cap (413) or the budget (503) would be crossed, so a gzip bomb costs at most what
+// both allow, never the full expansion.
 
 import type { IncomingMessage } from 'node:http';
 import { createGunzip, gunzipSync, type Gunzip } from 'node:zlib';
 import { gatewayError, type GatewayError } from '../errors/index.js';
+import { UNBOUNDED_RESERVATIONS, type BodyReservations } from './body-budget.js';
 import type { BodyEncoding } from './content-negotiation.js';
 
 export interface BodyLimits {
@@ -17,11 +19,16 @@ export interface ReadBody {
   wireBytes: number;
 }
 
-/** Rejects with a GatewayError (413 / 400); the caller answers and discards the rest of the body. */
+/**
+ * Rejects with a GatewayError (413 / 400, 503 when the budget runs out); the caller answers and
+ * discards the rest of the body. Every byte held is reserved on `lease` (none without one); the
+ * caller releases it once done with the body, whatever the outcome.
+ */
 export function readRequestBody(
   request: IncomingMessage,
   encoding: BodyEncoding,
   limits: BodyLimits,
+  lease: BodyReservations = UNBOUNDED_RESERVATIONS,
 ): Promise<ReadBody> {
   const wireLimit =
     encoding === 'gzip'
@@ -35,10 +42,10 @@ export function readRequestBody(
   // A client that hung up while the request waited (auth, rate limit) left a destroyed stream, which
   // emits nothing more: listening would wait forever and hold an in-flight slot.
   if (request.destroyed) return Promise.reject(clientClosed());
-  if (encoding !== 'gzip') return readWhole(request, wireLimit);
+  if (encoding !== 'gzip') return readWhole(request, wireLimit, lease);
   return declaredBytes !== undefined && declaredBytes <= INFLATE_IN_ONE_CALL_MAX_WIRE_BYTES
-    ? readGzipInOneCall(request, limits)
-    : readGzipStream(request, limits);
+    ? readGzipInOneCall(request, limits, lease)
+    : readGzipStream(request, limits, lease);
 }
 
 /**
@@ -51,20 +58,33 @@ export function readRequestBody(
  */
 const INFLATE_IN_ONE_CALL_MAX_WIRE_BYTES = 64 * 1024;
 
-async function readGzipInOneCall(request: IncomingMessage, limits: BodyLimits): Promise<ReadBody> {
-  const compressed = await readWhole(request, limits.maxCompressedBytes);
+async function readGzipInOneCall(
+  request: IncomingMessage,
+  limits: BodyLimits,
+  lease: BodyReservations,
+): Promise<ReadBody> {
+  const compressed = await readWhole(request, limits.maxCompressedBytes, lease);
+  // The output may not outgrow what the budget still allows; synchronous, so nothing else reserves
+  // in between and the reservation below cannot fail.
+  const budgetBound = lease.availableBytes < limits.maxDecompressedBytes;
+  const maxOutputLength = budgetBound ? lease.availableBytes : limits.maxDecompressedBytes;
+  if (maxOutputLength <= 0) throw budgetExhausted();
+  let body: Buffer;
   try {
-    const body = gunzipSync(compressed.body, { maxOutputLength: limits.maxDecompressedBytes });
-    return { body, wireBytes: compressed.wireBytes };
+    body = gunzipSync(compressed.body, { maxOutputLength });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw gatewayError('FILESFU_GW_DECOMPRESSED_TOO_LARGE', { limitBytes: limits.maxDecompressedBytes });
+      throw budgetBound
+        ? budgetExhausted()
+        : gatewayError('FILESFU_GW_DECOMPRESSED_TOO_LARGE', { limitBytes: limits.maxDecompressedBytes });
     }
     throw gatewayError('FILESFU_GW_BAD_GZIP', { reason: (error as Error).message });
   }
+  if (!lease.reserve(body.length)) throw budgetExhausted();
+  return { body, wireBytes: compressed.wireBytes };
 }
 
-function readWhole(request: IncomingMessage, limit: number): Promise<ReadBody> {
+function readWhole(request: IncomingMessage, limit: number, lease: BodyReservations): Promise<ReadBody> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
@@ -73,6 +93,12 @@ function readWhole(request: IncomingMessage, limit: number): Promise<ReadBody> {
       if (received > limit) {
         detach();
         reject(gatewayError('FILESFU_GW_BODY_TOO_LARGE', { limitBytes: limit }));
+        return;
+      }
+      if (!lease.reserve(chunk.length)) {
+        detach();
+        chunks.length = 0;
+        reject(budgetExhausted());
         return;
       }
       chunks.push(chunk);
@@ -103,7 +129,11 @@ function readWhole(request: IncomingMessage, limit: number): Promise<ReadBody> {
   });
 }
 
-function readGzipStream(request: IncomingMessage, limits: BodyLimits): Promise<ReadBody> {
+function readGzipStream(
+  request: IncomingMessage,
+  limits: BodyLimits,
+  lease: BodyReservations,
+): Promise<ReadBody> {
   return new Promise((resolve, reject) => {
     const inflater: Gunzip = createGunzip();
     const output: Buffer[] = [];
@@ -130,6 +160,7 @@ function readGzipStream(request: IncomingMessage, limits: BodyLimits): Promise<R
         return;
       }
       // Stop inflating now; later zlib errors have nobody to report to.
+      output.length = 0;
       inflater.on('error', ignore);
       inflater.destroy();
       request.resume();
@@ -139,6 +170,11 @@ function readGzipStream(request: IncomingMessage, limits: BodyLimits): Promise<R
       received += chunk.length;
       if (received > limits.maxCompressedBytes) {
         settle(gatewayError('FILESFU_GW_BODY_TOO_LARGE', { limitBytes: limits.maxCompressedBytes }));
+        return;
+      }
+      // Held until the request ends: zlib may still buffer it.
+      if (!lease.reserve(chunk.length)) {
+        settle(budgetExhausted());
         return;
       }
       // Backpressure: do not buffer compressed input faster than zlib inflates it.
@@ -167,6 +203,10 @@ function readGzipStream(request: IncomingMessage, limits: BodyLimits): Promise<R
         );
         return;
       }
+      if (!lease.reserve(chunk.length)) {
+        settle(budgetExhausted());
+        return;
+      }
       output.push(chunk);
     };
     const onInflatedEnd = (): void => {
@@ -184,6 +224,10 @@ function readGzipStream(request: IncomingMessage, limits: BodyLimits): Promise<R
     request.on('aborted', onAbort);
     request.on('close', onClose);
   });
+}
+
+function budgetExhausted(): GatewayError {
+  return gatewayError('FILESFU_GW_BODY_BUDGET_EXHAUSTED');
 }
 
 function clientClosed(): GatewayError {

@@ -1,6 +1,6 @@
 // The HTTP layer's own metrics. Names are a contract with the dashboards and alerts: keep them exact.
 
-import { Counter, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
 
 export type ThrottledReason = 'rate_limit_install' | 'rate_limit_credential' | 'backpressure';
 
@@ -10,10 +10,25 @@ export interface HttpMetrics {
   bytes: Counter<'stage'>;
   throttled: Counter<'reason'>;
   authFailures: Counter<'reason'>;
+  /** By stage: `admission` (before reading) or `reading` (abandoned mid-body). */
+  bodyBudgetRefused: Counter<'stage'>;
+  /** Reports the body budget's reserved bytes at each scrape (nothing is kept per request). */
+  observeBodyBudget(readReservedBytes: () => number): void;
 }
+
+export type BodyBudgetRefusalStage = 'admission' | 'reading';
 
 export function registerHttpMetrics(registry: Registry, options: { defaultMetrics: boolean }): HttpMetrics {
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry });
+  let readReservedBytes = (): number => 0;
+  new Gauge({
+    name: 'filesfu_gateway_body_budget_reserved_bytes',
+    help: 'Request body bytes (read plus inflated) held by requests in flight, against server.maxBufferedBodyBytes.',
+    registers: [registry],
+    collect() {
+      this.set(readReservedBytes());
+    },
+  });
   return {
     requests: new Counter({
       name: 'filesfu_gateway_http_requests_total',
@@ -45,5 +60,14 @@ export function registerHttpMetrics(registry: Registry, options: { defaultMetric
       labelNames: ['reason'],
       registers: [registry],
     }),
+    bodyBudgetRefused: new Counter({
+      name: 'filesfu_gateway_body_budget_refused_total',
+      help: 'Requests answered 503 because the request body memory budget (server.maxBufferedBodyBytes) was full: before reading (admission) or while reading/inflating (reading).',
+      labelNames: ['stage'],
+      registers: [registry],
+    }),
+    observeBodyBudget: (read) => {
+      readReservedBytes = read;
+    },
   };
 }

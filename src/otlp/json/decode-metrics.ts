@@ -23,6 +23,7 @@ import {
   decodeNumberDataPoint,
   decodeSummaryDataPoint,
 } from './decode-data-points.js';
+import { checkJsonNestingDepth } from './nesting-depth.js';
 import { asBool, asEnum, asInt64, asObject, asString, field } from './scalars.js';
 import type { JsonObject } from './scalars.js';
 
@@ -37,6 +38,7 @@ const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** Parses and decodes an OTLP/JSON request body given as text. */
 export function decodeExportMetricsServiceRequestJson(text: string): ExportMetricsServiceRequest {
+  checkJsonNestingDepth(text);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -72,6 +74,7 @@ export function decodeExportMetricsServiceRequestJsonValue(value: unknown): Expo
 /** Decodes an OTLP/JSON ExportMetricsServiceResponse from text (an empty body means success). */
 export function decodeExportMetricsServiceResponseJson(text: string): ExportMetricsServiceResponse {
   if (text.trim() === '') return {};
+  checkJsonNestingDepth(text);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -8,3 +8,4 @@ export {
   encodeExportMetricsServiceRequestJson,
   encodeExportMetricsServiceResponseJson,
 } from './encode-metrics.js';
+export { MAX_JSON_NESTING_DEPTH } from './nesting-depth.js';

@@ -9,6 +9,7 @@ import { gatewayError } from '../../../../src/gateway/errors/index.js';
 import { startGateway, type RunningGateway } from '../../../../src/gateway/index.js';
 import type { Backpressure, IngestOutcome, Pipeline } from '../../../../src/gateway/pipeline/index.js';
 import {
+  MAX_JSON_NESTING_DEPTH,
   decodeExportMetricsServiceResponse,
   encodeExportMetricsServiceRequest,
 } from '../../../../src/otlp/index.js';
@@ -128,6 +129,24 @@ describe('POST /v1/metrics and the pipeline', () => {
     expect(answer.status).toBe(400);
     expect(answer.headers['x-filesfu-error-code']).toBe('FILESFU_GW_INVALID_REQUEST');
     expect(answer.body.toString('utf8')).toContain('no resource');
+  });
+
+  it('answers OTLP/JSON nested deeper than MAX_JSON_NESTING_DEPTH with 400 naming the limit, before the pipeline', async () => {
+    const pipeline = new ScriptedPipeline();
+    const gateway = await start(pipeline);
+    const depth = MAX_JSON_NESTING_DEPTH + 1;
+    const answer = await fetch(new URL('/v1/metrics', gateway.url), {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${mintInstallToken({ installId: 'i-1', keyId: 'k', secret: SECRET })}`,
+        'content-type': 'application/json',
+      },
+      body: `{"resourceMetrics":[],"x":${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}}`,
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.headers.get('x-filesfu-error-code')).toBe('FILESFU_GW_BAD_PAYLOAD');
+    expect(await answer.text()).toContain('MAX_JSON_NESTING_DEPTH');
+    expect(pipeline.events).toEqual([]);
   });
 
   it('refuses with 503 + the pipeline’s Retry-After before reading the body while it is not accepting', async () => {
