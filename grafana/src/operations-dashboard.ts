@@ -5,7 +5,8 @@ import { DashboardBuilder, DashboardCursorSync, RowBuilder } from '@grafana/graf
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { COLLECTOR, GATEWAY, JOBS, collectorCounter } from '../../src/report/metric-names.js';
+import { JOBS, PROM } from '../../src/model/index.js';
+import { COLLECTOR, GATEWAY, collectorCounter } from '../../src/report/metric-names.js';
 import { promQuery, trafficLight } from './panel-helpers.js';
 
 export const OPERATIONS_DASHBOARD_UID = 'filesfu-operations';
@@ -94,6 +95,15 @@ function gatewayIngest() {
         { expr: `sum(rate(${GATEWAY.pointsReceived}{${gw}}[${RATE}]))`, legend: 'received' },
         { expr: `sum(rate(${GATEWAY.pointsAccepted}{${gw}}[${RATE}]))`, legend: 'accepted' },
       ],
+    }),
+    seriesPanel({
+      title: 'Session windows counted',
+      description:
+        'Session windows the gateways counted per second (forwarded filesfu_session_windows_total), i.e. windows ' +
+        'that closed. It follows active sessions ÷ the window length; a drop to zero while points arrive means ' +
+        'windows are not closing (housekeeping stuck).',
+      unit: 'suffix: windows/s',
+      queries: [{ expr: `sum(rate(${PROM.sessionWindows.active}[${RATE}]))`, legend: 'windows' }],
     }),
     seriesPanel({
       title: 'Gateway requests by status code',
