@@ -1,7 +1,7 @@
-// The suspects table: every cell of the suspect-cell recording rules (a version, a version in a stage,
-// an OS in a stage, an OS in a version and stage, a detail bucket in a stage or in a version and
-// stage), each against its proper complement, ranked by the lower 95% confidence bound of the risk
-// difference over the last hour.
+// The suspects table: every cell of the suspect-cell recording rules (a version, an OS, a version on
+// a core count, a version in a stage, an OS in a stage, an OS in a version and stage, a detail bucket
+// in a stage or in a version and stage), each against its proper complement, ranked by the lower 95%
+// confidence bound of the risk difference over the last hour.
 import { TableSortByFieldStateBuilder } from '@grafana/grafana-foundation-sdk/common';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import { LABEL } from '../../../src/model/index.js';
@@ -32,9 +32,10 @@ export function suspectsPanels() {
       .title('Suspects: cells vs their complement, last hour (share of session windows)')
       .description(
         'Every cell the recording rules compare with its proper complement, over the last hour before the end ' +
-          'of the range: a version vs the other versions; a version in a stage vs the other versions in that ' +
-          'stage; an OS in a stage vs the other OSes there; an OS in a version and stage vs the other OSes of ' +
-          'it; a detail bucket vs the other buckets. Ranked by the lower 95% bound of the difference in ' +
+          'of the range: a version vs the other versions (also on the same number of logical CPUs); an OS vs the ' +
+          'other OSes; a version in a stage vs the other versions in that stage; an OS in a stage vs the other ' +
+          'OSes there; an OS in a version and stage vs the other OSes of it; a detail bucket vs the other ' +
+          'buckets. Ranked by the lower 95% bound of the difference in ' +
           'over-rate (Newcombe score interval from two Wilson intervals): "at least this many points worse". ' +
           'A screening view: it tests each cell on its own with no multiple-comparison control, treats windows ' +
           'as independent (no overdispersion), and does not pick the most general cause; `npm run triage` does ' +
@@ -53,6 +54,7 @@ export function suspectsPanels() {
             [LABEL.version]: 'Version',
             [LABEL.stage]: 'Stage',
             [LABEL.os]: 'OS',
+            [LABEL.cpuCores]: 'Logical CPUs',
             [LABEL.detail]: 'Detail',
             [LABEL.detailBucket]: 'Bucket',
             'Value #A': 'Difference, lower 95% bound',
