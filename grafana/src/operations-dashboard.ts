@@ -11,6 +11,16 @@ import { promQuery, trafficLight } from './panel-helpers.js';
 
 export const OPERATIONS_DASHBOARD_UID = 'filesfu-operations';
 
+/**
+ * The gateway's self-metrics of session-window counting (src/gateway/pipeline/self-metrics.ts; not in
+ * src/report/metric-names.ts, which lists only what the triage reads).
+ */
+const WINDOW_SELF_METRICS = {
+  late: 'filesfu_gateway_datapoints_late_total',
+  closed: 'filesfu_gateway_session_windows_closed_total',
+  open: 'filesfu_gateway_session_windows_open',
+} as const;
+
 const RATE = '$__rate_interval';
 const POINTS_PER_SECOND = 'suffix: points/s';
 const gw = `job="${JOBS.gateway}"`;
@@ -48,7 +58,7 @@ function statPanel(title: string, description: string, unit: string, expr: strin
     .unit(unit)
     .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
     .withTarget(promQuery(expr, { instant: true, legend }))
-    .span(6)
+    .span(5)
     .height(4);
 }
 
@@ -76,12 +86,21 @@ function overview() {
       'sessions',
     ),
     statPanel(
+      'Open session windows',
+      'Session windows the state store holds open (counted when a later point or the grace period closes them), as of the last housekeeping.',
+      'short',
+      `sum(${WINDOW_SELF_METRICS.open}{${gw}})`,
+      'windows',
+    ),
+    statPanel(
       'Series budget used',
       'Prometheus series held (incl. the reserved overflow series) ÷ maxSeries, worst replica. Beyond 100% new label combinations overflow.',
       'percentunit',
       `max(${GATEWAY.seriesActive}{${gw}} / (${GATEWAY.seriesBudget}{${gw}} > 0))`,
       'used',
-    ).thresholds(trafficLight(0.75, 0.9)),
+    )
+      .thresholds(trafficLight(0.75, 0.9))
+      .span(4),
   ];
 }
 
@@ -97,13 +116,29 @@ function gatewayIngest() {
       ],
     }),
     seriesPanel({
-      title: 'Session windows counted',
+      title: 'Session windows closed',
       description:
-        'Session windows the gateways counted per second (forwarded filesfu_session_windows_total), i.e. windows ' +
-        'that closed. It follows active sessions ÷ the window length; a drop to zero while points arrive means ' +
-        'windows are not closing (housekeeping stuck).',
+        'Session windows the gateways closed and counted per second, by what closed them: a later point of the ' +
+        'session (progress) or housekeeping after the grace period (timeout), and the same count as it reached ' +
+        'Prometheus (forwarded filesfu_session_windows_total). It follows active sessions ÷ the window length; ' +
+        'zero while points arrive means windows are not closing.',
       unit: 'suffix: windows/s',
-      queries: [{ expr: `sum(rate(${PROM.sessionWindows.active}[${RATE}]))`, legend: 'windows' }],
+      queries: [
+        {
+          expr: `sum by (by) (rate(${WINDOW_SELF_METRICS.closed}{${gw}}[${RATE}]))`,
+          legend: 'closed by {{by}}',
+        },
+        { expr: `sum(rate(${PROM.sessionWindows.active}[${RATE}]))`, legend: 'in Prometheus' },
+      ],
+    }),
+    seriesPanel({
+      title: 'Late data points',
+      description:
+        'Accepted points of a session window that was already closed and counted (later than the grace period): ' +
+        'they are in the CPU histogram but not in the window counts. Normally near zero; a rise means clients ' +
+        'deliver late (clock skew, stalled uploads) or the grace period is too short.',
+      unit: POINTS_PER_SECOND,
+      queries: [{ expr: `sum(rate(${WINDOW_SELF_METRICS.late}{${gw}}[${RATE}]))`, legend: 'late' }],
     }),
     seriesPanel({
       title: 'Gateway requests by status code',
