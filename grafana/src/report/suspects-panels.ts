@@ -24,8 +24,11 @@ export function suspectsPanels() {
   const cells = suspectCells();
   const tableQuery = (expr: string, refId: string) =>
     promQuery(expr, { refId, instant: true, format: 'table' });
-  /** A rule's value for exactly the ranked cells (with the threshold label, so every query has the same labels). */
-  const column = (record: string) => `${record} and (${cells})`;
+  /**
+   * A rule's value for exactly the ranked cells, with the same labels in every query (the threshold
+   * kept, the metric name dropped by `sum without ()`) so the table merges them into one row per cell.
+   */
+  const column = (record: string) => `sum without () (${record} and (${cells}))`;
   const windows = `0 * (${cells}) + ignoring (${LABEL.threshold}) group_left () ${RULES.cellWindows1h}`;
   return [
     new table.PanelBuilder()
@@ -42,7 +45,7 @@ export function suspectsPanels() {
           'all three before naming a culprit. Cells with fewer than $min_sessions windows are left out.',
       )
       .unit('percentunit')
-      .withTarget(tableQuery(cells, 'A'))
+      .withTarget(tableQuery(`sum without () (${cells})`, 'A'))
       .withTarget(tableQuery(column(RULES.cellRiskDifference1h), 'B'))
       .withTarget(tableQuery(column(RULES.cellOverRate1h), 'C'))
       .withTarget(tableQuery(column(RULES.cellComplementOverRate1h), 'D'))
