@@ -5,10 +5,21 @@ import { DashboardBuilder, DashboardCursorSync, RowBuilder } from '@grafana/graf
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { COLLECTOR, GATEWAY, JOBS, collectorCounter } from '../../src/report/metric-names.js';
+import { JOBS, PROM } from '../../src/model/index.js';
+import { COLLECTOR, GATEWAY, collectorCounter } from '../../src/report/metric-names.js';
 import { promQuery, trafficLight } from './panel-helpers.js';
 
 export const OPERATIONS_DASHBOARD_UID = 'filesfu-operations';
+
+/**
+ * The gateway's self-metrics of session-window counting (src/gateway/pipeline/self-metrics.ts; not in
+ * src/report/metric-names.ts, which lists only what the triage reads).
+ */
+const WINDOW_SELF_METRICS = {
+  late: 'filesfu_gateway_datapoints_late_total',
+  closed: 'filesfu_gateway_session_windows_closed_total',
+  open: 'filesfu_gateway_session_windows_open',
+} as const;
 
 const RATE = '$__rate_interval';
 const POINTS_PER_SECOND = 'suffix: points/s';
@@ -47,7 +58,7 @@ function statPanel(title: string, description: string, unit: string, expr: strin
     .unit(unit)
     .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
     .withTarget(promQuery(expr, { instant: true, legend }))
-    .span(6)
+    .span(5)
     .height(4);
 }
 
@@ -75,12 +86,21 @@ function overview() {
       'sessions',
     ),
     statPanel(
+      'Open session windows',
+      'Session windows the state store holds open (counted when a later point or the grace period closes them), as of the last housekeeping.',
+      'short',
+      `sum(${WINDOW_SELF_METRICS.open}{${gw}})`,
+      'windows',
+    ),
+    statPanel(
       'Series budget used',
       'Prometheus series held (incl. the reserved overflow series) ÷ maxSeries, worst replica. Beyond 100% new label combinations overflow.',
       'percentunit',
       `max(${GATEWAY.seriesActive}{${gw}} / (${GATEWAY.seriesBudget}{${gw}} > 0))`,
       'used',
-    ).thresholds(trafficLight(0.75, 0.9)),
+    )
+      .thresholds(trafficLight(0.75, 0.9))
+      .span(4),
   ];
 }
 
@@ -94,6 +114,31 @@ function gatewayIngest() {
         { expr: `sum(rate(${GATEWAY.pointsReceived}{${gw}}[${RATE}]))`, legend: 'received' },
         { expr: `sum(rate(${GATEWAY.pointsAccepted}{${gw}}[${RATE}]))`, legend: 'accepted' },
       ],
+    }),
+    seriesPanel({
+      title: 'Session windows closed',
+      description:
+        'Session windows the gateways closed and counted per second, by what closed them: a later point of the ' +
+        'session (progress) or housekeeping after the grace period (timeout), and the same count as it reached ' +
+        'Prometheus (forwarded filesfu_session_windows_total). It follows active sessions ÷ the window length; ' +
+        'zero while points arrive means windows are not closing.',
+      unit: 'suffix: windows/s',
+      queries: [
+        {
+          expr: `sum by (by) (rate(${WINDOW_SELF_METRICS.closed}{${gw}}[${RATE}]))`,
+          legend: 'closed by {{by}}',
+        },
+        { expr: `sum(rate(${PROM.sessionWindows.active}[${RATE}]))`, legend: 'in Prometheus' },
+      ],
+    }),
+    seriesPanel({
+      title: 'Late data points',
+      description:
+        'Accepted points of a session window that was already closed and counted (later than the grace period): ' +
+        'they are in the CPU histogram but not in the window counts. Normally near zero; a rise means clients ' +
+        'deliver late (clock skew, stalled uploads) or the grace period is too short.',
+      unit: POINTS_PER_SECOND,
+      queries: [{ expr: `sum(rate(${WINDOW_SELF_METRICS.late}{${gw}}[${RATE}]))`, legend: 'late' }],
     }),
     seriesPanel({
       title: 'Gateway requests by status code',

@@ -1,12 +1,13 @@
-// The CPU report for the Head of Product: how many sessions burn CPU, which versions are
-// over-represented among them, and the drill-down version → stage → OS with example sessions.
-// Every query comes from src/report/queries.ts, shared with the triage CLI.
+// The CPU report for the Head of Product: how many session windows burn CPU, which versions burn it
+// more than the other versions, and the drill-down version → stage → OS / core count → event-detail
+// bucket, with the suspects table and the CPU histogram (with example sessions).
 import { DashboardBuilder, DashboardCursorSync, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { distributionPanels } from './report/distribution-panels.js';
-import { drillDownPanels, suspectsPanels } from './report/drill-down-panels.js';
+import { drillDownPanels } from './report/drill-down-panels.js';
 import { byVersionPanels, headlinePanels } from './report/overview-panels.js';
 import { REPORT_DASHBOARD_UID } from './report/shared.js';
+import { suspectsPanels } from './report/suspects-panels.js';
 import { reportVariables } from './report/variables.js';
 
 export { REPORT_DASHBOARD_UID };
@@ -14,7 +15,10 @@ export { REPORT_DASHBOARD_UID };
 export function reportDashboard(): Dashboard {
   const builder = new DashboardBuilder('FilesFU CPU report')
     .uid(REPORT_DASHBOARD_UID)
-    .description('How often the FilesForYou desktop app burns CPU, in which versions, stages and OSes.')
+    .description(
+      'How often the FilesForYou desktop app burns CPU (share of session windows with a sustained episode), ' +
+        'in which versions, stages, OSes, machine sizes and event details.',
+    )
     .tags(['filesfu', 'cpu', 'report'])
     .time({ from: 'now-12h', to: 'now' })
     .refresh('5m')
@@ -26,7 +30,9 @@ export function reportDashboard(): Dashboard {
   for (const panel of headlinePanels()) builder.withPanel(panel);
   builder.withRow(new RowBuilder('Which versions?'));
   for (const panel of byVersionPanels()) builder.withPanel(panel);
-  builder.withRow(new RowBuilder('Drill-down: version $version → stage $stage → OS'));
+  builder.withRow(
+    new RowBuilder('Drill-down: version $version → stage $stage → OS / logical CPUs → event detail'),
+  );
   for (const panel of drillDownPanels()) builder.withPanel(panel);
   builder.withRow(new RowBuilder('Suspects'));
   for (const panel of suspectsPanels()) builder.withPanel(panel);

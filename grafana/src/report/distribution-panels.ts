@@ -1,9 +1,10 @@
-// CPU distribution over time and the quantiles with exemplars (example sessions).
+// How much CPU, and when: the per-sample histogram over time and its quantiles with exemplars
+// (example sessions). Counts samples, not sessions.
 import * as heatmap from '@grafana/grafana-foundation-sdk/heatmap';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { LABELS } from '../../../src/report/metric-names.js';
-import * as q from '../../../src/report/queries.js';
+import { LABEL } from '../../../src/model/index.js';
 import { promQuery } from '../panel-helpers.js';
+import * as q from './queries.js';
 import { selected } from './shared.js';
 
 export function distributionPanels() {
@@ -11,8 +12,9 @@ export function distributionPanels() {
     new heatmap.PanelBuilder()
       .title('CPU distribution over time ($version / $stage / $os)')
       .description(
-        'How many CPU samples fell into each utilisation bucket (share of all CPUs) per time slot. A band ' +
-          'appearing high up is sessions burning CPU; buckets are exactly the thresholds of the report.',
+        'How many CPU samples (one per second per session) fell into each utilisation bucket (share of all ' +
+          'logical CPUs) per time slot. A band appearing high up is sessions burning CPU; the bucket bounds ' +
+          'include the thresholds of the report.',
       )
       .unit('short')
       .calculate(false)
@@ -32,14 +34,14 @@ export function distributionPanels() {
       .unit('percentunit')
       .min(0)
       .withTarget(
-        promQuery(q.cpuQuantile(0.95, '$__rate_interval', [LABELS.version], selected), {
+        promQuery(q.cpuQuantile(0.95, '$__rate_interval', [LABEL.version], selected), {
           refId: 'A',
           legend: 'p95 {{version}}',
           exemplar: true,
         }),
       )
       .withTarget(
-        promQuery(q.cpuQuantile(0.5, '$__rate_interval', [LABELS.version], selected), {
+        promQuery(q.cpuQuantile(0.5, '$__rate_interval', [LABEL.version], selected), {
           refId: 'B',
           legend: 'p50 {{version}}',
           exemplar: false,

@@ -1,128 +1,161 @@
-// The drill-down (stages of a version, OS of a stage) and the suspects screening table.
+// The drill-down version → stage → OS / core count → event-detail bucket. Every table compares each
+// cell with its proper complement inside the same parent: a stage of a version with the other versions
+// in that stage, an OS with the other OSes of the same version and stage, a core count with the other
+// versions on that core count, a detail bucket with the other buckets of the same version and stage.
 import { TableSortByFieldStateBuilder } from '@grafana/grafana-foundation-sdk/common';
+import type { DashboardLinkBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import * as table from '@grafana/grafana-foundation-sdk/table';
-import { LABELS } from '../../../src/report/metric-names.js';
-import * as q from '../../../src/report/queries.js';
+import type { PrometheusWindowFamily } from '../../../src/model/index.js';
+import { LABEL } from '../../../src/model/index.js';
 import { drillDownLink, mergeQueriesIntoRows, promQuery } from '../panel-helpers.js';
-import { REPORT_DASHBOARD_UID, SUSPECT_MIN_LIFT, keepVariables, scope } from './shared.js';
+import * as q from './queries.js';
+import { REPORT_DASHBOARD_UID, keepVariables, scope } from './shared.js';
+
+const { version: V, stage: S, os: O, cpuCores: C, detail: D, detailBucket: B } = LABEL;
+
+interface CellTable {
+  title: string;
+  description: string;
+  family: PrometheusWindowFamily;
+  /** Labels of a row. */
+  by: string[];
+  /** The labels that make the cell; the rest of `by` is the parent it is compared within. */
+  cell: string[];
+  drill: q.Drill;
+  /** Header of the complement's over-rate column. */
+  complementTitle: string;
+  /** Header of the windows column (the family's unit). */
+  windowsTitle: string;
+  /** Extra column: share of the parent's high-CPU windows ("of those, Z% …"). */
+  shareOfHigh?: { title: string; total: string; parent: string[] };
+  links?: DashboardLinkBuilder[];
+}
+
+const COLUMN_TITLES: Record<string, string> = {
+  [V]: 'Version',
+  [S]: 'Stage',
+  [O]: 'OS',
+  [C]: 'Logical CPUs',
+  [D]: 'Detail',
+  [B]: 'Bucket',
+};
+
+function cellTable(spec: CellTable): table.PanelBuilder {
+  const { family, by, cell, drill } = spec;
+  const tableQuery = (expr: string, refId: string) =>
+    promQuery(expr, { refId, instant: true, format: 'table' });
+  const builder = new table.PanelBuilder()
+    .title(spec.title)
+    .description(spec.description)
+    .unit('percentunit')
+    .withTarget(tableQuery(q.active(scope, family, by, drill), 'A'))
+    .withTarget(tableQuery(q.high(scope, family, by, drill), 'B'))
+    .withTarget(tableQuery(q.overRate(scope, family, by, drill), 'C'))
+    .withTarget(tableQuery(q.complementOverRate(scope, family, by, cell, drill), 'D'))
+    .withTarget(tableQuery(q.riskDifference(scope, family, by, cell, drill), 'E'));
+  const columns: Record<string, string> = {
+    ...Object.fromEntries(by.map((label) => [label, COLUMN_TITLES[label] ?? label])),
+    'Value #A': spec.windowsTitle,
+    'Value #B': 'High-CPU',
+    'Value #C': 'Over-rate',
+    'Value #D': spec.complementTitle,
+    'Value #E': 'Difference',
+  };
+  if (spec.shareOfHigh) {
+    const share = q.shareOf(
+      q.high(scope, family, by, drill),
+      spec.shareOfHigh.total,
+      spec.shareOfHigh.parent,
+    );
+    builder.withTarget(tableQuery(share, 'F'));
+    columns['Value #F'] = spec.shareOfHigh.title;
+  }
+  builder
+    .transformations(mergeQueriesIntoRows(columns))
+    .overrideByName(spec.windowsTitle, [{ id: 'unit', value: 'short' }])
+    .overrideByName('High-CPU', [{ id: 'unit', value: 'short' }])
+    .sortBy([new TableSortByFieldStateBuilder().displayName('Difference').desc(true)])
+    .span(12)
+    .height(9);
+  if (spec.links) builder.dataLinks(spec.links);
+  return builder;
+}
 
 export function drillDownPanels() {
+  const F = q.STAGES;
   const stageLink = drillDownLink('Drill into stage ${__data.fields.stage}', REPORT_DASHBOARD_UID, {
     ...keepVariables,
     version: '${__data.fields.version}',
     stage: '${__data.fields.stage}',
   });
-  const cellTable = (level: 'stage' | 'os', drill: q.DrillDown) => {
-    const labels =
-      level === 'stage' ? [LABELS.version, LABELS.stage] : [LABELS.version, LABELS.stage, LABELS.os];
-    return [
-      promQuery(q.stageSessions(scope, labels, drill), { refId: 'A', instant: true, format: 'table' }),
-      promQuery(q.stageOverSessions(scope, labels, drill), { refId: 'B', instant: true, format: 'table' }),
-      promQuery(q.stageOverRate(scope, labels, drill), { refId: 'C', instant: true, format: 'table' }),
-      promQuery(q.cellBaseline(scope, level, drill), { refId: 'D', instant: true, format: 'table' }),
-      promQuery(q.cellLift(scope, level, drill), { refId: 'E', instant: true, format: 'table' }),
-    ];
-  };
-  const columns = {
-    version: 'Version',
-    stage: 'Stage',
-    os: 'OS',
-    'Value #A': 'Sessions in stage',
-    'Value #B': 'High-CPU in stage',
-    'Value #C': 'Over-rate',
-    'Value #D': 'Fleet over-rate, same stage',
-    'Value #E': 'Lift',
-  };
-  const countsAndLift = (builder: table.PanelBuilder) =>
-    builder
-      .overrideByName('Sessions in stage', [{ id: 'unit', value: 'short' }])
-      .overrideByName('High-CPU in stage', [{ id: 'unit', value: 'short' }])
-      .overrideByName('Lift', [
-        { id: 'unit', value: 'x' },
-        { id: 'decimals', value: 2 },
-      ])
-      .sortBy([new TableSortByFieldStateBuilder().displayName('Lift').desc(true)]);
-  const stages = new table.PanelBuilder()
-    .title('Stages of $version')
-    .description(
-      'Per stage of the selected version(s): sessions that reached the stage, those that went over the ' +
-        'threshold while in it, and the lift against the same stage across the whole fleet (so a stage ' +
-        'that is always busy, like indexing, does not look guilty). Click a row for its OS breakdown.',
-    )
-    .unit('percentunit')
-    .transformations(mergeQueriesIntoRows(columns))
-    .dataLinks([stageLink])
-    .span(12)
-    .height(9);
-  const systems = new table.PanelBuilder()
-    .title('Operating systems of $version in $stage')
-    .description(
-      'Per OS for the selected version and stage: over-rate and lift against the same stage and OS across ' +
-        'the fleet. An OS-specific problem shows as a high lift on one OS only.',
-    )
-    .unit('percentunit')
-    .transformations(mergeQueriesIntoRows(columns))
-    .span(12)
-    .height(9);
-  for (const target of cellTable('stage', { version: '$version' })) stages.withTarget(target);
-  for (const target of cellTable('os', { version: '$version', stage: '$stage' })) systems.withTarget(target);
-  return [countsAndLift(stages), countsAndLift(systems)];
-}
-
-export function suspectsPanels() {
-  const cells = (expr: string) => `${expr} and on (version, stage) (${suspectsExpr})`;
-  const suspectsExpr = q.suspectCells(scope, {
-    level: 'stage',
-    minSessions: '$min_sessions',
-    minLift: SUSPECT_MIN_LIFT,
-    limit: 20,
-  });
-  const labels = [LABELS.version, LABELS.stage];
   return [
-    new table.PanelBuilder()
-      .title('Suspects: version × stage ranked by lift')
-      .description(
-        `Version × stage cells whose over-rate is at least ${SUSPECT_MIN_LIFT}× the same stage fleet-wide, ` +
-          'with at least $min_sessions sessions in the stage, highest lift first. A screening view: ' +
-          '`npm run triage` applies a significance test and multiple-comparison correction before naming a suspect.',
-      )
-      .unit('percentunit')
-      .withTarget(promQuery(suspectsExpr, { refId: 'A', instant: true, format: 'table' }))
-      .withTarget(
-        promQuery(cells(q.stageOverRate(scope, labels)), { refId: 'B', instant: true, format: 'table' }),
-      )
-      .withTarget(
-        promQuery(cells(q.cellBaseline(scope, 'stage')), { refId: 'C', instant: true, format: 'table' }),
-      )
-      .withTarget(
-        promQuery(cells(q.stageSessions(scope, labels)), { refId: 'D', instant: true, format: 'table' }),
-      )
-      .transformations(
-        mergeQueriesIntoRows({
-          version: 'Version',
-          stage: 'Stage',
-          'Value #A': 'Lift',
-          'Value #B': 'Over-rate',
-          'Value #C': 'Fleet over-rate, same stage',
-          'Value #D': 'Sessions in stage',
-        }),
-      )
-      .overrideByName('Lift', [
-        { id: 'unit', value: 'x' },
-        { id: 'decimals', value: 2 },
-      ])
-      .overrideByName('Sessions in stage', [{ id: 'unit', value: 'short' }])
-      .sortBy([new TableSortByFieldStateBuilder().displayName('Lift').desc(true)])
-      .dataLinks([stageLinkForSuspects()])
-      .span(24)
-      .height(8),
+    cellTable({
+      title: 'Stages of $version (share of session windows in the stage)',
+      description:
+        'Per stage of the selected version(s). Unit: a session window in a stage (one session that visited the ' +
+        'stage during one window). Over-rate = windows with an episode in that stage ÷ windows that visited it. ' +
+        '"Other versions, same stage" is the comparison: a stage that is always busy (indexing) does not look ' +
+        'guilty. "Share of its high windows" = of the version\'s high-CPU session windows, how many were high in ' +
+        'this stage (a window high in two stages counts in both). Click a row for its OS and event details.',
+      family: F,
+      by: [V, S],
+      cell: [V],
+      drill: { version: '$version' },
+      complementTitle: 'Other versions, same stage',
+      windowsTitle: 'Windows in stage',
+      shareOfHigh: {
+        title: 'Share of its high windows',
+        total: q.high(scope, q.SESSIONS, [V], { version: '$version' }),
+        parent: [V],
+      },
+      links: [stageLink],
+    }),
+    cellTable({
+      title: 'Operating systems of $version in $stage (share of session windows in the stage)',
+      description:
+        'Per OS for the selected version and stage, against the OTHER OSes of the same version and stage: an ' +
+        'OS-specific problem is a difference on one OS only; a fault on every OS shows no difference here and ' +
+        'belongs to the stage.',
+      family: F,
+      by: [V, S, O],
+      cell: [O],
+      drill: { version: '$version', stage: '$stage', os: '$os' },
+      complementTitle: 'Other OSes, same version and stage',
+      windowsTitle: 'Windows in stage',
+    }),
+    cellTable({
+      title: 'Logical CPU counts of $version (share of session windows)',
+      description:
+        'Like with like: thresholds are shares of ALL logical CPUs, so the same pegged thread reads 0.5 on 2 ' +
+        'cores and 0.125 on 8. Per core-count bucket of the selected version(s), against the other versions on ' +
+        'the same core count. A version that looks worse only because its users have small machines shows no ' +
+        'difference here.',
+      family: q.SESSIONS,
+      by: [V, C],
+      cell: [V],
+      drill: { version: '$version' },
+      complementTitle: 'Other versions, same CPUs',
+      windowsTitle: 'Windows',
+    }),
+    cellTable({
+      title: 'Event details of $version in $stage (share of session windows with the bucket)',
+      description:
+        'The fourth drill-down level (e.g. the length of the name of the file being received). Unit: a session ' +
+        'window in a stage with one detail bucket (a window with files in two buckets counts in both). Each ' +
+        'bucket against the OTHER buckets of the same version, stage and detail. "Share of the stage\'s high ' +
+        'windows" = of the high-CPU windows in this stage, how many were high with a value in this bucket ("of ' +
+        'those, 98% were receiving a file with a name longer than 42 characters").',
+      family: q.DETAILS,
+      by: [V, S, D, B],
+      cell: [B],
+      drill: { version: '$version', stage: '$stage', os: '$os' },
+      complementTitle: 'Other buckets, same stage',
+      windowsTitle: 'Windows with bucket',
+      shareOfHigh: {
+        title: "Share of the stage's high windows",
+        total: q.high(scope, q.STAGES, [V, S], { version: '$version', stage: '$stage', os: '$os' }),
+        parent: [V, S],
+      },
+    }),
   ];
-}
-
-function stageLinkForSuspects() {
-  return drillDownLink('Drill into ${__data.fields.version} / ${__data.fields.stage}', REPORT_DASHBOARD_UID, {
-    ...keepVariables,
-    version: '${__data.fields.version}',
-    stage: '${__data.fields.stage}',
-  });
 }

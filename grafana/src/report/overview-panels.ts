@@ -1,4 +1,5 @@
-// "How bad is it?" and "Which versions?": the headline numbers and the by-version breakdown.
+// "How bad is it?" and "Which versions?": the headline over-rate of session windows and the
+// by-version breakdown, each version against the other versions (its proper complement).
 import * as bargauge from '@grafana/grafana-foundation-sdk/bargauge';
 import {
   ReduceDataOptionsBuilder,
@@ -8,49 +9,57 @@ import {
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { LABELS, RULES } from '../../../src/report/metric-names.js';
-import * as q from '../../../src/report/queries.js';
+import { LABEL } from '../../../src/model/index.js';
 import { drillDownLink, mergeQueriesIntoRows, promQuery, trafficLight } from '../panel-helpers.js';
-import { REPORT_DASHBOARD_UID, keepVariables, scope } from './shared.js';
+import * as q from './queries.js';
+import { RULES } from './rules.js';
+import { REPORT_DASHBOARD_UID, WINDOW_UNIT, keepVariables, scope } from './shared.js';
+
+const { version: V } = LABEL;
+const S = q.SESSIONS;
 
 export function headlinePanels() {
   const lastValue = new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false);
   return [
     new stat.PanelBuilder()
-      .title('Sessions over $threshold CPU')
+      .title('Session windows with a CPU episode over $threshold (share of session windows)')
       .description(
-        'Share of all sessions in the selected time range that spent at least 5 samples above the CPU ' +
-          'threshold (share of all CPUs). The headline number: "X% of sessions burn CPU".',
+        'The headline: the share of session windows in the selected range that had a sustained high-CPU ' +
+          `episode. ${WINDOW_UNIT} Numerator and denominator are the same windows, so it never exceeds 100%.`,
       )
       .unit('percentunit')
       .decimals(1)
       .reduceOptions(lastValue)
       .thresholds(trafficLight(0.05, 0.15))
-      .withTarget(promQuery(q.fleetOverRate(scope), { instant: true }))
+      .withTarget(promQuery(q.overRate(scope, S, []), { instant: true }))
       .span(6)
       .height(5),
     new stat.PanelBuilder()
-      .title('Sessions')
-      .description('Sessions (app runs) seen in the selected time range: the denominator of the headline.')
-      .unit('short')
-      .reduceOptions(lastValue)
-      .withTarget(promQuery(q.fleetSessions(scope), { instant: true }))
-      .span(6)
-      .height(5),
-    new stat.PanelBuilder()
-      .title('High-CPU sessions')
+      .title('Session windows')
       .description(
-        'Sessions that went over the threshold in the selected time range: the numerator of the headline.',
+        `Session windows counted in the selected range: the denominator of the headline. ${WINDOW_UNIT}`,
       )
       .unit('short')
       .reduceOptions(lastValue)
-      .withTarget(promQuery(q.fleetOverSessions(scope), { instant: true }))
+      .withTarget(promQuery(q.active(scope, S, []), { instant: true }))
       .span(6)
       .height(5),
     new stat.PanelBuilder()
-      .title('CPU p95, all sessions')
+      .title('High-CPU session windows')
       .description(
-        '95th percentile of all CPU samples in the range (share of all CPUs), from the summed histogram.',
+        'Session windows with a sustained episode over the threshold in the selected range: the numerator of ' +
+          'the headline.',
+      )
+      .unit('short')
+      .reduceOptions(lastValue)
+      .withTarget(promQuery(q.high(scope, S, []), { instant: true }))
+      .span(6)
+      .height(5),
+    new stat.PanelBuilder()
+      .title('CPU p95, all samples')
+      .description(
+        '95th percentile of all CPU samples in the range (share of all logical CPUs), from the summed ' +
+          'histogram: how much CPU, not how many sessions.',
       )
       .unit('percentunit')
       .decimals(1)
@@ -67,60 +76,59 @@ export function byVersionPanels() {
     ...keepVariables,
     version: '${__data.fields.version}',
   });
+  const by = [V];
+  const tableQuery = (expr: string, refId: string) =>
+    promQuery(expr, { refId, instant: true, format: 'table' });
   return [
     new table.PanelBuilder()
-      .title('Versions: how often they burn CPU, with sample sizes')
+      .title('Versions: high-CPU share of session windows vs the other versions')
       .description(
-        'One row per version over the selected range. Over-rate = high-CPU sessions ÷ sessions. Lift = ' +
-          '(share of high-CPU sessions) ÷ (share of all sessions) = over-rate ÷ fleet over-rate: above 1 the ' +
-          'version is over-represented among high-CPU sessions. Check "Sessions": a lift on a handful of ' +
-          'sessions is noise. Click a version to drill down.',
+        'One row per version over the selected range (unit: session windows). Over-rate = high-CPU windows ÷ ' +
+          'windows. "Other versions" = the same over-rate of all other versions together: the proper ' +
+          'comparison, which a version with most of the fleet cannot dilute. Difference = over-rate − other ' +
+          'versions, in points. Share columns: "of those high-CPU windows, Y% ran this version" against its ' +
+          'share of all windows. Check "Windows": a difference on a handful of windows is noise (the suspects ' +
+          'table below has confidence bounds). Click a version to drill down.',
       )
       .unit('percentunit')
-      .withTarget(promQuery(q.sessionsByVersion(scope), { refId: 'A', instant: true, format: 'table' }))
-      .withTarget(promQuery(q.overSessionsByVersion(scope), { refId: 'B', instant: true, format: 'table' }))
-      .withTarget(promQuery(q.overRateByVersion(scope), { refId: 'C', instant: true, format: 'table' }))
-      .withTarget(promQuery(q.highCpuShareByVersion(scope), { refId: 'D', instant: true, format: 'table' }))
-      .withTarget(promQuery(q.sessionShareByVersion(scope), { refId: 'E', instant: true, format: 'table' }))
-      .withTarget(promQuery(q.liftByVersion(scope), { refId: 'F', instant: true, format: 'table' }))
+      .withTarget(tableQuery(q.active(scope, S, by), 'A'))
+      .withTarget(tableQuery(q.high(scope, S, by), 'B'))
+      .withTarget(tableQuery(q.overRate(scope, S, by), 'C'))
+      .withTarget(tableQuery(q.complementOverRate(scope, S, by, [V]), 'D'))
+      .withTarget(tableQuery(q.riskDifference(scope, S, by, [V]), 'E'))
+      .withTarget(tableQuery(q.shareOf(q.high(scope, S, by), q.high(scope, S, []), []), 'F'))
+      .withTarget(tableQuery(q.shareOf(q.active(scope, S, by), q.active(scope, S, []), []), 'G'))
       .transformations(
         mergeQueriesIntoRows({
           version: 'Version',
-          'Value #A': 'Sessions',
-          'Value #B': 'High-CPU sessions',
+          'Value #A': 'Windows',
+          'Value #B': 'High-CPU windows',
           'Value #C': 'Over-rate',
-          'Value #D': 'Share of high-CPU sessions',
-          'Value #E': 'Share of all sessions',
-          'Value #F': 'Lift',
+          'Value #D': 'Other versions',
+          'Value #E': 'Difference',
+          'Value #F': 'Share of high-CPU windows',
+          'Value #G': 'Share of all windows',
         }),
       )
-      .overrideByName('Sessions', [{ id: 'unit', value: 'short' }])
-      .overrideByName('High-CPU sessions', [{ id: 'unit', value: 'short' }])
-      .overrideByName('Lift', [
-        { id: 'unit', value: 'x' },
-        { id: 'decimals', value: 2 },
-      ])
-      .sortBy([new TableSortByFieldStateBuilder().displayName('Over-rate').desc(true)])
+      .overrideByName('Windows', [{ id: 'unit', value: 'short' }])
+      .overrideByName('High-CPU windows', [{ id: 'unit', value: 'short' }])
+      .sortBy([new TableSortByFieldStateBuilder().displayName('Difference').desc(true)])
       .dataLinks([versionLink])
       .span(14)
       .height(9),
     new bargauge.PanelBuilder()
-      .title('Over-rate by version')
+      .title('Over-rate by version (share of session windows)')
       .description(
-        "Share of each version's sessions that went over the threshold, worst first. Compare with the " +
-          'headline; the table beside it has the session counts. Click a bar to drill down.',
+        "Share of each version's session windows with a sustained episode over the threshold, worst first. " +
+          'The table beside it has the window counts and the comparison with the other versions. Click a bar ' +
+          'to drill down.',
       )
       .unit('percentunit')
       .min(0)
       .max(1)
       .orientation(VizOrientation.Horizontal)
       .thresholds(trafficLight(0.05, 0.15))
-      .withTarget(
-        promQuery(`sort_desc(${q.overRateByVersion(scope)})`, {
-          instant: true,
-          legend: `{{${LABELS.version}}}`,
-        }),
-      )
+      .withTarget(promQuery(`sort_desc(${q.overRate(scope, S, by)})`, { instant: true, legend: `{{${V}}}` }))
       .dataLinks([
         drillDownLink('Drill into version ${__field.labels.version}', REPORT_DASHBOARD_UID, {
           ...keepVariables,
@@ -130,17 +138,18 @@ export function byVersionPanels() {
       .span(10)
       .height(9),
     new timeseries.PanelBuilder()
-      .title('Over-rate by version, rolling 1h')
+      .title('Over-rate by version, rolling 1h (share of session windows)')
       .description(
-        "Share of each version's sessions over the threshold in the preceding hour (recording rule " +
-          'threshold_version:…:ratio_increase1h), with the fleet as a dashed reference. Shows when a release started burning CPU.',
+        "Share of each version's session windows with an episode over the threshold in the preceding hour " +
+          `(recording rule ${RULES.versionOverRate1h}), the fleet dashed. Shows when a release started ` +
+          'burning CPU; windows are counted when they close, so a change shows ~10 minutes late.',
       )
       .unit('percentunit')
       .min(0)
       .withTarget(
-        promQuery(`${RULES.versionOverRate1h}{threshold="$threshold", version=~"$version"}`, {
+        promQuery(`${RULES.versionOverRate1h}{threshold="$threshold", ${V}=~"$version"}`, {
           refId: 'A',
-          legend: `{{${LABELS.version}}}`,
+          legend: `{{${V}}}`,
         }),
       )
       .withTarget(

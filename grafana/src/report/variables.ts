@@ -1,60 +1,66 @@
-// The report's variables: threshold, the drill-down version → stage → OS, and the minimum sample size.
+// The report's variables: threshold, the drill-down version → stage → OS, and the minimum number of
+// windows a suspect cell needs.
 import {
   CustomVariableBuilder,
   QueryVariableBuilder,
   VariableRefresh,
   VariableSort,
 } from '@grafana/grafana-foundation-sdk/dashboard';
-import { LABELS, TELEMETRY } from '../../../src/report/metric-names.js';
+import { LABEL, PROM } from '../../../src/model/index.js';
 import { PROMETHEUS_DATASOURCE } from '../datasource.js';
 
+function labelValues(name: string, label: string, description: string, query: string, sort: VariableSort) {
+  return new QueryVariableBuilder(name)
+    .label(label)
+    .description(description)
+    .datasource(PROMETHEUS_DATASOURCE)
+    .query(query)
+    .definition(query)
+    .refresh(VariableRefresh.OnTimeRangeChanged)
+    .sort(sort)
+    .includeAll(true)
+    .allValue('.*')
+    .current({ text: 'All', value: '$__all' });
+}
+
 export function reportVariables() {
+  const { version, stage, os } = LABEL;
   return [
     new CustomVariableBuilder('threshold')
       .label('CPU threshold')
-      .description('A session is "over" once it spent ≥ 5 samples above this share of all CPUs.')
+      .description(
+        'Share of all logical CPUs. A session window is high-CPU when it holds a sustained episode above it ' +
+          '(≥ 5 samples in consecutive, mostly-above export intervals).',
+      )
       .values('0.3,0.8')
       .current({ text: '0.3', value: '0.3' }),
-    new QueryVariableBuilder('version')
-      .label('Version')
-      .description('Drill-down: the app release.')
-      .datasource(PROMETHEUS_DATASOURCE)
-      .query(`label_values(${TELEMETRY.sessions}, ${LABELS.version})`)
-      .definition(`label_values(${TELEMETRY.sessions}, ${LABELS.version})`)
-      .refresh(VariableRefresh.OnTimeRangeChanged)
-      .sort(VariableSort.NaturalDesc)
-      .includeAll(true)
-      .allValue('.*')
-      .current({ text: 'All', value: '$__all' }),
-    new QueryVariableBuilder('stage')
-      .label('Stage')
-      .description('Drill-down: what the app was doing (login, indexing, syncing, …).')
-      .datasource(PROMETHEUS_DATASOURCE)
-      .query(`label_values(${TELEMETRY.stageSessions}{${LABELS.version}=~"$version"}, ${LABELS.stage})`)
-      .definition(`label_values(${TELEMETRY.stageSessions}{${LABELS.version}=~"$version"}, ${LABELS.stage})`)
-      .refresh(VariableRefresh.OnTimeRangeChanged)
-      .sort(VariableSort.AlphabeticalAsc)
-      .includeAll(true)
-      .allValue('.*')
-      .current({ text: 'All', value: '$__all' }),
-    new QueryVariableBuilder('os')
-      .label('OS')
-      .description('Drill-down: operating system.')
-      .datasource(PROMETHEUS_DATASOURCE)
-      .query(
-        `label_values(${TELEMETRY.stageSessions}{${LABELS.version}=~"$version", ${LABELS.stage}=~"$stage"}, ${LABELS.os})`,
-      )
-      .definition(
-        `label_values(${TELEMETRY.stageSessions}{${LABELS.version}=~"$version", ${LABELS.stage}=~"$stage"}, ${LABELS.os})`,
-      )
-      .refresh(VariableRefresh.OnTimeRangeChanged)
-      .sort(VariableSort.AlphabeticalAsc)
-      .includeAll(true)
-      .allValue('.*')
-      .current({ text: 'All', value: '$__all' }),
+    labelValues(
+      'version',
+      'Version',
+      'Drill-down: the app release.',
+      `label_values(${PROM.sessionWindows.active}, ${version})`,
+      VariableSort.NaturalDesc,
+    ),
+    labelValues(
+      'stage',
+      'Stage',
+      'Drill-down: what the app was doing (login, indexing, receiving, …).',
+      `label_values(${PROM.stageWindows.active}{${version}=~"$version"}, ${stage})`,
+      VariableSort.AlphabeticalAsc,
+    ),
+    labelValues(
+      'os',
+      'OS',
+      'Drill-down: operating system.',
+      `label_values(${PROM.stageWindows.active}{${version}=~"$version", ${stage}=~"$stage"}, ${os})`,
+      VariableSort.AlphabeticalAsc,
+    ),
     new CustomVariableBuilder('min_sessions')
-      .label('Min. sessions')
-      .description('Cells with fewer sessions are left out of the suspects table: small samples are noise.')
+      .label('Min. windows')
+      .description(
+        'Suspect cells with fewer session windows in the last hour are left out of the suspects table. Their ' +
+          'confidence bound is wide anyway; this only keeps the table short.',
+      )
       .values('20,50,100,500')
       .current({ text: '50', value: '50' }),
   ];

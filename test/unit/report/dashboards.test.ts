@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { Dashboard, Panel } from '@grafana/grafana-foundation-sdk/dashboard';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { PROM } from '../../../src/model/index.js';
+import { RULES } from '../../../grafana/src/report/rules.js';
 import {
   DASHBOARDS,
   OPERATIONS_DASHBOARD_UID,
@@ -27,6 +29,32 @@ const GRAFANA_GLOBALS = new Set([
 
 function read(path: string): string {
   return readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8');
+}
+
+/** Every forwarded series (src/model), as Prometheus names. */
+const FORWARDED = new Set([
+  PROM.cpuBucket,
+  PROM.cpuCount,
+  PROM.cpuSum,
+  ...[PROM.sessionWindows, PROM.stageWindows, PROM.detailWindows].flatMap((f) => [f.active, f.high]),
+]);
+
+/** Every series recorded by prometheus/rules/filesfu-report.rules.yml. */
+const RECORDED = new Set(
+  (
+    parse(read('prometheus/rules/filesfu-report.rules.yml')) as {
+      groups: Array<{ rules: Array<{ record: string }> }>;
+    }
+  ).groups.flatMap((group) => group.rules.map((rule) => rule.record)),
+);
+
+/** Metric-like names in a query: recording rules (with `:`) and our metric families. */
+function seriesNames(expr: string): string[] {
+  return [
+    ...new Set(
+      expr.match(/[a-zA-Z_]*(?::[a-zA-Z0-9_]+){2,}|\b(?:filesfu|process|otelcol)_[a-z0-9_]+/g) ?? [],
+    ),
+  ];
 }
 
 const built: Array<{ file: string; dashboard: Dashboard }> = DASHBOARDS.map(({ file, build }) => ({
@@ -95,6 +123,21 @@ describe.each(built)('dashboard $file', ({ file, dashboard }) => {
     }
   });
 
+  it('queries only v2 series from src/model, recorded rules, and (operations) the pipeline’s own metrics', () => {
+    const texts = [
+      ...queriesOf(dashboard).map((query) => query.expr),
+      ...(dashboard.templating?.list ?? []).map((variable) => String(variable.query ?? '')),
+    ];
+    for (const text of texts) {
+      for (const name of seriesNames(text)) {
+        const selfMetric =
+          dashboard.uid === OPERATIONS_DASHBOARD_UID &&
+          (name.startsWith('filesfu_gateway_') || name.startsWith('otelcol_'));
+        expect(FORWARDED.has(name) || RECORDED.has(name) || selfMetric, `${name} in ${text}`).toBe(true);
+      }
+    }
+  });
+
   it('has balanced PromQL (brackets, braces, quotes)', () => {
     for (const { expr, panelTitle } of queriesOf(dashboard)) {
       const stack: string[] = [];
@@ -133,6 +176,39 @@ describe('report dashboard drill-down', () => {
       urls.some((url) => url.startsWith(`/d/${REPORT_DASHBOARD_UID}/`) && url.includes('var-version=')),
     ).toBe(true);
     expect(urls.some((url) => url.includes('var-stage='))).toBe(true);
+  });
+
+  it('says the unit of the headline (session windows) in its title and description', () => {
+    const [headline] = panelsOf(report);
+    expect(headline?.title).toMatch(/session windows/i);
+    expect(headline?.description).toMatch(/session window = one app session during one fixed/);
+    expect(queriesOf(report)[0]?.expr).toContain(PROM.sessionWindows.high);
+  });
+
+  it('drills down version → stage → OS and logical CPUs → event-detail bucket, each cell vs its complement', () => {
+    const exprs = queriesOf(report).map((query) => query.expr);
+    for (const grouping of [
+      'version, stage',
+      'version, stage, os',
+      'version, cpu_cores',
+      'version, stage, detail, detail_bucket',
+    ])
+      expect(
+        exprs.some((expr) => expr.includes(`sum by (${grouping}`)),
+        grouping,
+      ).toBe(true);
+    // A complement is the parent minus the cell: `… - on (parent) group_right () …`.
+    expect(exprs.some((expr) => /- on \(version, stage\) group_right \(\)/.test(expr))).toBe(true);
+  });
+
+  it('builds the suspects table from the complement rules, ranked by the lower confidence bound', () => {
+    const suspects = queriesOf(report).filter((query) => query.panelTitle.startsWith('Suspects'));
+    expect(suspects.find((query) => query.refId === 'A')?.expr).toContain(RULES.cellRiskDifferenceLower1h);
+    for (const query of suspects) expect(query.expr).toContain('$min_sessions');
+  });
+
+  it('reads only recording rules that the rules file records', () => {
+    for (const name of Object.values(RULES)) expect(RECORDED.has(name), name).toBe(true);
   });
 
   it('enables exemplars on the CPU quantile panel', () => {
