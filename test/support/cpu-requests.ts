@@ -4,7 +4,7 @@ import type {
   HistogramDataPoint,
   ResourceMetrics,
 } from '../../src/otlp/index.js';
-import { CPU_BUCKETS } from '../../src/gateway/validation/index.js';
+import { CPU_BUCKETS } from '../../src/model/index.js';
 import { watchdogResourceMetrics } from '../../src/load/index.js';
 
 /** One DELTA export interval of one session, as a watchdog would send it. */

@@ -3,7 +3,7 @@
 import { MAX_INSTALL_ID_LENGTH } from '../auth/index.js';
 import { MemoryStateStore, RedisStateStore } from '../state/index.js';
 import type { StateStore, StateStoreOptions } from '../state/index.js';
-import { overflowPrometheusSeries } from '../validation/index.js';
+import { overflowPrometheusSeries, thresholdLabel } from '../../model/index.js';
 import type { PipelineConfig } from './config.js';
 import { pipelineConfigProblems } from './config.js';
 import type { Pipeline, PipelineDeps } from './contract.js';
@@ -20,8 +20,10 @@ export class PipelineConfigError extends Error {
 /** The state store's view of the pipeline config. */
 export function stateStoreOptions(config: PipelineConfig): StateStoreOptions {
   return {
-    thresholds: config.sessions.thresholds.map(String),
-    overThresholdMinSamples: config.sessions.overThresholdMinSamples,
+    thresholds: config.sessions.thresholds.map(thresholdLabel),
+    episodeMinSamples: config.sessions.episodeMinSamples,
+    windowMs: config.sessions.windowSeconds * 1000,
+    windowGraceMs: config.sessions.windowGraceSeconds * 1000,
     maxTrackedSessions: config.sessions.maxTrackedSessions,
     maxZeroWidthStreams: config.sessions.maxZeroWidthStreams,
     dedupWindowMs: config.state.dedupWindowMs,

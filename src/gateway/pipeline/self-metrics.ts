@@ -21,6 +21,8 @@ export class PipelineSelfMetrics {
   readonly rejected: Counter<'reason'>;
   readonly duplicate: Counter;
   readonly overflowed: Counter<'limit'>;
+  readonly late: Counter;
+  readonly windowsClosed: Counter<'by'>;
   readonly exportTotal: Counter<'result'>;
   readonly exportDuration: Histogram;
   readonly exportLastSuccess: Gauge;
@@ -54,6 +56,18 @@ export class PipelineSelfMetrics {
       labelNames: ['limit'],
       registers,
     });
+    this.late = new Counter({
+      name: 'filesfu_gateway_datapoints_late_total',
+      help: 'Accepted data points of a session window that was already closed and counted: in the CPU histogram, not in the window counts',
+      registers,
+    });
+    this.windowsClosed = new Counter({
+      name: 'filesfu_gateway_session_windows_closed_total',
+      help: 'Session windows closed and counted, by what closed them: a later point of the session (progress) or housekeeping after the grace period (timeout)',
+      labelNames: ['by'],
+      registers,
+    });
+    for (const by of ['progress', 'timeout']) this.windowsClosed.inc({ by }, 0);
     const limits = () => readLimits();
     new Gauge({
       name: 'filesfu_gateway_limit_current',
