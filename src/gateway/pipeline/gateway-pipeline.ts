@@ -51,7 +51,7 @@ export class GatewayPipeline implements Pipeline {
   private readonly validationLimits: RequestLimits;
   /** The `threshold` label value of each configured threshold, in config order. */
   private readonly thresholdLabels: string[];
-  private snapshot: StateSnapshot = { usedSeries: 0, trackedSessions: 0, activeVersions: [] };
+  private snapshot: StateSnapshot = { usedSeries: 0, trackedSessions: 0, openWindows: 0, activeVersions: [] };
   // Largest attribute count/size seen, in the current and the previous housekeeping interval.
   private observedAttributes = { maxAttributes: 0, maxAttributeValueBytes: 0 };
   private previousObservedAttributes = { maxAttributes: 0, maxAttributeValueBytes: 0 };
@@ -82,7 +82,11 @@ export class GatewayPipeline implements Pipeline {
     };
     this.versions = new VersionBounds(store, this.labels, config.limits, warn);
     this.budget = new SeriesBudget(store, config.limits, warn);
-    this.metrics = new PipelineSelfMetrics(deps.registry, () => this.limitReadings());
+    this.metrics = new PipelineSelfMetrics(
+      deps.registry,
+      () => this.limitReadings(),
+      () => this.snapshot.openWindows,
+    );
     this.exporter = new ExportLoop({
       store: this.aggregate,
       replicaId: deps.replicaId,

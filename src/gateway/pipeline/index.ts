@@ -1,6 +1,5 @@
 // The gateway's data half: validation, cardinality limits, exactly-once session accounting in the
 // shared state store, cumulative aggregation across sessions, export to the collector.
-import { MAX_INSTALL_ID_LENGTH } from '../auth/index.js';
 import { MemoryStateStore, RedisStateStore } from '../state/index.js';
 import type { StateStore, StateStoreOptions } from '../state/index.js';
 import { overflowPrometheusSeries, thresholdLabel } from '../../model/index.js';
@@ -27,8 +26,6 @@ export function stateStoreOptions(config: PipelineConfig): StateStoreOptions {
     maxTrackedSessions: config.sessions.maxTrackedSessions,
     maxZeroWidthStreams: config.sessions.maxZeroWidthStreams,
     dedupWindowMs: config.state.dedupWindowMs,
-    // sessionStateKey: `${installId}/${sessionId}`.
-    maxSessionKeyLength: MAX_INSTALL_ID_LENGTH + 1 + config.validation.maxSessionIdLength,
     // The overflow series are forwarded too: their Prometheus series are reserved out of maxSeries.
     seriesBudget: config.limits.maxSeries - overflowPrometheusSeries(config.sessions.thresholds.length),
     seriesIdleTimeoutMs: config.limits.seriesIdleTimeoutMs,

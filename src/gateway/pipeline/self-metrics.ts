@@ -27,7 +27,11 @@ export class PipelineSelfMetrics {
   readonly exportDuration: Histogram;
   readonly exportLastSuccess: Gauge;
 
-  constructor(registry: Registry, readLimits: () => Record<LimitName, LimitReading>) {
+  constructor(
+    registry: Registry,
+    readLimits: () => Record<LimitName, LimitReading>,
+    readOpenWindows: () => number,
+  ) {
     const registers = [registry];
     this.received = new Counter({
       name: 'filesfu_gateway_datapoints_received_total',
@@ -109,6 +113,14 @@ export class PipelineSelfMetrics {
       registers,
       collect() {
         this.set(limits().sessions.current);
+      },
+    });
+    new Gauge({
+      name: 'filesfu_gateway_session_windows_open',
+      help: 'Session windows open in the state store (counted when a later point or the grace period closes them), as of the last housekeeping',
+      registers,
+      collect() {
+        this.set(readOpenWindows());
       },
     });
     this.exportTotal = new Counter({
