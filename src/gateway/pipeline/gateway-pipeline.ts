@@ -191,13 +191,18 @@ export class GatewayPipeline implements Pipeline {
         retryAfterSeconds: this.config.export.retryAfterSeconds,
       });
     }
-    const rejected = validated.rejections.total;
+    const { rejections } = validated;
+    const rejected = rejections.total;
+    const invalidRequest = rejected > 0 && accepted === 0 && duplicate === 0;
     return {
       acceptedDataPoints: accepted,
       rejectedDataPoints: rejected,
       duplicateDataPoints: duplicate,
-      errorMessage: validated.rejections.message(),
-      invalidRequest: rejected > 0 && accepted === 0 && duplicate === 0,
+      errorMessage: rejections.message(),
+      invalidRequest,
+      forbidden: invalidRequest && rejections.has('install_id_mismatch'),
+      ignoredDataPoints: rejections.ignored,
+      rejectionReasons: rejections.reasons(),
     };
   }
 

@@ -98,7 +98,9 @@ describe('validateRequest', () => {
     const result = validateRequest(cpuRequest([good, foreign]), INSTALL, limits, Date.now());
     expect(result.sessions).toHaveLength(1);
     expect(result.rejections.entries()).toEqual([['install_id_mismatch', 2]]);
-    expect(result.rejections.message()).toContain('install id does not match credential');
+    expect(result.rejections.message()).toContain(
+      'service.instance.id must be the install id this token was issued for, "install-1" (got "someone-else")',
+    );
   });
 
   it.each([
@@ -151,10 +153,13 @@ describe('validateRequest', () => {
       incompatible_buckets: 1,
       timestamp_in_future: 1,
     });
-    expect(result.rejections.message()).toMatch(/^5 data points rejected: /);
+    const message = result.rejections.message();
+    expect(message).toMatch(/^5 data points of process.cpu.utilization rejected \(5 problems; fix all\)/);
+    for (const reason of ['timestamp_too_old', 'nan_value', 'count_mismatch', 'incompatible_buckets'])
+      expect(message).toContain(`${reason} [1 point]`);
   });
 
-  it('rejects negative values, missing start time, unknown metrics, wrong type and temporality', () => {
+  it('rejects negative values, missing start time, wrong type and temporality; ignores other metrics', () => {
     const request = cpuRequest([sessionExport({ stages: { a: [0.1], b: [0.1] } })]);
     const points = cpuMetric(request).dataPoints;
     Object.assign(points[0]!, { min: -0.1 });
@@ -188,13 +193,23 @@ describe('validateRequest', () => {
       },
     );
     const result = validateRequest(request, INSTALL, limits, Date.now());
+    // The CUMULATIVE metric's point is points[0] again: it counts under its first reason but
+    // reports its own problem too.
     expect(Object.fromEntries(result.rejections.entries())).toEqual({
       negative_value: 1,
       invalid_timestamps: 1,
-      unknown_metric: 1,
       wrong_temporality: 1,
       wrong_metric_type: 1,
     });
+    expect(Object.fromEntries(result.rejections.reasons())).toEqual({
+      negative_value: 2,
+      invalid_timestamps: 1,
+      wrong_temporality: 1,
+      wrong_metric_type: 1,
+    });
+    expect(result.rejections.total).toBe(4);
+    expect(result.rejections.ignored).toBe(1);
+    expect(result.rejections.message()).toContain('(process.memory.usage) were ignored, not rejected');
   });
 
   it('merges finer buckets down onto CPU_BUCKETS', () => {
