@@ -48,7 +48,7 @@ export const validationConfigSchema = z
       .default(64)
       .describe('Maximum length of the session.id resource attribute (characters)'),
     maxErrorMessageChars: positiveInt()
-      .min(200)
+      .min(512)
       .default(4096)
       .describe(
         'Longest rejection message answered to a client in partial_success.error_message or a 400/403 body (characters); problems beyond it are named by code only',

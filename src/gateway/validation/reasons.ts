@@ -7,6 +7,7 @@ import { rejectionFix, type MessageContext } from './rejection-fixes.js';
 /** In message order: the resource first, then the metric, then the point (the order to fix them in). */
 export const REJECT_REASONS = {
   install_id_mismatch: `resource ${RESOURCE_KEYS.serviceInstanceId} does not match the install of the credential`,
+  missing_instance_id: `resource has no ${RESOURCE_KEYS.serviceInstanceId} (the install id)`,
   missing_session_id: `resource has no ${RESOURCE_KEYS.sessionId}`,
   invalid_session_id: `${RESOURCE_KEYS.sessionId} is not a UUID-like token of bounded length`,
   missing_version: `resource has no ${RESOURCE_KEYS.serviceVersion}`,
@@ -144,18 +145,21 @@ export class RejectionTally {
   }
 }
 
-/** Joins the parts, dropping whole parts from the end (named by code) to stay within `max` characters. */
+/**
+ * Joins the parts, dropping whole parts from the end (still named by code) to stay within `max`
+ * characters; as a last resort only the codes. With max >= 512 every code fits.
+ */
 function bounded(parts: string[], max: number, codes: RejectReason[]): string {
   const whole = parts.join(' ');
   if (whole.length <= max) return whole;
-  let kept = parts.length;
-  for (; kept > 1; kept--) {
+  for (let kept = parts.length - 1; kept >= 1; kept--) {
     const omitted = codes.slice(Math.max(0, kept - 1));
     const tail = ` ... (message limit reached; also: ${omitted.join(', ') || 'a note on ignored metrics'})`;
     const text = parts.slice(0, kept).join(' ') + tail;
     if (text.length <= max) return text;
   }
-  return whole.slice(0, Math.max(0, max - 1)) + '...';
+  const compact = `data points rejected for: ${codes.join(', ')}`;
+  return compact.length <= max ? compact : `${compact.slice(0, max - 3)}...`;
 }
 
 function echo(value: string): string {

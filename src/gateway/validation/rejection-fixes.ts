@@ -29,7 +29,9 @@ type Fix = (context: MessageContext, got: string | undefined) => string;
 
 const FIXES: Record<RejectReason, Fix> = {
   install_id_mismatch: (c, got) =>
-    `resource attribute ${RESOURCE_KEYS.serviceInstanceId} must be the install id this token was issued for, "${c.installId}"${GOT(got)}. Set ${RESOURCE_KEYS.serviceInstanceId}=${c.installId} on the Resource, or send this install's own token.`,
+    `resource attribute ${RESOURCE_KEYS.serviceInstanceId} must be the install id this token was issued for, "${c.installId}"${GOT(got)}. Set ${RESOURCE_KEYS.serviceInstanceId}=${c.installId} on the Resource (SDKs default it to a random UUID), or send this install's own token.`,
+  missing_instance_id: (c) =>
+    `expected resource attribute ${RESOURCE_KEYS.serviceInstanceId}: the install id this token was issued for. Set ${RESOURCE_KEYS.serviceInstanceId}=${c.installId} on the Resource (e.g. OTEL_RESOURCE_ATTRIBUTES=${RESOURCE_KEYS.serviceInstanceId}=${c.installId}).`,
   missing_session_id: () =>
     `expected resource attribute ${RESOURCE_KEYS.sessionId}: a new random UUID per app run. Set it on the Resource in code (Python: Resource.create({"${RESOURCE_KEYS.sessionId}": str(uuid.uuid4()), ...}); JS: resourceFromAttributes({"${RESOURCE_KEYS.sessionId}": randomUUID(), ...})).`,
   invalid_session_id: (c, got) =>

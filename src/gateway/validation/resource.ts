@@ -40,9 +40,10 @@ export function validateResource(
   const got: Partial<Record<RejectReason, string>> = {};
   const attributes = resource.attributes;
   const instanceId = stringAttribute(attributes, RESOURCE_KEYS.serviceInstanceId);
-  if (instanceId !== installId) {
+  if (instanceId === undefined || instanceId === '') reasons.push('missing_instance_id');
+  else if (instanceId !== installId) {
     reasons.push('install_id_mismatch');
-    got.install_id_mismatch = instanceId === undefined ? 'none' : `"${instanceId}"`;
+    got.install_id_mismatch = `"${instanceId}"`;
   }
   const attributeProblem = checkAttributeLimits(attributes, limits, observed);
   if (attributeProblem) reasons.push(attributeProblem);
