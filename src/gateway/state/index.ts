@@ -17,5 +17,4 @@ export { MemoryStateStore } from './memory-store.js';
 export { RedisStateStore } from './redis-store.js';
 export type { RedisStateStoreOptions } from './redis-store.js';
 export { SessionContentionError } from './redis-sessions.js';
-export { nanosToSortableString, sortableStringToNanos } from './timestamps.js';
 export { rankVersions, versionBucketIndex } from './version-window.js';
