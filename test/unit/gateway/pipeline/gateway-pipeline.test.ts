@@ -21,12 +21,7 @@ import {
   WINDOW_FAMILIES,
   windowFamilyCost,
 } from '../../../../src/model/index.js';
-import {
-  cpuRequest,
-  nowNs,
-  sessionExport,
-  type SessionExport,
-} from '../../../support/cpu-requests.js';
+import { cpuRequest, nowNs, sessionExport, type SessionExport } from '../../../support/cpu-requests.js';
 import {
   exportedHistograms,
   exportedSums,
@@ -194,6 +189,9 @@ describe.each(['memory', 'redis'] as const)('pipeline with %s state', (store) =>
       duplicateDataPoints: 3,
       errorMessage: '',
       invalidRequest: false,
+      forbidden: false,
+      ignoredDataPoints: 0,
+      rejectionReasons: [],
     });
     await pipeline.housekeeping();
     await pipeline.flushNow();
@@ -240,11 +238,17 @@ describe.each(['memory', 'redis'] as const)('pipeline with %s state', (store) =>
       acceptedDataPoints: 1,
       rejectedDataPoints: 1,
       duplicateDataPoints: 0,
-      errorMessage: '1 data point rejected: 1 install_id_mismatch (install id does not match credential)',
+      errorMessage: expect.stringMatching(
+        /^1 data point of process.cpu.utilization rejected \(1 problem; fix all\): \(1\) install_id_mismatch /,
+      ),
       invalidRequest: false,
+      forbidden: false,
+      ignoredDataPoints: 0,
+      rejectionReasons: [['install_id_mismatch', 1]],
     });
     const invalid = await pipeline.ingest(cpuRequest([sessionExport({ installId: 'not-me' })]), PRINCIPAL);
-    expect(invalid.invalidRequest).toBe(true);
+    // Nothing accepted and another install's resource: the HTTP layer answers 403.
+    expect(invalid).toMatchObject({ invalidRequest: true, forbidden: true });
     const empty = await pipeline.ingest({ resourceMetrics: [] }, PRINCIPAL);
     expect(empty).toMatchObject({ acceptedDataPoints: 0, rejectedDataPoints: 0, invalidRequest: false });
   });
