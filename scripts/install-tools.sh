@@ -78,7 +78,7 @@ fi
 # ---- Python venv with the OpenTelemetry Python SDK (client recipe tests, docs/clients.md) ---
 # Pinned; the venv's name carries the versions, so a bump makes a fresh one and an existing one is reused.
 OTEL_PYTHON_SDK_VERSION="1.45.2"               # opentelemetry-sdk / -api / -exporter-otlp-proto-http
-python_bin="${FILESFU_PYTHON:-python3}"
+python_bin="${FILESFU_PYTHON:-python3}"      # the interpreter the venv is made from (3.9+)
 if command -v "$python_bin" >/dev/null 2>&1; then
   py_venv="$tools_dir/python-otel-${OTEL_PYTHON_SDK_VERSION}"
   if [[ ! -x "$py_venv/bin/python" ]] || ! "$py_venv/bin/python" -c 'import opentelemetry.exporter.otlp.proto.http.metric_exporter' >/dev/null 2>&1; then
@@ -90,14 +90,16 @@ if command -v "$python_bin" >/dev/null 2>&1; then
       "opentelemetry-sdk==${OTEL_PYTHON_SDK_VERSION}" \
       "opentelemetry-exporter-otlp-proto-http==${OTEL_PYTHON_SDK_VERSION}" >&2 \
       || die "pip install of the OpenTelemetry Python SDK ${OTEL_PYTHON_SDK_VERSION} failed; check access to PyPI"
-    # A venv records its own path: build it under .tmp and move it only when complete (idempotent, atomic).
+    # Built aside and moved only when complete, so an interrupted install is never taken for a ready
+    # one. Only bin/python is used, which works from the moved directory.
     rm -rf "$py_venv"
     mv "$py_venv.tmp" "$py_venv"
   fi
-  # The pointer the client tests read (test/clients/python-venv.ts).
+  # The pointer the client tests read (test/clients/run-client.ts).
   ln -sfn "$py_venv" "$tools_dir/python-otel"
+  log "Python venv ready: OpenTelemetry Python SDK ${OTEL_PYTHON_SDK_VERSION} in $py_venv"
 else
-  log "no $python_bin on PATH: the Python client recipe tests will be skipped as not set up (install python3 and python3-venv)"
+  die "no $python_bin on PATH: the client recipe tests need Python 3.9+ with venv (Debian: apt-get install python3 python3-venv; or set FILESFU_PYTHON)"
 fi
 
 # The pointer the Node side reads (src/stack/tools.ts), named by the manifest's hash so that checkouts
