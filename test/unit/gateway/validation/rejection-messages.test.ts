@@ -70,6 +70,17 @@ describe('rejection messages name the fix', () => {
     );
   });
 
+  it('no service.instance.id → the attribute with the token install id (400, not 403)', () => {
+    const request = cpuRequest([sessionExport()]);
+    const attributes = request.resourceMetrics[0]!.resource.attributes;
+    request.resourceMetrics[0]!.resource.attributes = attributes.filter(
+      (kv) => kv.key !== 'service.instance.id',
+    );
+    const result = validateRequest(request, INSTALL, limits, Date.now());
+    expect(result.rejections.has('install_id_mismatch')).toBe(false);
+    expect(result.rejections.message()).toContain('Set service.instance.id=install-1 on the Resource');
+  });
+
   it('a Gauge instead of a Histogram → the instrument to create', () => {
     const request = cpuRequest([sessionExport()]);
     const metrics = request.resourceMetrics[0]!.scopeMetrics[0]!.metrics;
