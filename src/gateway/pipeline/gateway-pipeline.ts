@@ -194,9 +194,12 @@ export class GatewayPipeline implements Pipeline {
     this.closed = true;
     if (this.housekeepingTimer) clearInterval(this.housekeepingTimer);
     await this.settleIngests();
+    // Windows whose grace has passed are counted in the final flush, not left to another replica
+    // (or, with in-memory state, lost).
+    await this.housekeepingRun;
+    await this.closeDueWindows(Date.now());
     const flushed = await this.exporter.shutdown();
     if (!flushed) this.deps.log('error', 'final flush to the collector failed; unexported data is lost');
-    await this.housekeepingRun;
     await this.store.close();
   }
 
