@@ -75,6 +75,33 @@ if [[ ! -x "$otelcol_bin" ]]; then
   log "built $otelcol_bin"
 fi
 
+# ---- Python venv with the OpenTelemetry Python SDK (client recipe tests, docs/clients.md) ---
+# Pinned; the venv's name carries the versions, so a bump makes a fresh one and an existing one is reused.
+OTEL_PYTHON_SDK_VERSION="1.45.2"               # opentelemetry-sdk / -api / -exporter-otlp-proto-http
+python_bin="${FILESFU_PYTHON:-python3}"      # the interpreter the venv is made from (3.9+)
+if command -v "$python_bin" >/dev/null 2>&1; then
+  py_venv="$tools_dir/python-otel-${OTEL_PYTHON_SDK_VERSION}"
+  if [[ ! -x "$py_venv/bin/python" ]] || ! "$py_venv/bin/python" -c 'import opentelemetry.exporter.otlp.proto.http.metric_exporter' >/dev/null 2>&1; then
+    log "creating the Python venv $py_venv with the OpenTelemetry SDK ${OTEL_PYTHON_SDK_VERSION} (pip, from PyPI)"
+    rm -rf "$py_venv.tmp"
+    "$python_bin" -m venv "$py_venv.tmp" || die "python3 -m venv failed (Debian: apt-get install python3-venv)"
+    "$py_venv.tmp/bin/python" -m pip install --disable-pip-version-check --progress-bar off \
+      "opentelemetry-api==${OTEL_PYTHON_SDK_VERSION}" \
+      "opentelemetry-sdk==${OTEL_PYTHON_SDK_VERSION}" \
+      "opentelemetry-exporter-otlp-proto-http==${OTEL_PYTHON_SDK_VERSION}" >&2 \
+      || die "pip install of the OpenTelemetry Python SDK ${OTEL_PYTHON_SDK_VERSION} failed; check access to PyPI"
+    # Built aside and moved only when complete, so an interrupted install is never taken for a ready
+    # one. Only bin/python is used, which works from the moved directory.
+    rm -rf "$py_venv"
+    mv "$py_venv.tmp" "$py_venv"
+  fi
+  # The pointer the client tests read (test/clients/run-client.ts).
+  ln -sfn "$py_venv" "$tools_dir/python-otel"
+  log "Python venv ready: OpenTelemetry Python SDK ${OTEL_PYTHON_SDK_VERSION} in $py_venv"
+else
+  die "no $python_bin on PATH: the client recipe tests need Python 3.9+ with venv (Debian: apt-get install python3 python3-venv; or set FILESFU_PYTHON)"
+fi
+
 # The pointer the Node side reads (src/stack/tools.ts), named by the manifest's hash so that checkouts
 # with different manifests sharing this cache each run their own build.
 ln -sfn "$otelcol_bin" "$tools_dir/filesfu-otelcol-${manifest_hash}"

@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { KEY_ID_PATTERN, MAX_KEY_ID_LENGTH, parseSigningKeys, MIN_SECRET_LENGTH } from './auth/index.js';
+import { rejectionReportsConfigSchema } from './operator/index.js';
 import { pipelineConfigProblems, pipelineConfigSchema } from './pipeline/index.js';
 
 const MIB = 1024 * 1024;
@@ -162,6 +163,7 @@ export const gatewayConfigSchema = z
     auth: authSchema,
     rateLimit: rateLimitSchema,
     pipeline: pipelineConfigSchema.default({}),
+    rejectionReports: rejectionReportsConfigSchema,
   })
   .strict();
 

@@ -9,6 +9,7 @@ import { createGatewayRequestListener } from './app.js';
 import { Authenticator, RevocationList } from './auth/index.js';
 import type { GatewayConfig } from './config.js';
 import { createJsonLog, registerHttpMetrics, throttledLog, type Log } from './http/index.js';
+import { RejectionReporter, reportingPipeline } from './operator/index.js';
 import { createPipeline, type Pipeline } from './pipeline/index.js';
 import { RateLimiter } from './ratelimit/index.js';
 
@@ -99,9 +100,10 @@ export async function startGateway(
     options.pipeline ??
     (await createPipeline(config.pipeline, { registry, replicaId: config.server.replicaId, log }));
 
+  const rejectionReporter = new RejectionReporter(config.rejectionReports, registry, log);
   let draining = false;
   const listener = createGatewayRequestListener(config, {
-    pipeline,
+    pipeline: reportingPipeline(pipeline, rejectionReporter),
     authenticator,
     rateLimiter,
     registry,
@@ -150,6 +152,7 @@ export async function startGateway(
         log('error', 'pipeline shutdown failed', { error });
       }
       rateLimiter.close();
+      rejectionReporter.close();
       await Promise.all(
         [...redisClients.values()].map((client) => client.quit().catch(() => client.disconnect())),
       );

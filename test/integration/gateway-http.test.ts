@@ -114,7 +114,7 @@ describe('POST /v1/metrics on the real gateway process', () => {
     );
   });
 
-  it('a token only speaks for its own install: resources of other installs are rejected', async () => {
+  it('a token only speaks for its own install: resources of other installs are rejected (403 when that is all)', async () => {
     const installId = randomUUID();
     const own = cpuRequest({ installId, points: 1 });
     const foreign = cpuRequest({ installId: 'someone-else', points: 2 });
@@ -129,8 +129,9 @@ describe('POST /v1/metrics on the real gateway process', () => {
     expect(partial?.errorMessage).toMatch(/install_id_mismatch/);
 
     const onlyForeign = await post(stack.gatewayUrl, protobuf(foreign), headers(randomUUID()));
-    expect(onlyForeign.status).toBe(400);
-    expect(errorCode(onlyForeign)).toBe('FILESFU_GW_INVALID_REQUEST');
+    // A valid credential used for another install's data: an authorization problem (#21).
+    expect(onlyForeign.status).toBe(403);
+    expect(errorCode(onlyForeign)).toBe('FILESFU_GW_INSTALL_MISMATCH');
     expect(onlyForeign.body.toString('utf8')).toMatch(/install_id_mismatch/);
   });
 

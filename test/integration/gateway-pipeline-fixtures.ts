@@ -71,3 +71,17 @@ export async function freshSum(
 export async function settle(stack: Stack, selector: string, what: string): Promise<number> {
   return freshSum(stack, selector, Date.now(), what);
 }
+
+/**
+ * Short session windows for the integration tests: a point that starts in a window which ended
+ * more than the grace ago is counted at the gateways' next housekeeping.
+ */
+export const TEST_WINDOWS = { windowSeconds: 60, windowGraceSeconds: 1 } as const;
+
+const NS_PER_MS = 1_000_000n;
+
+/** Start (ns) of the TEST_WINDOWS window `windowsAgo` windows before the current one. */
+export function pastWindowNs(windowsAgo = 2): bigint {
+  const windowMs = BigInt(TEST_WINDOWS.windowSeconds * 1000);
+  return (BigInt(Date.now()) / windowMs - BigInt(windowsAgo)) * windowMs * NS_PER_MS;
+}

@@ -149,6 +149,12 @@ export const errorCatalogue = {
     rpcCode: RpcCode.Internal,
     template: 'internal error',
   },
+  FILESFU_GW_INSTALL_MISMATCH: {
+    status: 403,
+    retryable: false,
+    rpcCode: RpcCode.PermissionDenied,
+    template: 'credential not valid for this data: {reason}',
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type GatewayErrorCode = keyof typeof errorCatalogue;

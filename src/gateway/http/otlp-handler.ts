@@ -215,7 +215,7 @@ export class OtlpExportHandler {
       throw error;
     }
     if (outcome.invalidRequest) {
-      return gatewayError('FILESFU_GW_INVALID_REQUEST', {
+      return gatewayError(outcome.forbidden ? 'FILESFU_GW_INSTALL_MISMATCH' : 'FILESFU_GW_INVALID_REQUEST', {
         reason: outcome.errorMessage === '' ? 'no acceptable data points' : outcome.errorMessage,
       });
     }

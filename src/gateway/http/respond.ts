@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { encodeRpcStatusJson, encodeRpcStatusProtobuf, type GatewayError } from '../errors/index.js';
 import { contentTypeFor, type WireFormat } from './content-negotiation.js';
+import { reasonPhrase } from './reason-phrase.js';
 
 export function writeBody(
   response: ServerResponse,
@@ -26,6 +27,8 @@ export function writeError(response: ServerResponse, error: GatewayError, format
   if (error.retryAfterSeconds !== undefined)
     response.setHeader('Retry-After', String(error.retryAfterSeconds));
   response.setHeader('X-FilesFU-Error-Code', error.code);
+  // Standard SDKs log the reason phrase, not the body (Python: "reason: ..."; JS: the error message).
+  response.statusMessage = reasonPhrase(error);
   // RFC 9110: a 401 names the scheme to authenticate with, a 405 the methods that are allowed.
   if (error.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="filesfu"');
   if (error.status === 405) response.setHeader('Allow', 'POST');

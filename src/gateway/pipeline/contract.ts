@@ -17,6 +17,15 @@ export interface IngestOutcome {
   errorMessage: string;
   /** True when nothing could be accepted because the request itself is invalid → HTTP 400. */
   invalidRequest: boolean;
+  /**
+   * With invalidRequest: a resource claimed another install than the credential's → HTTP 403
+   * (an authorization problem, not a bad payload).
+   */
+  forbidden?: boolean;
+  /** Points of metrics the gateway does not use: dropped and counted, neither accepted nor rejected. */
+  ignoredDataPoints?: number;
+  /** Every distinct rejection reason with the points that have it (operator reports). */
+  rejectionReasons?: ReadonlyArray<readonly [string, number]>;
 }
 
 export interface Backpressure {

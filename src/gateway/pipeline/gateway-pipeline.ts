@@ -1,56 +1,44 @@
 import type { ExportMetricsServiceRequest } from '../../otlp/index.js';
-import { CumulativeStore } from '../aggregation/index.js';
-import {
-  LabelBounds,
-  OverflowSeries,
-  SeriesBudget,
-  SeriesIdentities,
-  VersionBounds,
-} from '../cardinality/index.js';
-import { flatKey } from '../common/flat-key.js';
+import { LabelBounds, SeriesBudget, SeriesIdentities, VersionBounds } from '../cardinality/index.js';
 import { gatewayError } from '../errors/index.js';
 import { ExportLoop } from '../export/index.js';
-import { commitSessions, type StateSnapshot, type StateStore } from '../state/index.js';
-import { canonicalBoundIndex, overflowPrometheusSeries, validateRequest } from '../validation/index.js';
+import { thresholdLabel } from '../../model/index.js';
+import type { StateSnapshot, StateStore } from '../state/index.js';
+import { commitSessions } from '../state/index.js';
+import type { RequestLimits, SessionSamples } from '../validation/index.js';
+import { canonicalBoundIndex, validateRequest } from '../validation/index.js';
 import type { PipelineConfig } from './config.js';
 import type { Backpressure, IngestOutcome, Pipeline, PipelineDeps, Principal } from './contract.js';
 import type { LimitName, LimitReading } from './self-metrics.js';
-import { PipelineSelfMetrics } from './self-metrics.js';
-import type { Contribution, PreparedSession } from './session-contributions.js';
-import { emptyOutcome, sessionCommitOf, sessionContributions } from './session-contributions.js';
-
-/**
- * A session's key in the state store. Scoped by the authenticated install: session ids are not
- * secret (they are exemplars on dashboards), and keyed alone, another install could advance a
- * session's dedup watermark and have its real points dropped as duplicates.
- */
-function sessionStateKey(installId: string, sessionId: string): string {
-  return flatKey('/', [installId, sessionId]);
-}
+import { limitReadings, PipelineSelfMetrics } from './self-metrics.js';
+import { AttributeMaxima } from './attribute-maxima.js';
+import { BudgetedAggregate } from './budgeted-aggregate.js';
+import { InFlightIngests } from './in-flight-ingests.js';
+import { prepareSession, type PreparedSession, type SessionBounds } from './session-commit.js';
+import type { Contribution } from './session-contributions.js';
+import { emptyOutcome, sessionContributions, windowContributions } from './session-contributions.js';
 
 /** State-store round trips one ingest makes in sequence at most (bounds the shutdown wait). */
 const INGEST_STATE_ROUND_TRIPS = 4;
 
-/** validate → bound labels → commit per session (dedup + progress, atomic) → budget → aggregate → export. */
+/**
+ * validate → bound labels → commit per session (dedup + episodes + windows, atomic) → contributions
+ * (CPU histogram under the session's fixed labels, closed windows) → budget → aggregate → export.
+ */
 export class GatewayPipeline implements Pipeline {
-  private readonly aggregate = new CumulativeStore();
-  private readonly labels: LabelBounds;
+  private readonly aggregate: BudgetedAggregate;
   private readonly versions: VersionBounds;
-  private readonly budget: SeriesBudget;
   private readonly identities = new SeriesIdentities();
-  private readonly overflow = new OverflowSeries();
   private readonly exporter: ExportLoop;
   private readonly metrics: PipelineSelfMetrics;
-  /** canonicalBoundIndex of each configured threshold (the config schema only allows canonical bounds). */
-  private readonly thresholdBounds: number[];
-  private snapshot: StateSnapshot = { usedSeries: 0, trackedSessions: 0, activeVersions: [] };
-  // Largest attribute count/size seen, in the current and the previous housekeeping interval.
-  private observedAttributes = { maxAttributes: 0, maxAttributeValueBytes: 0 };
-  private previousObservedAttributes = { maxAttributes: 0, maxAttributeValueBytes: 0 };
+  private readonly bounds: SessionBounds;
+  private readonly validationLimits: RequestLimits;
+  private readonly thresholds: number;
+  private snapshot: StateSnapshot = { usedSeries: 0, trackedSessions: 0, openWindows: 0, activeVersions: [] };
+  private readonly attributes = new AttributeMaxima();
   private housekeepingTimer: NodeJS.Timeout | undefined;
   private housekeepingRun: Promise<void> | undefined;
-  /** Ingests between validation and aggregation; shutdown waits for them before the final flush. */
-  private readonly ingesting = new Set<Promise<IngestOutcome>>();
+  private readonly ingesting = new InFlightIngests<IngestOutcome>();
   private closed = false;
 
   constructor(
@@ -60,13 +48,30 @@ export class GatewayPipeline implements Pipeline {
   ) {
     const warn = (level: 'warn', msg: string, fields?: Record<string, unknown>) =>
       deps.log(level, msg, fields);
-    this.thresholdBounds = config.sessions.thresholds.map(canonicalBoundIndex);
-    this.labels = new LabelBounds(config.limits);
-    this.versions = new VersionBounds(store, this.labels, config.limits, warn);
-    this.budget = new SeriesBudget(store, config.limits, warn);
-    this.metrics = new PipelineSelfMetrics(deps.registry, () => this.limitReadings());
+    const labels = new LabelBounds(config.limits);
+    this.bounds = {
+      labels,
+      details: config.details,
+      // The config schema only allows canonical bounds as thresholds.
+      thresholdBounds: config.sessions.thresholds.map(canonicalBoundIndex),
+    };
+    this.thresholds = config.sessions.thresholds.length;
+    this.validationLimits = {
+      ...config.validation,
+      detailAttributes: config.details.map((d) => d.attribute),
+    };
+    this.versions = new VersionBounds(store, labels, config.limits, warn);
+    this.aggregate = new BudgetedAggregate(
+      new SeriesBudget(store, config.limits, warn),
+      config.sessions.thresholds.map(thresholdLabel),
+    );
+    this.metrics = new PipelineSelfMetrics(
+      deps.registry,
+      () => this.limitReadings(),
+      () => this.snapshot.openWindows,
+    );
     this.exporter = new ExportLoop({
-      store: this.aggregate,
+      store: this.aggregate.store,
       replicaId: deps.replicaId,
       config: config.export,
       metrics: this.metrics,
@@ -92,11 +97,7 @@ export class GatewayPipeline implements Pipeline {
         gatewayError('FILESFU_GW_SHUTTING_DOWN', { retryAfterSeconds: this.config.export.retryAfterSeconds }),
       );
     }
-    const run = this.ingestNow(request, principal);
-    this.ingesting.add(run);
-    const forget = () => this.ingesting.delete(run);
-    run.then(forget, forget);
-    return run;
+    return this.ingesting.track(this.ingestNow(request, principal));
   }
 
   private async ingestNow(
@@ -104,80 +105,74 @@ export class GatewayPipeline implements Pipeline {
     principal: Principal,
   ): Promise<IngestOutcome> {
     const nowMs = Date.now();
-    const validated = validateRequest(request, principal.installId, this.config.validation, nowMs);
+    const validated = validateRequest(request, principal.installId, this.validationLimits, nowMs);
     this.metrics.received.inc(validated.receivedDataPoints);
     this.metrics.countRejections(validated.rejections);
-    this.observe(validated.observed);
+    this.attributes.observe(validated.observed);
 
-    const versions = await this.versions.bound(
-      validated.sessions.map((s) => s.identity.version),
-      nowMs,
-    );
-    const prepared: PreparedSession[] = validated.sessions.map(({ identity, samples, stages }) => ({
-      sessionId: identity.sessionId,
-      version: versions.get(identity.version) ?? { value: identity.version, bounded: undefined },
-      os: this.labels.os(identity.osType),
-      samples,
-      streams: stages,
-      stages: stages.map((stage) => this.labels.stage(stage)),
-    }));
-    const commits = await commitSessions(
+    const prepared = await this.boundLabels(validated.sessions, principal.installId, nowMs);
+    const results = await commitSessions(
       this.store,
-      prepared.map((session) =>
-        // Every session of a request passed the install check against the principal.
-        sessionCommitOf(
-          sessionStateKey(principal.installId, session.sessionId),
-          session,
-          this.thresholdBounds,
-        ),
-      ),
+      prepared.map((p) => p.commit),
       nowMs,
     );
-
-    let failedSessions = 0;
     const outcome = emptyOutcome();
-    const newSessionsByVersion = new Map<string, number>();
-    commits.forEach((commit, i) => {
-      const session = prepared[i] as PreparedSession;
-      if (commit.status === 'rejected') {
-        failedSessions++;
-        this.deps.log('warn', 'state store commit failed', { err: String(commit.reason) });
-        return;
-      }
-      sessionContributions(session, commit.value, this.identities, outcome);
-      const raw = validated.sessions[i]?.identity.version;
-      if (commit.value.newlySeen && raw !== undefined && !this.labels.capLength(raw).bounded) {
-        newSessionsByVersion.set(raw, (newSessionsByVersion.get(raw) ?? 0) + 1);
+    results.forEach((result, i) => {
+      if (result.status === 'fulfilled') {
+        sessionContributions(prepared[i]!, result.value, this.identities, this.thresholds, outcome);
+      } else {
+        outcome.failedSessions++;
+        this.deps.log('warn', 'state store commit failed', { err: String(result.reason) });
       }
     });
-
-    for (const [limit, n] of outcome.bounded) this.metrics.overflowed.inc({ limit }, n);
     await this.aggregateContributions(outcome.contributions, nowMs);
-    const { accepted, duplicate } = outcome;
-    this.metrics.accepted.inc(accepted);
-    this.metrics.duplicate.inc(duplicate);
-    if (newSessionsByVersion.size > 0) {
+
+    this.metrics.countOutcome(outcome);
+    if (outcome.newSessions.size > 0) {
       this.store
-        .recordVersionUsage(newSessionsByVersion, nowMs)
+        .recordVersionUsage(outcome.newSessions, nowMs)
         .catch((err: unknown) =>
           this.deps.log('warn', 'recording version usage failed', { err: String(err) }),
         );
     }
-    if (failedSessions > 0) {
+    if (outcome.failedSessions > 0) {
       // Committed sessions are counted; on the client's retry they are duplicates, the rest is new.
       throw gatewayError('FILESFU_GW_OVERLOADED', {
         reason: 'state store unavailable',
         retryAfterSeconds: this.config.export.retryAfterSeconds,
       });
     }
-    const rejected = validated.rejections.total;
+    const { accepted, duplicate } = outcome;
+    const { rejections } = validated;
+    const rejected = rejections.total;
+    const invalidRequest = rejected > 0 && accepted === 0 && duplicate === 0;
     return {
       acceptedDataPoints: accepted,
       rejectedDataPoints: rejected,
       duplicateDataPoints: duplicate,
-      errorMessage: validated.rejections.message(),
-      invalidRequest: rejected > 0 && accepted === 0 && duplicate === 0,
+      errorMessage: rejections.message(),
+      invalidRequest,
+      forbidden: invalidRequest && rejections.has('install_id_mismatch'),
+      ignoredDataPoints: rejections.ignored,
+      rejectionReasons: rejections.reasons(),
     };
+  }
+
+  /** Bounded labels and the state-store commit of each session (its labels only proposed). */
+  private async boundLabels(
+    sessions: readonly SessionSamples[],
+    installId: string,
+    nowMs: number,
+  ): Promise<PreparedSession[]> {
+    const versions = await this.versions.bound(
+      sessions.map((s) => s.identity.version),
+      nowMs,
+    );
+    return sessions.map((session) => {
+      const raw = session.identity.version;
+      const version = versions.get(raw) ?? { value: raw, bounded: undefined };
+      return prepareSession(installId, session, version, this.bounds);
+    });
   }
 
   backpressure(): Backpressure {
@@ -199,9 +194,12 @@ export class GatewayPipeline implements Pipeline {
     this.closed = true;
     if (this.housekeepingTimer) clearInterval(this.housekeepingTimer);
     await this.settleIngests();
+    // Windows whose grace has passed are counted in the final flush, not left to another replica
+    // (or, with in-memory state, lost).
+    await this.housekeepingRun;
+    await this.closeDueWindows(Date.now());
     const flushed = await this.exporter.shutdown();
     if (!flushed) this.deps.log('error', 'final flush to the collector failed; unexported data is lost');
-    await this.housekeepingRun;
     await this.store.close();
   }
 
@@ -211,19 +209,12 @@ export class GatewayPipeline implements Pipeline {
    * few in sequence (versions, commits, series budget).
    */
   private async settleIngests(): Promise<void> {
-    if (this.ingesting.size === 0) return;
-    const boundMs = INGEST_STATE_ROUND_TRIPS * this.config.state.commandTimeoutMs;
-    let timer: NodeJS.Timeout | undefined;
-    const settled = await Promise.race([
-      Promise.allSettled([...this.ingesting]).then(() => true),
-      new Promise<false>((resolve) => {
-        timer = setTimeout(() => resolve(false), boundMs);
-      }),
-    ]);
-    clearTimeout(timer);
-    if (!settled) {
+    const running = await this.ingesting.settle(
+      INGEST_STATE_ROUND_TRIPS * this.config.state.commandTimeoutMs,
+    );
+    if (running > 0) {
       this.deps.log('error', 'ingests still running at the final flush; what they add is not exported', {
-        ingests: this.ingesting.size,
+        ingests: running,
       });
     }
   }
@@ -235,22 +226,17 @@ export class GatewayPipeline implements Pipeline {
 
   private async aggregateContributions(contributions: Contribution[], nowMs: number): Promise<void> {
     if (contributions.length === 0) return;
-    const admitted = await this.budget.admit(contributions, nowMs);
-    let overflowed = 0;
-    for (const c of contributions) {
-      const own = admitted.has(c.key);
-      if (!own) overflowed += c.kind === 'histogram' ? c.points : 1;
-      const { key, labels } = own ? c : this.overflow.of(c.metric, c.labels);
-      if (c.kind === 'histogram') this.aggregate.addHistogram(key, labels, c.delta, c.exemplar, nowMs);
-      else this.aggregate.addCounter(c.metric, key, labels, 1, nowMs);
-    }
+    const overflowed = await this.aggregate.add(contributions, nowMs);
     // One labelled increment per request, not per point (prom-client hashes the labels each time).
     if (overflowed > 0) this.metrics.overflowed.inc({ limit: 'series' }, overflowed);
     this.exporter.markDirty();
   }
 
-  /** Never rejects; overlapping runs are coalesced into the running one. */
-  private housekeeping(): Promise<void> {
+  /**
+   * Expires state, re-ranks versions and counts the session windows whose grace has passed. Runs on
+   * a timer; public for tests. Never rejects; overlapping runs are coalesced into the running one.
+   */
+  housekeeping(): Promise<void> {
     this.housekeepingRun ??= (async () => {
       const nowMs = Date.now();
       try {
@@ -259,52 +245,40 @@ export class GatewayPipeline implements Pipeline {
       } catch (err) {
         this.deps.log('warn', 'state housekeeping failed', { err: (err as Error).message });
       }
-      this.previousObservedAttributes = this.observedAttributes;
-      this.observedAttributes = { maxAttributes: 0, maxAttributeValueBytes: 0 };
-      this.budget.prune(nowMs);
+      await this.closeDueWindows(nowMs);
+      this.attributes.rotate();
       this.identities.clear();
-      this.aggregate.expireIdle(nowMs, this.config.limits.seriesIdleTimeoutMs);
+      this.aggregate.expire(nowMs, this.config.limits.seriesIdleTimeoutMs);
     })().finally(() => {
       this.housekeepingRun = undefined;
     });
     return this.housekeepingRun;
   }
 
-  private observe(observed: { maxAttributes: number; maxAttributeValueBytes: number }): void {
-    this.observedAttributes = {
-      maxAttributes: Math.max(this.observedAttributes.maxAttributes, observed.maxAttributes),
-      maxAttributeValueBytes: Math.max(
-        this.observedAttributes.maxAttributeValueBytes,
-        observed.maxAttributeValueBytes,
-      ),
-    };
+  /** Counts every session window whose end + grace has passed (each once across replicas). */
+  private async closeDueWindows(nowMs: number): Promise<void> {
+    try {
+      const closed = await this.store.closeDueWindows(nowMs);
+      if (closed.length === 0) return;
+      const contributions: Contribution[] = [];
+      for (const window of closed) {
+        windowContributions(window, this.identities, this.thresholds, contributions);
+      }
+      this.metrics.windowsClosed.inc({ by: 'timeout' }, closed.length);
+      await this.aggregateContributions(contributions, nowMs);
+    } catch (err) {
+      this.deps.log('warn', 'closing due session windows failed', { err: (err as Error).message });
+    }
   }
 
   /** Read on every scrape. Attribute maxima cover the last one to two housekeeping intervals. */
   private limitReadings(): Record<LimitName, LimitReading> {
-    const { limits, sessions, validation, export: exportConfig } = this.config;
-    const [a, b] = [this.observedAttributes, this.previousObservedAttributes];
-    const observed = {
-      maxAttributes: Math.max(a.maxAttributes, b.maxAttributes),
-      maxAttributeValueBytes: Math.max(a.maxAttributeValueBytes, b.maxAttributeValueBytes),
-    };
-    return {
-      // In Prometheus series; the overflow series' reserve is always part of what is in use.
-      series: {
-        current: this.snapshot.usedSeries + overflowPrometheusSeries(sessions.thresholds.length),
-        max: limits.maxSeries,
-      },
-      versions: { current: this.versions.activeCount, max: limits.maxVersions },
-      sessions: { current: this.snapshot.trackedSessions, max: sessions.maxTrackedSessions },
-      attributes: { current: observed.maxAttributes, max: validation.maxAttributes },
-      attribute_value_bytes: {
-        current: observed.maxAttributeValueBytes,
-        max: validation.maxAttributeValueBytes,
-      },
-      unexported_seconds: {
-        current: this.exporter.unexportedMs() / 1000,
-        max: exportConfig.maxUnexportedMs / 1000,
-      },
-    };
+    return limitReadings(this.config, {
+      usedSeries: this.snapshot.usedSeries,
+      trackedSessions: this.snapshot.trackedSessions,
+      activeVersions: this.versions.activeCount,
+      attributes: this.attributes.read(),
+      unexportedMs: this.exporter.unexportedMs(),
+    });
   }
 }

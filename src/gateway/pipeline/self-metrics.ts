@@ -1,6 +1,9 @@
 import type { Registry } from 'prom-client';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import type { RejectionTally } from '../validation/index.js';
+import { overflowPrometheusSeries } from '../../model/index.js';
+import type { AttributeObservations, RejectionTally } from '../validation/index.js';
+import type { PipelineConfig } from './config.js';
+import type { SessionOutcome } from './session-contributions.js';
 
 /** Every limit the pipeline enforces, as the `limit` label of the current/max gauges. */
 export type LimitName =
@@ -21,11 +24,17 @@ export class PipelineSelfMetrics {
   readonly rejected: Counter<'reason'>;
   readonly duplicate: Counter;
   readonly overflowed: Counter<'limit'>;
+  readonly late: Counter;
+  readonly windowsClosed: Counter<'by'>;
   readonly exportTotal: Counter<'result'>;
   readonly exportDuration: Histogram;
   readonly exportLastSuccess: Gauge;
 
-  constructor(registry: Registry, readLimits: () => Record<LimitName, LimitReading>) {
+  constructor(
+    registry: Registry,
+    readLimits: () => Record<LimitName, LimitReading>,
+    readOpenWindows: () => number,
+  ) {
     const registers = [registry];
     this.received = new Counter({
       name: 'filesfu_gateway_datapoints_received_total',
@@ -54,6 +63,18 @@ export class PipelineSelfMetrics {
       labelNames: ['limit'],
       registers,
     });
+    this.late = new Counter({
+      name: 'filesfu_gateway_datapoints_late_total',
+      help: 'Accepted data points of a session window that was already closed and counted: in the CPU histogram, not in the window counts',
+      registers,
+    });
+    this.windowsClosed = new Counter({
+      name: 'filesfu_gateway_session_windows_closed_total',
+      help: 'Session windows closed and counted, by what closed them: a later point of the session (progress) or housekeeping after the grace period (timeout)',
+      labelNames: ['by'],
+      registers,
+    });
+    for (const by of ['progress', 'timeout']) this.windowsClosed.inc({ by }, 0);
     const limits = () => readLimits();
     new Gauge({
       name: 'filesfu_gateway_limit_current',
@@ -97,6 +118,14 @@ export class PipelineSelfMetrics {
         this.set(limits().sessions.current);
       },
     });
+    new Gauge({
+      name: 'filesfu_gateway_session_windows_open',
+      help: 'Session windows open in the state store (counted when a later point or the grace period closes them), as of the last housekeeping',
+      registers,
+      collect() {
+        this.set(readOpenWindows());
+      },
+    });
     this.exportTotal = new Counter({
       name: 'filesfu_gateway_export_total',
       help: 'Exports of the cumulative aggregate to the collector, by result',
@@ -117,6 +146,15 @@ export class PipelineSelfMetrics {
     for (const result of ['success', 'failure']) this.exportTotal.inc({ result }, 0);
   }
 
+  /** What one request's committed sessions amounted to. */
+  countOutcome(outcome: SessionOutcome): void {
+    this.accepted.inc(outcome.accepted);
+    this.duplicate.inc(outcome.duplicate);
+    for (const [limit, n] of outcome.bounded) this.overflowed.inc({ limit }, n);
+    if (outcome.late > 0) this.late.inc(outcome.late);
+    if (outcome.closedWindows > 0) this.windowsClosed.inc({ by: 'progress' }, outcome.closedWindows);
+  }
+
   countRejections(tally: RejectionTally): void {
     for (const [reason, n] of tally.entries()) this.rejected.inc({ reason }, n);
   }
@@ -126,4 +164,33 @@ export class PipelineSelfMetrics {
     this.exportDuration.observe(durationSeconds);
     if (result === 'success') this.exportLastSuccess.set(nowMs / 1000);
   }
+}
+
+/** What the limit gauges read besides the config. */
+export interface LimitState {
+  /** Prometheus series of the admitted label sets (the state store's, after housekeeping). */
+  usedSeries: number;
+  trackedSessions: number;
+  activeVersions: number;
+  attributes: AttributeObservations;
+  unexportedMs: number;
+}
+
+export function limitReadings(config: PipelineConfig, state: LimitState): Record<LimitName, LimitReading> {
+  const { limits, sessions, validation, export: exportConfig } = config;
+  return {
+    // In Prometheus series; the overflow series' reserve is always part of what is in use.
+    series: {
+      current: state.usedSeries + overflowPrometheusSeries(sessions.thresholds.length),
+      max: limits.maxSeries,
+    },
+    versions: { current: state.activeVersions, max: limits.maxVersions },
+    sessions: { current: state.trackedSessions, max: sessions.maxTrackedSessions },
+    attributes: { current: state.attributes.maxAttributes, max: validation.maxAttributes },
+    attribute_value_bytes: {
+      current: state.attributes.maxAttributeValueBytes,
+      max: validation.maxAttributeValueBytes,
+    },
+    unexported_seconds: { current: state.unexportedMs / 1000, max: exportConfig.maxUnexportedMs / 1000 },
+  };
 }

@@ -42,40 +42,66 @@ export function pointTimeWindow(limits: PointLimits, nowMs: number): PointTimeWi
   };
 }
 
-function checkNumber(value: number | undefined): RejectReason | undefined {
+function numberProblem(value: number | undefined): RejectReason | undefined {
   if (value === undefined) return undefined;
   if (!Number.isFinite(value)) return 'nan_value';
   return value < 0 ? 'negative_value' : undefined;
 }
 
+/**
+ * `problems` with `reason` added once (a point reports each distinct problem, not each field that
+ * has it); allocated on the first problem only, so a valid point costs no array.
+ */
+function note(
+  problems: RejectReason[] | undefined,
+  reason: RejectReason | undefined,
+): RejectReason[] | undefined {
+  if (reason === undefined) return problems;
+  if (problems === undefined) return [reason];
+  if (!problems.includes(reason)) problems.push(reason);
+  return problems;
+}
+
+/**
+ * The point on CPU_BUCKETS, or EVERY distinct problem it has (so a client learns them all in one
+ * round trip). The valid path allocates nothing but a re-bucketed copy when needed.
+ */
 export function validateCpuPoint(
   point: HistogramDataPoint,
   limits: PointLimits,
   window: PointTimeWindow,
   observed: AttributeObservations,
-): CpuSample | RejectReason {
-  const attributeProblem = checkAttributeLimits(point.attributes, limits, observed);
-  if (attributeProblem) return attributeProblem;
+): CpuSample | RejectReason[] {
+  let problems = note(undefined, checkAttributeLimits(point.attributes, limits, observed));
 
   const { startTimeUnixNano: start, timeUnixNano: time } = point;
   // A start time is required: it is the deduplication identity of a DELTA interval.
-  if (start <= 0n || start > time) return 'invalid_timestamps';
-  if (time > window.latestNs) return 'timestamp_in_future';
-  if (time < window.earliestNs) return 'timestamp_too_old';
+  if (start <= 0n || start > time) problems = note(problems, 'invalid_timestamps');
+  if (time > window.latestNs) problems = note(problems, 'timestamp_in_future');
+  else if (time < window.earliestNs) problems = note(problems, 'timestamp_too_old');
 
-  const numberProblem = checkNumber(point.sum) ?? checkNumber(point.min) ?? checkNumber(point.max);
-  if (numberProblem) return numberProblem;
-  if (!Number.isSafeInteger(point.count) || point.count < 0) return 'negative_value';
+  problems = note(problems, numberProblem(point.sum));
+  problems = note(problems, numberProblem(point.min));
+  problems = note(problems, numberProblem(point.max));
+  let countsValid = Number.isSafeInteger(point.count) && point.count >= 0;
+  if (!countsValid) problems = note(problems, 'negative_value');
   let bucketTotal = 0;
   for (const c of point.bucketCounts) {
-    if (!Number.isSafeInteger(c) || c < 0) return 'negative_value';
+    if (!Number.isSafeInteger(c) || c < 0) {
+      problems = note(problems, 'negative_value');
+      countsValid = false;
+      break;
+    }
     bucketTotal += c;
   }
-  if (point.bucketCounts.length > 0 && bucketTotal !== point.count) return 'count_mismatch';
+  if (countsValid && point.bucketCounts.length > 0 && bucketTotal !== point.count)
+    problems = note(problems, 'count_mismatch');
 
   // A negative bound is legal; a non-finite one is 'nan_value' (checked with the bucket mapping).
   const bucketCounts = toCanonicalBuckets(point.explicitBounds, point.bucketCounts, point.count);
-  if (typeof bucketCounts === 'string') return bucketCounts;
+  if (typeof bucketCounts === 'string') problems = note(problems, bucketCounts);
+  if (problems !== undefined) return problems;
+  if (typeof bucketCounts === 'string') return [bucketCounts];
 
   if (bucketCounts === point.bucketCounts) return point;
   return {

@@ -1,12 +1,8 @@
 import type { Resource } from '../../otlp/model.js';
 import type { AttributeLimits, AttributeObservations } from './attributes.js';
 import { checkAttributeLimits, stringAttribute } from './attributes.js';
-import {
-  INSTANCE_ID_ATTRIBUTE,
-  OS_TYPE_ATTRIBUTE,
-  SESSION_ID_ATTRIBUTE,
-  VERSION_ATTRIBUTE,
-} from './metric-model.js';
+import { RESOURCE_KEYS } from '../../model/index.js';
+import { countAttribute } from './point-attributes.js';
 import type { RejectReason } from './reasons.js';
 
 /** Who produced a resource's points, as far as the pipeline cares. */
@@ -15,6 +11,8 @@ export interface SessionIdentity {
   installId: string;
   version: string;
   osType: string;
+  /** `filesfu.host.cpu.logical_count` when it is an integer >= 1; undefined: unknown. */
+  cpuLogicalCount: number | undefined;
 }
 
 export interface ResourceLimits extends AttributeLimits {
@@ -26,28 +24,47 @@ export interface ResourceLimits extends AttributeLimits {
 const SESSION_ID_PATTERN = /^[0-9A-Za-z][0-9A-Za-z-]*$/;
 const MIN_SESSION_ID_LENGTH = 8;
 
+/** Every problem of a resource, with what the client sent where quoting it helps. */
+export interface ResourceProblems {
+  reasons: RejectReason[];
+  got: Partial<Record<RejectReason, string>>;
+}
+
 export function validateResource(
   resource: Resource,
   installId: string,
   limits: ResourceLimits,
   observed: AttributeObservations,
-): SessionIdentity | RejectReason {
-  const attributeProblem = checkAttributeLimits(resource.attributes, limits, observed);
-  if (attributeProblem) return attributeProblem;
-  const sessionId = stringAttribute(resource.attributes, SESSION_ID_ATTRIBUTE);
-  if (sessionId === undefined || sessionId === '') return 'missing_session_id';
-  if (
+): SessionIdentity | ResourceProblems {
+  const reasons: RejectReason[] = [];
+  const got: Partial<Record<RejectReason, string>> = {};
+  const attributes = resource.attributes;
+  const instanceId = stringAttribute(attributes, RESOURCE_KEYS.serviceInstanceId);
+  if (instanceId === undefined || instanceId === '') reasons.push('missing_instance_id');
+  else if (instanceId !== installId) {
+    reasons.push('install_id_mismatch');
+    got.install_id_mismatch = `"${instanceId}"`;
+  }
+  const attributeProblem = checkAttributeLimits(attributes, limits, observed);
+  if (attributeProblem) reasons.push(attributeProblem);
+  const sessionId = stringAttribute(attributes, RESOURCE_KEYS.sessionId);
+  if (sessionId === undefined || sessionId === '') reasons.push('missing_session_id');
+  else if (
     sessionId.length < MIN_SESSION_ID_LENGTH ||
     sessionId.length > limits.maxSessionIdLength ||
     !SESSION_ID_PATTERN.test(sessionId)
   ) {
-    return 'invalid_session_id';
+    reasons.push('invalid_session_id');
+    got.invalid_session_id = `"${sessionId}"`;
   }
-  if (stringAttribute(resource.attributes, INSTANCE_ID_ATTRIBUTE) !== installId) return 'install_id_mismatch';
-  const version = stringAttribute(resource.attributes, VERSION_ATTRIBUTE);
-  if (version === undefined || version === '') return 'missing_version';
-  const osType = stringAttribute(resource.attributes, OS_TYPE_ATTRIBUTE);
-  if (osType === undefined || osType === '') return 'missing_os_type';
+  const version = stringAttribute(attributes, RESOURCE_KEYS.serviceVersion);
+  if (version === undefined || version === '') reasons.push('missing_version');
+  const osType = stringAttribute(attributes, RESOURCE_KEYS.osType);
+  if (osType === undefined || osType === '') reasons.push('missing_os_type');
+  if (reasons.length > 0 || sessionId === undefined || version === undefined || osType === undefined)
+    return { reasons, got };
   // Sessions are keyed case-insensitively so that a UUID in another case is the same session.
-  return { sessionId: sessionId.toLowerCase(), installId, version, osType };
+  const logicalCount = countAttribute(attributes, RESOURCE_KEYS.cpuLogicalCount);
+  const cpuLogicalCount = logicalCount !== undefined && logicalCount >= 1 ? logicalCount : undefined;
+  return { sessionId: sessionId.toLowerCase(), installId, version, osType, cpuLogicalCount };
 }

@@ -60,6 +60,7 @@ async function start(pipeline: Pipeline, server: Record<string, unknown> = {}): 
 
 interface Answer {
   status: number;
+  statusMessage: string;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
 }
@@ -84,7 +85,12 @@ function post(url: string, body: Buffer = EMPTY_BODY, agent?: Agent): Promise<An
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+          resolve({
+            status: res.statusCode ?? 0,
+            statusMessage: res.statusMessage ?? '',
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+          }),
         );
       },
     );
@@ -147,6 +153,26 @@ describe('POST /v1/metrics and the pipeline', () => {
     expect(answer.headers.get('x-filesfu-error-code')).toBe('FILESFU_GW_BAD_PAYLOAD');
     expect(await answer.text()).toContain('MAX_JSON_NESTING_DEPTH');
     expect(pipeline.events).toEqual([]);
+  });
+
+  it('answers 403 when the pipeline found another install’s resource; the reason phrase carries the message', async () => {
+    const pipeline = new ScriptedPipeline();
+    pipeline.ingestImpl = async () => ({
+      ...OK,
+      acceptedDataPoints: 0,
+      invalidRequest: true,
+      forbidden: true,
+      errorMessage: 'set service.instance.id=i-1',
+    });
+    const gateway = await start(pipeline);
+    const answer = await post(gateway.url);
+    expect(answer.status).toBe(403);
+    expect(answer.headers['x-filesfu-error-code']).toBe('FILESFU_GW_INSTALL_MISMATCH');
+    expect(answer.body.toString('utf8')).toContain('set service.instance.id=i-1');
+    // Standard SDKs log the reason phrase, not the body.
+    expect(answer.statusMessage).toBe(
+      'Forbidden: FILESFU_GW_INSTALL_MISMATCH: credential not valid for this data: set service.instance.id=i-1',
+    );
   });
 
   it('refuses with 503 + the pipeline’s Retry-After before reading the body while it is not accepting', async () => {

@@ -11,7 +11,11 @@ import {
   sessionResourceMetrics,
 } from '../../../support/cpu-requests.js';
 
-const limits: RequestLimits = pipelineConfigSchema.parse({}).validation;
+const defaults = pipelineConfigSchema.parse({});
+const limits: RequestLimits = {
+  ...defaults.validation,
+  detailAttributes: defaults.details.map((d) => d.attribute),
+};
 const INSTALL = 'install-1';
 
 function cpuMetric(request: ReturnType<typeof cpuRequest>, resource = 0): HistogramMetric {
@@ -30,6 +34,47 @@ describe('validateRequest', () => {
     expect(result.rejections.message()).toBe('');
     expect(result.sessions.map((s) => s.identity.sessionId)).toEqual([a.sessionId, b.sessionId]);
     expect(result.sessions[0]?.stages).toEqual(['idle', 'indexing']);
+  });
+
+  it('reads the configured details (non-negative integers only) and keys each stream by raw stage and detail values', () => {
+    const session = sessionExport({
+      stages: { receiving: [0.9], sending: [0.1], idle: [0.2], syncing: [0.3], weird: [0.4] },
+      pointAttributes: {
+        receiving: { 'filesfu.file.name.length': 57 },
+        sending: { 'filesfu.file.name.length': 4.5 },
+        idle: { 'filesfu.file.name.length': '57' },
+        syncing: { 'filesfu.file.name.length': -3 },
+      },
+    });
+    const [validated] = validateRequest(cpuRequest([session]), INSTALL, limits, Date.now()).sessions;
+    expect(validated?.details).toEqual([[57], [undefined], [undefined], [undefined], [undefined]]);
+    expect(new Set(validated?.streams).size).toBe(5);
+    expect(validated?.streams[0]).toBe('receiving\u000057');
+    expect(validated?.streams[1]).toBe('sending\u0000');
+    // Without configured details a stream is the raw stage itself.
+    const bare = validateRequest(
+      cpuRequest([session]),
+      INSTALL,
+      { ...limits, detailAttributes: [] },
+      Date.now(),
+    );
+    expect(bare.sessions[0]?.streams).toEqual(['receiving', 'sending', 'idle', 'syncing', 'weird']);
+    expect(bare.sessions[0]?.details).toEqual([[], [], [], [], []]);
+  });
+
+  it.each([
+    [8, 8],
+    [1, 1],
+    [0, undefined],
+    [2.5, undefined],
+    ['8', undefined],
+    [undefined, undefined],
+  ])('reads logical_count %s as %s', (count, expected) => {
+    const session = sessionExport(
+      count === undefined ? {} : { extraResourceAttributes: { 'filesfu.host.cpu.logical_count': count } },
+    );
+    const [validated] = validateRequest(cpuRequest([session]), INSTALL, limits, Date.now()).sessions;
+    expect(validated?.identity.cpuLogicalCount).toBe(expected);
   });
 
   it('passes a point already on CPU_BUCKETS through as is, and re-buckets a finer one into a copy', () => {
@@ -53,7 +98,9 @@ describe('validateRequest', () => {
     const result = validateRequest(cpuRequest([good, foreign]), INSTALL, limits, Date.now());
     expect(result.sessions).toHaveLength(1);
     expect(result.rejections.entries()).toEqual([['install_id_mismatch', 2]]);
-    expect(result.rejections.message()).toContain('install id does not match credential');
+    expect(result.rejections.message()).toContain(
+      'service.instance.id must be the install id this token was issued for, "install-1" (got "someone-else")',
+    );
   });
 
   it.each([
@@ -106,10 +153,13 @@ describe('validateRequest', () => {
       incompatible_buckets: 1,
       timestamp_in_future: 1,
     });
-    expect(result.rejections.message()).toMatch(/^5 data points rejected: /);
+    const message = result.rejections.message();
+    expect(message).toMatch(/^5 data points of process.cpu.utilization rejected \(5 problems; fix all\)/);
+    for (const reason of ['timestamp_too_old', 'nan_value', 'count_mismatch', 'incompatible_buckets'])
+      expect(message).toContain(`${reason} [1 point]`);
   });
 
-  it('rejects negative values, missing start time, unknown metrics, wrong type and temporality', () => {
+  it('rejects negative values, missing start time, wrong type and temporality; ignores other metrics', () => {
     const request = cpuRequest([sessionExport({ stages: { a: [0.1], b: [0.1] } })]);
     const points = cpuMetric(request).dataPoints;
     Object.assign(points[0]!, { min: -0.1 });
@@ -143,13 +193,23 @@ describe('validateRequest', () => {
       },
     );
     const result = validateRequest(request, INSTALL, limits, Date.now());
+    // The CUMULATIVE metric's point is points[0] again: it counts under its first reason but
+    // reports its own problem too.
     expect(Object.fromEntries(result.rejections.entries())).toEqual({
       negative_value: 1,
       invalid_timestamps: 1,
-      unknown_metric: 1,
       wrong_temporality: 1,
       wrong_metric_type: 1,
     });
+    expect(Object.fromEntries(result.rejections.reasons())).toEqual({
+      negative_value: 2,
+      invalid_timestamps: 1,
+      wrong_temporality: 1,
+      wrong_metric_type: 1,
+    });
+    expect(result.rejections.total).toBe(4);
+    expect(result.rejections.ignored).toBe(1);
+    expect(result.rejections.message()).toContain('(process.memory.usage) were ignored, not rejected');
   });
 
   it('merges finer buckets down onto CPU_BUCKETS', () => {

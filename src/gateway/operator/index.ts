@@ -1,0 +1,2 @@
+export * from './rejection-reports.js';
+export { reportingPipeline } from './reporting-pipeline.js';
