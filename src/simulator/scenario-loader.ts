@@ -8,7 +8,7 @@ import type { ZodError } from 'zod';
 import { scenarioSchema, type Scenario } from './scenario-schema.js';
 
 export const BUILT_IN_SCENARIO_DIR = join(dirname(fileURLToPath(import.meta.url)), 'scenarios');
-export const DEFAULT_SCENARIO = 'study-login-regression';
+export const DEFAULT_SCENARIO = 'demo-fleet';
 
 export class ScenarioError extends Error {
   constructor(
