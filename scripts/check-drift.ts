@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GENERATED_FILES } from '../grafana/generated-files.js';
+import { renderConfigReference } from '../src/gateway/config.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -13,6 +14,23 @@ function committed(path: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The block between `<!-- marker:begin -->` and `<!-- marker:end -->` of a committed file. */
+function embedded(path: string, marker: string): string | undefined {
+  const doc = committed(path) ?? '';
+  const begin = `<!-- ${marker}:begin -->\n`;
+  const start = doc.indexOf(begin);
+  const stop = doc.indexOf(`\n<!-- ${marker}:end -->`, start);
+  return start < 0 || stop < 0 ? undefined : doc.slice(start + begin.length, stop);
+}
+
+// The gateway's config reference, generated from its schema into docs/gateway.md.
+if (embedded('docs/gateway.md', 'config-reference') !== renderConfigReference()) {
+  console.error(
+    'docs/gateway.md: the config reference differs from the gateway config schema (run `node --import tsx src/gateway/main.ts --write-reference-docs` and commit)',
+  );
+  process.exit(1);
 }
 
 const drifted = GENERATED_FILES.filter((file) => committed(file.path) !== file.render());

@@ -4,7 +4,7 @@ import type {
   HistogramDataPoint,
   ResourceMetrics,
 } from '../../src/otlp/index.js';
-import { CPU_BUCKETS } from '../../src/gateway/validation/index.js';
+import { CPU_BUCKETS } from '../../src/model/index.js';
 import { watchdogResourceMetrics } from '../../src/load/index.js';
 
 /** One DELTA export interval of one session, as a watchdog would send it. */
@@ -17,7 +17,9 @@ export interface SessionExport {
   endNs: bigint;
   /** CPU samples per stage in this interval. */
   stages: Record<string, number[]>;
-  extraResourceAttributes?: Record<string, string>;
+  extraResourceAttributes?: Record<string, string | number>;
+  /** Extra point attributes per stage (e.g. stage-event details such as filesfu.file.name.length). */
+  pointAttributes?: Record<string, Record<string, string | number>>;
 }
 
 export const NS_PER_MS = 1_000_000n;
@@ -32,6 +34,7 @@ export function histogramPoint(
   stage: string | undefined,
   startNs: bigint,
   endNs: bigint,
+  extraAttributes: Record<string, string | number> = {},
 ): HistogramDataPoint {
   const bucketCounts = new Array<number>(CPU_BUCKETS.length + 1).fill(0);
   for (const v of samples) {
@@ -40,7 +43,10 @@ export function histogramPoint(
     bucketCounts[index] = (bucketCounts[index] ?? 0) + 1;
   }
   return {
-    attributes: stage === undefined ? [] : [{ key: 'filesfu.app.stage', value: stage }],
+    attributes: [
+      ...(stage === undefined ? [] : [{ key: 'filesfu.app.stage', value: stage }]),
+      ...Object.entries(extraAttributes).map(([key, value]) => ({ key, value })),
+    ],
     startTimeUnixNano: startNs,
     timeUnixNano: endNs,
     count: samples.length,
@@ -65,7 +71,7 @@ export function sessionResourceMetrics(session: SessionExport): ResourceMetrics 
     ...Object.entries(session.extraResourceAttributes ?? {}).map(([key, value]) => ({ key, value })),
   ];
   const dataPoints = Object.entries(session.stages).map(([stage, samples]) =>
-    histogramPoint(samples, stage, session.startNs, session.endNs),
+    histogramPoint(samples, stage, session.startNs, session.endNs, session.pointAttributes?.[stage]),
   );
   return watchdogResourceMetrics(attributes, dataPoints);
 }

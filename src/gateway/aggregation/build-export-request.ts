@@ -1,22 +1,62 @@
 import type { ExportMetricsServiceRequest, Metric } from '../../otlp/model.js';
 import { AggregationTemporality } from '../../otlp/model.js';
-import type { CounterMetricName } from '../validation/metric-model.js';
-import { COUNTER_METRICS, CPU_BUCKETS, CPU_METRIC } from '../validation/metric-model.js';
-import type { AggregateSnapshot, Labels } from './cumulative-store.js';
+import type { NumberDataPoint } from '../../otlp/model.js';
+import { CPU_BUCKETS, CPU_HISTOGRAM, CPU_METRIC_UNIT, WINDOW_FAMILIES } from '../../model/index.js';
+import type { AggregateSnapshot, Labels, WindowSeries } from './cumulative-store.js';
 import { sessionExemplar } from './session-exemplar.js';
 
 export const GATEWAY_SERVICE_NAME = 'filesfu-gateway';
 export const GATEWAY_SCOPE_NAME = 'filesfu-gateway';
 
-const DESCRIPTIONS: Record<CounterMetricName, string> = {
-  'filesfu.sessions': 'Sessions seen (counted once per session)',
-  'filesfu.sessions.over_threshold': 'Sessions that went over the CPU threshold (in any stage)',
-  'filesfu.stage.sessions': 'Sessions that reported at least one sample in the stage',
-  'filesfu.stage.sessions.over_threshold': 'Sessions that went over the CPU threshold while in the stage',
-};
-
 function attributes(labels: Labels) {
   return Object.entries(labels).map(([key, value]) => ({ key, value }));
+}
+
+function counterPoint(labels: Labels, series: WindowSeries, value: number, now: bigint): NumberDataPoint {
+  return {
+    attributes: attributes(labels),
+    startTimeUnixNano: series.startTimeUnixNano,
+    timeUnixNano: now,
+    value,
+    valueType: 'int',
+    exemplars: [],
+    flags: 0,
+  };
+}
+
+/**
+ * The two monotonic sums of each window family: `active` per label set and `high` per label set
+ * and threshold, from the same series objects, so both carry the same start time and timestamp.
+ */
+function windowMetrics(windows: readonly WindowSeries[], now: bigint): Metric[] {
+  const metrics: Metric[] = [];
+  for (const family of WINDOW_FAMILIES) {
+    const series = windows.filter((w) => w.family === family);
+    if (series.length === 0) continue;
+    const sum = (name: string, description: string, dataPoints: NumberDataPoint[]): Metric => ({
+      type: 'sum',
+      name,
+      description,
+      unit: '{window}',
+      metadata: [],
+      aggregationTemporality: AggregationTemporality.Cumulative,
+      isMonotonic: true,
+      dataPoints,
+    });
+    metrics.push(
+      sum(
+        family.active,
+        `Closed session windows, counted once per ${family.unit}`,
+        series.map((w) => counterPoint(w.labels, w, w.active, now)),
+      ),
+      sum(
+        family.high,
+        `Closed session windows with a sustained high-CPU episode above \`threshold\`, per ${family.unit}`,
+        series.flatMap((w) => w.highLabels.map((labels, t) => counterPoint(labels, w, w.high[t] ?? 0, now))),
+      ),
+    );
+  }
+  return metrics;
 }
 
 /** One OTLP request with every live series, CUMULATIVE, stamped with this replica's identity. */
@@ -29,10 +69,10 @@ export function buildExportRequest(
   if (snapshot.histograms.length > 0) {
     metrics.push({
       type: 'histogram',
-      name: CPU_METRIC,
+      name: CPU_HISTOGRAM.name,
       description:
         'CPU utilization of the FilesForYou app, normalised by logical CPUs, aggregated across sessions',
-      unit: '1',
+      unit: CPU_METRIC_UNIT,
       metadata: [],
       aggregationTemporality: AggregationTemporality.Cumulative,
       dataPoints: snapshot.histograms.map((h) => ({
@@ -50,28 +90,7 @@ export function buildExportRequest(
       })),
     });
   }
-  for (const name of COUNTER_METRICS) {
-    const series = snapshot.counters.filter((c) => c.metric === name);
-    if (series.length === 0) continue;
-    metrics.push({
-      type: 'sum',
-      name,
-      description: DESCRIPTIONS[name],
-      unit: '{session}',
-      metadata: [],
-      aggregationTemporality: AggregationTemporality.Cumulative,
-      isMonotonic: true,
-      dataPoints: series.map((c) => ({
-        attributes: attributes(c.labels),
-        startTimeUnixNano: c.startTimeUnixNano,
-        timeUnixNano: nowUnixNano,
-        value: c.value,
-        valueType: 'int',
-        exemplars: [],
-        flags: 0,
-      })),
-    });
-  }
+  metrics.push(...windowMetrics(snapshot.windows, nowUnixNano));
   return {
     resourceMetrics: [
       {

@@ -1,5 +1,4 @@
-import type { CounterMetricName } from '../validation/metric-model.js';
-import { CPU_BUCKETS } from '../validation/metric-model.js';
+import { CPU_BUCKETS, LABEL, type WindowFamily } from '../../model/index.js';
 import type { ExemplarCandidate } from './session-exemplar.js';
 import { higherCandidate } from './session-exemplar.js';
 
@@ -23,11 +22,19 @@ export interface HistogramSeries {
   exportedUpdates: number;
 }
 
-export interface CounterSeries {
-  metric: CounterMetricName;
+/**
+ * One label set of a window family: its `active` counter and one `high` counter per threshold, one
+ * series object so that they are created (at zero), exported (same timestamps) and expired together.
+ */
+export interface WindowSeries {
+  family: WindowFamily;
+  /** Labels of the active counter; a high counter has them plus `threshold`. */
   labels: Labels;
+  /** Labels of each high counter, in threshold order. */
+  highLabels: readonly Labels[];
   startTimeUnixNano: bigint;
-  value: number;
+  active: number;
+  high: number[];
   lastUpdateMs: number;
   announced: boolean;
   updates: number;
@@ -75,7 +82,7 @@ export function addDelta(totals: HistogramTotals, delta: HistogramDelta): void {
 /** A consistent copy of everything to export, plus which exemplars it carried. */
 export interface AggregateSnapshot {
   histograms: Array<Omit<HistogramSeries, 'bucketCounts'> & { bucketCounts: number[] }>;
-  counters: CounterSeries[];
+  windows: WindowSeries[];
   /** Series this snapshot exports at zero, to be marked announced once the export succeeded. */
   announcing: Array<{ announced: boolean }>;
   /** Series this snapshot exports with their totals, and how many deltas those totals include. */
@@ -100,10 +107,11 @@ function nowNanos(nowMs: number): bigint {
  */
 export class CumulativeStore {
   private readonly histograms = new Map<string, HistogramSeries>();
-  private readonly counters = new Map<string, CounterSeries>();
+  private readonly windows = new Map<string, WindowSeries>();
 
+  /** Label sets held (a window family's label set is one, whatever its thresholds). */
   get seriesCount(): number {
-    return this.histograms.size + this.counters.size;
+    return this.histograms.size + this.windows.size;
   }
 
   addHistogram(
@@ -137,22 +145,36 @@ export class CumulativeStore {
     series.updates++;
   }
 
-  addCounter(metric: CounterMetricName, key: string, labels: Labels, increment: number, nowMs: number): void {
-    let series = this.counters.get(key);
+  /**
+   * Counts one closed session window in the family label set `key`: active + 1, and high[t] + 1 at
+   * each threshold t where `high[t]`. A new label set starts with every counter at zero.
+   */
+  addWindow(
+    family: WindowFamily,
+    key: string,
+    labels: Labels,
+    thresholds: readonly string[],
+    high: readonly boolean[],
+    nowMs: number,
+  ): void {
+    let series = this.windows.get(key);
     if (!series) {
       series = {
-        metric,
+        family,
         labels,
+        highLabels: thresholds.map((threshold) => ({ ...labels, [LABEL.threshold]: threshold })),
         startTimeUnixNano: nowNanos(nowMs),
-        value: 0,
+        active: 0,
+        high: new Array<number>(thresholds.length).fill(0),
         lastUpdateMs: nowMs,
         announced: false,
         updates: 0,
         exportedUpdates: 0,
       };
-      this.counters.set(key, series);
+      this.windows.set(key, series);
     }
-    series.value += increment;
+    series.active++;
+    for (let t = 0; t < series.high.length; t++) if (high[t]) series.high[t]!++;
     series.lastUpdateMs = nowMs;
     series.updates++;
   }
@@ -165,7 +187,7 @@ export class CumulativeStore {
   expireIdle(nowMs: number, idleTimeoutMs: number): number {
     const cutoff = nowMs - idleTimeoutMs;
     let expired = 0;
-    for (const map of [this.histograms, this.counters] as Array<Map<string, SeriesProgress>>) {
+    for (const map of [this.histograms, this.windows] as Array<Map<string, SeriesProgress>>) {
       for (const [key, series] of map) {
         if (series.lastUpdateMs < cutoff && series.exportedUpdates === series.updates) {
           map.delete(key);
@@ -196,15 +218,15 @@ export class CumulativeStore {
         exemplar: undefined,
       };
     });
-    const counters = [...this.counters.values()].map((s) => {
+    const windows = [...this.windows.values()].map((s) => {
       if (s.announced) {
         carrying.push({ series: s, updates: s.updates });
-        return { ...s };
+        return { ...s, high: [...s.high] };
       }
       announcing.push(s);
-      return { ...s, value: 0 };
+      return { ...s, active: 0, high: new Array<number>(s.high.length).fill(0) };
     });
-    return { histograms, counters, announcing, carrying };
+    return { histograms, windows, announcing, carrying };
   }
 
   /**

@@ -1,11 +1,11 @@
 export { CumulativeStore, addDelta } from './cumulative-store.js';
 export type {
   AggregateSnapshot,
-  CounterSeries,
   HistogramDelta,
   HistogramSeries,
   HistogramTotals,
   Labels,
+  WindowSeries,
 } from './cumulative-store.js';
 export { sessionExemplar, uuidBytes, higherCandidate } from './session-exemplar.js';
 export type { ExemplarCandidate } from './session-exemplar.js';

@@ -1,5 +1,5 @@
 import type { Exemplar } from '../../otlp/model.js';
-import { SESSION_ID_ATTRIBUTE } from '../validation/metric-model.js';
+import { RESOURCE_KEYS } from '../../model/index.js';
 
 /** The session behind the highest sample of a series in one flush interval. */
 export interface ExemplarCandidate {
@@ -24,7 +24,7 @@ export function uuidBytes(id: string): Uint8Array | undefined {
 export function sessionExemplar(candidate: ExemplarCandidate): Exemplar {
   const bytes = uuidBytes(candidate.sessionId);
   return {
-    filteredAttributes: [{ key: SESSION_ID_ATTRIBUTE, value: candidate.sessionId }],
+    filteredAttributes: [{ key: RESOURCE_KEYS.sessionId, value: candidate.sessionId }],
     timeUnixNano: candidate.timeUnixNano,
     value: candidate.value,
     valueType: 'double',

@@ -1,4 +1,4 @@
-import { OTHER } from '../validation/metric-model.js';
+import { OTHER } from '../../model/index.js';
 
 /** Why a label value was replaced by "other"; the `limit` label of filesfu_gateway_datapoints_overflowed_total. */
 export type BoundingLimit =

@@ -1,12 +1,9 @@
 import {
-  CPU_METRIC,
-  SESSIONS_METRIC,
-  SESSIONS_OVER_THRESHOLD_METRIC,
-  STAGE_SESSIONS_METRIC,
-  STAGE_SESSIONS_OVER_THRESHOLD_METRIC,
+  CPU_CORES_BOUNDS,
+  CPU_HISTOGRAM_COST,
   overflowPrometheusSeries,
-  prometheusSeriesCost,
-} from '../validation/metric-model.js';
+  windowFamilyCost,
+} from '../../model/index.js';
 
 /** How many values each forwarded label can take after bounding ("other" excluded). */
 export interface LabelSpaceBounds {
@@ -14,24 +11,30 @@ export interface LabelSpaceBounds {
   stages: number;
   osTypes: number;
   thresholds: number;
+  /** Bucket bounds of each configured detail (`pipeline.details[].bounds.length`). */
+  detailBounds: readonly number[];
 }
+
+/** Values of the `cpu_cores` label: one per bucket of CPU_CORES_BOUNDS, and `unknown`. */
+const CPU_CORES_VALUES = CPU_CORES_BOUNDS.length + 2;
 
 /**
  * The most Prometheus series one replica can forward under the label bounds alone (every
- * combination of version, stage, os and threshold, each bounded label plus "other"), overflow
- * series included. Sizing `maxSeries` at or above it means the budget never overflows.
+ * combination of the bounded labels of each forwarded series, each bounded label plus "other"),
+ * overflow series included. Sizing `maxSeries` at or above it means the budget never overflows.
  */
 export function boundedLabelSpaceSeries(bounds: LabelSpaceBounds): number {
   const versions = bounds.maxVersions + 1;
   const stages = bounds.stages + 1;
   const oses = bounds.osTypes + 1;
-  const labelSets = (metric: string, n: number) => n * prometheusSeriesCost(metric);
+  const family = windowFamilyCost(bounds.thresholds);
+  // A detail with n bounds has n + 1 buckets.
+  const detailCells = bounds.detailBounds.reduce((n, b) => n + b + 1, 0);
   return (
-    labelSets(CPU_METRIC, versions * stages * oses) +
-    labelSets(SESSIONS_METRIC, versions * oses) +
-    labelSets(SESSIONS_OVER_THRESHOLD_METRIC, versions * oses * bounds.thresholds) +
-    labelSets(STAGE_SESSIONS_METRIC, versions * stages * oses) +
-    labelSets(STAGE_SESSIONS_OVER_THRESHOLD_METRIC, versions * stages * oses * bounds.thresholds) +
+    versions * stages * oses * CPU_HISTOGRAM_COST +
+    versions * oses * CPU_CORES_VALUES * family +
+    versions * stages * oses * family +
+    versions * stages * oses * detailCells * family +
     overflowPrometheusSeries(bounds.thresholds)
   );
 }

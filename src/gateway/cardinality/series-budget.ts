@@ -1,14 +1,14 @@
 import type { SeriesAdmission, StateStore } from '../state/index.js';
-import { prometheusSeriesCost } from '../validation/metric-model.js';
 
 export interface SeriesBudgetConfig {
   admissionCacheMs: number;
 }
 
-/** A forwarded label set of `metric`, identified by its series key. */
+/** A forwarded label set, identified by its series key, and the Prometheus series it becomes. */
 export interface SeriesRequest {
   key: string;
-  metric: string;
+  /** CPU_HISTOGRAM_COST for a histogram label set, windowFamilyCost(T) for a window-family one. */
+  cost: number;
 }
 
 type Log = (level: 'warn', msg: string, fields?: Record<string, unknown>) => void;
@@ -20,8 +20,8 @@ interface CachedAdmission {
 
 /**
  * The global series budget in Prometheus series, shared through the state store: each label set
- * costs what it becomes in Prometheus (prometheusSeriesCost: 11 for a CPU histogram, 1 for a
- * counter). Decisions are cached locally for admissionCacheMs so that the store is asked once per
+ * costs what it becomes in Prometheus (11 for a CPU histogram, 1 + T for a window family's active
+ * and high counters, admitted as one unit). Decisions are cached locally for admissionCacheMs so that the store is asked once per
  * series and interval, not per point; re-asking also keeps admitted series from expiring in the
  * store while they are in use.
  */
@@ -41,7 +41,7 @@ export class SeriesBudget {
     const asked = new Set<string>();
     // Requests come in runs of one key (a session's points): skip repeats before any set lookup.
     let previous: string | undefined;
-    for (const { key, metric } of series) {
+    for (const { key, cost } of series) {
       if (key === previous) continue;
       previous = key;
       if (asked.has(key) || admitted.has(key)) continue;
@@ -50,7 +50,7 @@ export class SeriesBudget {
         if (cached.admitted) admitted.add(key);
       } else {
         asked.add(key);
-        toAsk.push({ key, cost: prometheusSeriesCost(metric) });
+        toAsk.push({ key, cost });
       }
     }
     if (toAsk.length === 0) return admitted;

@@ -6,22 +6,20 @@ export interface SeriesIdentity {
   labels: Readonly<Record<string, string>>;
 }
 
+/** Builds the labels object of one metric from its label values, in the metric's own order. */
 export type LabelsBuilder = (
-  version: string,
-  os: string,
-  stage: string,
-  threshold: string,
+  a: string,
+  b: string,
+  c: string,
+  d: string,
+  e: string,
 ) => Readonly<Record<string, string>>;
 
 // Which labels exist is fixed per metric, so '' can stand for an absent label without ambiguity.
 type Level<T> = Map<string, T>;
-type ByThreshold = Level<SeriesIdentity>;
-type ByStage = Level<ByThreshold>;
-type ByOs = Level<ByStage>;
-type ByVersion = Level<ByOs>;
 
 /**
- * Interns series identities by (metric, version, os, stage, threshold), all already bounded. Every
+ * Interns series identities by metric and up to five label values, all already bounded. Every
  * point of a series used to rebuild its key (sort, JSON.stringify, join) and its labels object;
  * now that happens once per label set. The values are bounded, so the cache is as small as the
  * set of forwarded label sets; `clear()` (on housekeeping) drops sets no longer in use, e.g. of
@@ -29,27 +27,20 @@ type ByVersion = Level<ByOs>;
  * value can collide with another through a separator.
  */
 export class SeriesIdentities {
-  private readonly byMetric = new Map<string, ByVersion>();
+  private readonly byMetric: Level<Level<Level<Level<Level<Level<SeriesIdentity>>>>>> = new Map();
 
   /**
-   * The identity of `metric` with these labels; `build` makes the labels object on a miss (its
-   * property order is the order the labels are exported in). A module-level builder rather than a
-   * closure, so that a hit allocates nothing.
+   * The identity of `metric` with these label values; `build` makes the labels object on a miss
+   * (its property order is the order the labels are exported in). A module-level builder rather
+   * than a closure, so that a hit allocates nothing.
    */
-  get(
-    metric: string,
-    build: LabelsBuilder,
-    version: string,
-    os: string,
-    stage = '',
-    threshold = '',
-  ): SeriesIdentity {
-    const byThreshold = level(level(level(level(this.byMetric, metric), version), os), stage);
-    let identity = byThreshold.get(threshold);
+  get(metric: string, build: LabelsBuilder, a: string, b: string, c = '', d = '', e = ''): SeriesIdentity {
+    const last = level(level(level(level(level(this.byMetric, metric), a), b), c), d);
+    let identity = last.get(e);
     if (identity === undefined) {
-      const labels = build(version, os, stage, threshold);
+      const labels = build(a, b, c, d, e);
       identity = { key: seriesKey(metric, labels), labels };
-      byThreshold.set(threshold, identity);
+      last.set(e, identity);
     }
     return identity;
   }

@@ -1,5 +1,5 @@
 import type { StateStore } from '../state/index.js';
-import { OTHER } from '../validation/metric-model.js';
+import { OTHER } from '../../model/index.js';
 import type { BoundedValue, LabelBounds } from './label-bounds.js';
 
 export interface VersionBoundsConfig {

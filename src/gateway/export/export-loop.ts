@@ -112,7 +112,7 @@ export class ExportLoop {
     const { store, config, replicaId, metrics, log } = this.deps;
     const generation = this.generation;
     const snapshot: AggregateSnapshot = store.snapshot();
-    if (snapshot.histograms.length === 0 && snapshot.counters.length === 0) {
+    if (snapshot.histograms.length === 0 && snapshot.windows.length === 0) {
       this.dirtySinceMs = undefined;
       this.lastAttemptFailed = false;
       this.owesTotals = false;

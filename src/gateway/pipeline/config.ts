@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { boundedLabelSpaceSeries } from '../cardinality/label-space.js';
 import {
   CPU_BUCKETS,
-  CPU_METRIC,
+  CPU_HISTOGRAM_COST,
   KNOWN_OS_TYPES,
   KNOWN_STAGES,
   overflowPrometheusSeries,
-  prometheusSeriesCost,
-} from '../validation/metric-model.js';
+  windowFamilyCost,
+} from '../../model/index.js';
+import { DEFAULT_DETAILS, detailsConfigSchema } from './details-config.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -20,7 +21,10 @@ const DEFAULT_LABEL_SPACE_SERIES = boundedLabelSpaceSeries({
   stages: KNOWN_STAGES.length,
   osTypes: KNOWN_OS_TYPES.length,
   thresholds: DEFAULT_THRESHOLDS.length,
+  detailBounds: DEFAULT_DETAILS.map((d) => d.bounds.length),
 });
+/** About twice the default label space, so the budget only bites when the label bounds are raised. */
+const DEFAULT_MAX_SERIES = Math.ceil((2 * DEFAULT_LABEL_SPACE_SERIES) / 1000) * 1000;
 
 const positiveInt = () => z.number().int().positive();
 
@@ -53,9 +57,9 @@ export const limitsConfigSchema = z
       .min(overflowPrometheusSeries(1), {
         message: `must be at least ${overflowPrometheusSeries(1)}, the Prometheus series of the overflow series it reserves`,
       })
-      .default(20_000)
+      .default(DEFAULT_MAX_SERIES)
       .describe(
-        `Series budget in Prometheus series per replica (a CPU histogram label set costs ${prometheusSeriesCost(CPU_METRIC)}, a counter label set 1; ${overflowPrometheusSeries(0)} + ${overflowPrometheusSeries(1) - overflowPrometheusSeries(0)} per threshold (${overflowPrometheusSeries(DEFAULT_THRESHOLDS.length)} with the default thresholds) are reserved for the overflow series, which take every point beyond the budget). The admitted label sets are shared by all replicas through the state store, but each replica forwards its own copy (own \`instance\` label): Prometheus holds up to replicas × maxSeries. The default is about twice the ${DEFAULT_LABEL_SPACE_SERIES} series the default label bounds can produce at most, so it only bites when those bounds are raised`,
+        `Series budget in Prometheus series per replica (a CPU histogram label set costs ${CPU_HISTOGRAM_COST}, a session-window family label set 1 + one per threshold (${windowFamilyCost(DEFAULT_THRESHOLDS.length)} with the default thresholds), admitted as one; ${overflowPrometheusSeries(0)} + ${overflowPrometheusSeries(1) - overflowPrometheusSeries(0)} per threshold (${overflowPrometheusSeries(DEFAULT_THRESHOLDS.length)} with the default thresholds) are reserved for the overflow series, which take every point and window beyond the budget). The admitted label sets are shared by all replicas through the state store, but each replica forwards its own copy (own \`instance\` label): Prometheus holds up to replicas × maxSeries. The default is about twice the ${DEFAULT_LABEL_SPACE_SERIES} series the default label bounds (versions, stages, OS types, cpu_cores, thresholds and the default details) can produce at most, so it only bites when those bounds are raised`,
       ),
     maxVersions: positiveInt()
       .default(DEFAULT_MAX_VERSIONS)
@@ -103,13 +107,27 @@ export const sessionsConfigSchema = z
       .refine((ts) => ts.every((t) => CPU_BUCKETS.includes(t)), {
         message: `every threshold must be one of CPU_BUCKETS (${CPU_BUCKETS.join(', ')})`,
       })
-      .describe('CPU utilization thresholds (fraction of all logical CPUs) for the over-threshold counters'),
-    overThresholdMinSamples: positiveInt()
-      // The in-memory store keeps per-session sample totals as 32-bit counters (saturating here).
+      .describe(
+        'CPU utilization thresholds (fraction of all logical CPUs, as process.cpu.utilization), each a CPU histogram bound; one high-CPU window counter per threshold',
+      ),
+    episodeMinSamples: positiveInt()
       .max(0xffff_ffff)
       .default(5)
       .describe(
-        'Samples above a threshold (count, at most 4294967295) after which a session counts as having gone over it',
+        'Samples above a threshold (count; 5 = 5 s at 1 s sampling) a run of consecutive hot points of one stream must hold to be a high-CPU episode; shorter spikes never count, however many a session has',
+      ),
+    windowSeconds: positiveInt()
+      .default(600)
+      .describe(
+        'Length of a session window (seconds): each session counts once per fixed wall-clock window it reported in (active), and once more per threshold when it had an episode there (high)',
+      ),
+    windowGraceSeconds: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(120)
+      .describe(
+        'Seconds after its end a session window stays open for late points (spooled or slow exports) before housekeeping closes and counts it; a session that sends a point of a later window closes it at once',
       ),
     maxTrackedSessions: positiveInt()
       .default(200_000)
@@ -184,6 +202,7 @@ export const pipelineConfigSchema = z.object({
   sessions: sessionsConfigSchema,
   state: stateConfigSchema,
   export: exportConfigSchema,
+  details: detailsConfigSchema,
 });
 
 export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;
@@ -192,6 +211,7 @@ export type LimitsConfig = PipelineConfig['limits'];
 export type SessionsConfig = PipelineConfig['sessions'];
 export type StateConfig = PipelineConfig['state'];
 export type ExportConfig = PipelineConfig['export'];
+export type { DetailConfig } from './details-config.js';
 
 /**
  * Cross-section rules zod cannot express on the plain object schema (kept a ZodObject so the
@@ -208,6 +228,12 @@ export function pipelineConfigProblems(config: PipelineConfig): string[] {
   if (config.state.dedupWindowMs <= config.validation.maxPointAgeMs) {
     problems.push(
       'pipeline.state.dedupWindowMs must exceed pipeline.validation.maxPointAgeMs, otherwise a replay older than its watermark would be counted again',
+    );
+  }
+  const { windowSeconds, windowGraceSeconds } = config.sessions;
+  if (config.state.dedupWindowMs <= (windowSeconds + windowGraceSeconds) * 1000) {
+    problems.push(
+      'pipeline.state.dedupWindowMs must exceed pipeline.sessions.windowSeconds + windowGraceSeconds (in milliseconds), otherwise a session state could expire before its window is counted',
     );
   }
   if (config.limits.admissionCacheMs >= config.limits.seriesIdleTimeoutMs) {

@@ -10,14 +10,17 @@ import {
 import { flatKey } from '../common/flat-key.js';
 import { gatewayError } from '../errors/index.js';
 import { ExportLoop } from '../export/index.js';
+import { CPU_HISTOGRAM, overflowPrometheusSeries, thresholdLabel } from '../../model/index.js';
 import { commitSessions, type StateSnapshot, type StateStore } from '../state/index.js';
-import { canonicalBoundIndex, overflowPrometheusSeries, validateRequest } from '../validation/index.js';
+import type { RequestLimits } from '../validation/index.js';
+import { canonicalBoundIndex, validateRequest } from '../validation/index.js';
 import type { PipelineConfig } from './config.js';
 import type { Backpressure, IngestOutcome, Pipeline, PipelineDeps, Principal } from './contract.js';
 import type { LimitName, LimitReading } from './self-metrics.js';
 import { PipelineSelfMetrics } from './self-metrics.js';
-import type { Contribution, PreparedSession } from './session-contributions.js';
-import { emptyOutcome, sessionCommitOf, sessionContributions } from './session-contributions.js';
+import { prepareSession, type SessionBounds } from './session-commit.js';
+import type { Contribution } from './session-contributions.js';
+import { emptyOutcome, sessionContributions, windowContributions } from './session-contributions.js';
 
 /**
  * A session's key in the state store. Scoped by the authenticated install: session ids are not
@@ -31,7 +34,10 @@ function sessionStateKey(installId: string, sessionId: string): string {
 /** State-store round trips one ingest makes in sequence at most (bounds the shutdown wait). */
 const INGEST_STATE_ROUND_TRIPS = 4;
 
-/** validate → bound labels → commit per session (dedup + progress, atomic) → budget → aggregate → export. */
+/**
+ * validate → bound labels → commit per session (dedup + episodes + windows, atomic) → contributions
+ * (CPU histogram under the session's fixed labels, closed windows) → budget → aggregate → export.
+ */
 export class GatewayPipeline implements Pipeline {
   private readonly aggregate = new CumulativeStore();
   private readonly labels: LabelBounds;
@@ -41,9 +47,11 @@ export class GatewayPipeline implements Pipeline {
   private readonly overflow = new OverflowSeries();
   private readonly exporter: ExportLoop;
   private readonly metrics: PipelineSelfMetrics;
-  /** canonicalBoundIndex of each configured threshold (the config schema only allows canonical bounds). */
-  private readonly thresholdBounds: number[];
-  private snapshot: StateSnapshot = { usedSeries: 0, trackedSessions: 0, activeVersions: [] };
+  private readonly bounds: SessionBounds;
+  private readonly validationLimits: RequestLimits;
+  /** The `threshold` label value of each configured threshold, in config order. */
+  private readonly thresholdLabels: string[];
+  private snapshot: StateSnapshot = { usedSeries: 0, trackedSessions: 0, openWindows: 0, activeVersions: [] };
   // Largest attribute count/size seen, in the current and the previous housekeeping interval.
   private observedAttributes = { maxAttributes: 0, maxAttributeValueBytes: 0 };
   private previousObservedAttributes = { maxAttributes: 0, maxAttributeValueBytes: 0 };
@@ -60,11 +68,25 @@ export class GatewayPipeline implements Pipeline {
   ) {
     const warn = (level: 'warn', msg: string, fields?: Record<string, unknown>) =>
       deps.log(level, msg, fields);
-    this.thresholdBounds = config.sessions.thresholds.map(canonicalBoundIndex);
     this.labels = new LabelBounds(config.limits);
+    this.bounds = {
+      labels: this.labels,
+      details: config.details,
+      // The config schema only allows canonical bounds as thresholds.
+      thresholdBounds: config.sessions.thresholds.map(canonicalBoundIndex),
+    };
+    this.thresholdLabels = config.sessions.thresholds.map(thresholdLabel);
+    this.validationLimits = {
+      ...config.validation,
+      detailAttributes: config.details.map((d) => d.attribute),
+    };
     this.versions = new VersionBounds(store, this.labels, config.limits, warn);
     this.budget = new SeriesBudget(store, config.limits, warn);
-    this.metrics = new PipelineSelfMetrics(deps.registry, () => this.limitReadings());
+    this.metrics = new PipelineSelfMetrics(
+      deps.registry,
+      () => this.limitReadings(),
+      () => this.snapshot.openWindows,
+    );
     this.exporter = new ExportLoop({
       store: this.aggregate,
       replicaId: deps.replicaId,
@@ -104,7 +126,7 @@ export class GatewayPipeline implements Pipeline {
     principal: Principal,
   ): Promise<IngestOutcome> {
     const nowMs = Date.now();
-    const validated = validateRequest(request, principal.installId, this.config.validation, nowMs);
+    const validated = validateRequest(request, principal.installId, this.validationLimits, nowMs);
     this.metrics.received.inc(validated.receivedDataPoints);
     this.metrics.countRejections(validated.rejections);
     this.observe(validated.observed);
@@ -113,45 +135,44 @@ export class GatewayPipeline implements Pipeline {
       validated.sessions.map((s) => s.identity.version),
       nowMs,
     );
-    const prepared: PreparedSession[] = validated.sessions.map(({ identity, samples, stages }) => ({
-      sessionId: identity.sessionId,
-      version: versions.get(identity.version) ?? { value: identity.version, bounded: undefined },
-      os: this.labels.os(identity.osType),
-      samples,
-      streams: stages,
-      stages: stages.map((stage) => this.labels.stage(stage)),
-    }));
-    const commits = await commitSessions(
-      this.store,
-      prepared.map((session) =>
+    const prepared = validated.sessions.map((session) =>
+      prepareSession(
         // Every session of a request passed the install check against the principal.
-        sessionCommitOf(
-          sessionStateKey(principal.installId, session.sessionId),
-          session,
-          this.thresholdBounds,
-        ),
+        sessionStateKey(principal.installId, session.identity.sessionId),
+        session,
+        versions.get(session.identity.version) ?? { value: session.identity.version, bounded: undefined },
+        this.bounds,
       ),
+    );
+
+    const results = await commitSessions(
+      this.store,
+      prepared.map((p) => p.commit),
       nowMs,
     );
 
     let failedSessions = 0;
+    let closedWindows = 0;
     const outcome = emptyOutcome();
     const newSessionsByVersion = new Map<string, number>();
-    commits.forEach((commit, i) => {
-      const session = prepared[i] as PreparedSession;
-      if (commit.status === 'rejected') {
+    results.forEach((result, i) => {
+      const session = prepared[i]!;
+      if (result.status === 'rejected') {
         failedSessions++;
-        this.deps.log('warn', 'state store commit failed', { err: String(commit.reason) });
+        this.deps.log('warn', 'state store commit failed', { err: String(result.reason) });
         return;
       }
-      sessionContributions(session, commit.value, this.identities, outcome);
-      const raw = validated.sessions[i]?.identity.version;
-      if (commit.value.newlySeen && raw !== undefined && !this.labels.capLength(raw).bounded) {
+      sessionContributions(session, result.value, this.identities, this.thresholdLabels.length, outcome);
+      closedWindows += result.value.closed.length;
+      const raw = session.rawVersion;
+      if (result.value.newSession && !this.labels.capLength(raw).bounded) {
         newSessionsByVersion.set(raw, (newSessionsByVersion.get(raw) ?? 0) + 1);
       }
     });
 
     for (const [limit, n] of outcome.bounded) this.metrics.overflowed.inc({ limit }, n);
+    if (outcome.late > 0) this.metrics.late.inc(outcome.late);
+    if (closedWindows > 0) this.metrics.windowsClosed.inc({ by: 'progress' }, closedWindows);
     await this.aggregateContributions(outcome.contributions, nowMs);
     const { accepted, duplicate } = outcome;
     this.metrics.accepted.inc(accepted);
@@ -239,18 +260,26 @@ export class GatewayPipeline implements Pipeline {
     let overflowed = 0;
     for (const c of contributions) {
       const own = admitted.has(c.key);
-      if (!own) overflowed += c.kind === 'histogram' ? c.points : 1;
-      const { key, labels } = own ? c : this.overflow.of(c.metric, c.labels);
-      if (c.kind === 'histogram') this.aggregate.addHistogram(key, labels, c.delta, c.exemplar, nowMs);
-      else this.aggregate.addCounter(c.metric, key, labels, 1, nowMs);
+      if (c.kind === 'histogram') {
+        if (!own) overflowed += c.points;
+        const { key, labels } = own ? c : this.overflow.of(CPU_HISTOGRAM.name);
+        this.aggregate.addHistogram(key, labels, c.delta, c.exemplar, nowMs);
+      } else {
+        if (!own) overflowed++;
+        const { key, labels } = own ? c : this.overflow.of(c.family.active);
+        this.aggregate.addWindow(c.family, key, labels, this.thresholdLabels, c.high, nowMs);
+      }
     }
     // One labelled increment per request, not per point (prom-client hashes the labels each time).
     if (overflowed > 0) this.metrics.overflowed.inc({ limit: 'series' }, overflowed);
     this.exporter.markDirty();
   }
 
-  /** Never rejects; overlapping runs are coalesced into the running one. */
-  private housekeeping(): Promise<void> {
+  /**
+   * Expires state, re-ranks versions and counts the session windows whose grace has passed. Runs on
+   * a timer; public for tests. Never rejects; overlapping runs are coalesced into the running one.
+   */
+  housekeeping(): Promise<void> {
     this.housekeepingRun ??= (async () => {
       const nowMs = Date.now();
       try {
@@ -259,6 +288,7 @@ export class GatewayPipeline implements Pipeline {
       } catch (err) {
         this.deps.log('warn', 'state housekeeping failed', { err: (err as Error).message });
       }
+      await this.closeDueWindows(nowMs);
       this.previousObservedAttributes = this.observedAttributes;
       this.observedAttributes = { maxAttributes: 0, maxAttributeValueBytes: 0 };
       this.budget.prune(nowMs);
@@ -268,6 +298,22 @@ export class GatewayPipeline implements Pipeline {
       this.housekeepingRun = undefined;
     });
     return this.housekeepingRun;
+  }
+
+  /** Counts every session window whose end + grace has passed (each once across replicas). */
+  private async closeDueWindows(nowMs: number): Promise<void> {
+    try {
+      const closed = await this.store.closeDueWindows(nowMs);
+      if (closed.length === 0) return;
+      const contributions: Contribution[] = [];
+      for (const window of closed) {
+        windowContributions(window, this.identities, this.thresholdLabels.length, contributions);
+      }
+      this.metrics.windowsClosed.inc({ by: 'timeout' }, closed.length);
+      await this.aggregateContributions(contributions, nowMs);
+    } catch (err) {
+      this.deps.log('warn', 'closing due session windows failed', { err: (err as Error).message });
+    }
   }
 
   private observe(observed: { maxAttributes: number; maxAttributeValueBytes: number }): void {

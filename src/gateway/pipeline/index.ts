@@ -1,9 +1,8 @@
 // The gateway's data half: validation, cardinality limits, exactly-once session accounting in the
 // shared state store, cumulative aggregation across sessions, export to the collector.
-import { MAX_INSTALL_ID_LENGTH } from '../auth/index.js';
 import { MemoryStateStore, RedisStateStore } from '../state/index.js';
 import type { StateStore, StateStoreOptions } from '../state/index.js';
-import { overflowPrometheusSeries } from '../validation/index.js';
+import { overflowPrometheusSeries, thresholdLabel } from '../../model/index.js';
 import type { PipelineConfig } from './config.js';
 import { pipelineConfigProblems } from './config.js';
 import type { Pipeline, PipelineDeps } from './contract.js';
@@ -20,13 +19,13 @@ export class PipelineConfigError extends Error {
 /** The state store's view of the pipeline config. */
 export function stateStoreOptions(config: PipelineConfig): StateStoreOptions {
   return {
-    thresholds: config.sessions.thresholds.map(String),
-    overThresholdMinSamples: config.sessions.overThresholdMinSamples,
+    thresholds: config.sessions.thresholds.map(thresholdLabel),
+    episodeMinSamples: config.sessions.episodeMinSamples,
+    windowMs: config.sessions.windowSeconds * 1000,
+    windowGraceMs: config.sessions.windowGraceSeconds * 1000,
     maxTrackedSessions: config.sessions.maxTrackedSessions,
     maxZeroWidthStreams: config.sessions.maxZeroWidthStreams,
     dedupWindowMs: config.state.dedupWindowMs,
-    // sessionStateKey: `${installId}/${sessionId}`.
-    maxSessionKeyLength: MAX_INSTALL_ID_LENGTH + 1 + config.validation.maxSessionIdLength,
     // The overflow series are forwarded too: their Prometheus series are reserved out of maxSeries.
     seriesBudget: config.limits.maxSeries - overflowPrometheusSeries(config.sessions.thresholds.length),
     seriesIdleTimeoutMs: config.limits.seriesIdleTimeoutMs,

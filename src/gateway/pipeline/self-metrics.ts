@@ -21,11 +21,17 @@ export class PipelineSelfMetrics {
   readonly rejected: Counter<'reason'>;
   readonly duplicate: Counter;
   readonly overflowed: Counter<'limit'>;
+  readonly late: Counter;
+  readonly windowsClosed: Counter<'by'>;
   readonly exportTotal: Counter<'result'>;
   readonly exportDuration: Histogram;
   readonly exportLastSuccess: Gauge;
 
-  constructor(registry: Registry, readLimits: () => Record<LimitName, LimitReading>) {
+  constructor(
+    registry: Registry,
+    readLimits: () => Record<LimitName, LimitReading>,
+    readOpenWindows: () => number,
+  ) {
     const registers = [registry];
     this.received = new Counter({
       name: 'filesfu_gateway_datapoints_received_total',
@@ -54,6 +60,18 @@ export class PipelineSelfMetrics {
       labelNames: ['limit'],
       registers,
     });
+    this.late = new Counter({
+      name: 'filesfu_gateway_datapoints_late_total',
+      help: 'Accepted data points of a session window that was already closed and counted: in the CPU histogram, not in the window counts',
+      registers,
+    });
+    this.windowsClosed = new Counter({
+      name: 'filesfu_gateway_session_windows_closed_total',
+      help: 'Session windows closed and counted, by what closed them: a later point of the session (progress) or housekeeping after the grace period (timeout)',
+      labelNames: ['by'],
+      registers,
+    });
+    for (const by of ['progress', 'timeout']) this.windowsClosed.inc({ by }, 0);
     const limits = () => readLimits();
     new Gauge({
       name: 'filesfu_gateway_limit_current',
@@ -95,6 +113,14 @@ export class PipelineSelfMetrics {
       registers,
       collect() {
         this.set(limits().sessions.current);
+      },
+    });
+    new Gauge({
+      name: 'filesfu_gateway_session_windows_open',
+      help: 'Session windows open in the state store (counted when a later point or the grace period closes them), as of the last housekeeping',
+      registers,
+      collect() {
+        this.set(readOpenWindows());
       },
     });
     this.exportTotal = new Counter({

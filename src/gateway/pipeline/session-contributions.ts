@@ -1,119 +1,98 @@
+// The "contributions" step of an ingest: what committed sessions add to the aggregate. The CPU
+// histogram takes each accepted point under the session's FIXED labels; the window families take
+// each closed session window once.
+import {
+  CPU_HISTOGRAM,
+  CPU_HISTOGRAM_COST,
+  DETAIL_WINDOWS,
+  LABEL,
+  OTHER,
+  SESSION_WINDOWS,
+  STAGE_WINDOWS,
+  windowFamilyCost,
+  type WindowFamily,
+} from '../../model/index.js';
 import type { ExemplarCandidate, HistogramDelta, HistogramTotals, Labels } from '../aggregation/index.js';
 import { addDelta } from '../aggregation/index.js';
-import type {
-  BoundedValue,
-  BoundingLimit,
-  LabelsBuilder,
-  SeriesIdentities,
-  SeriesIdentity,
-} from '../cardinality/index.js';
-import type { SessionCommit, SessionCommitResult } from '../state/index.js';
-import type { CounterMetricName, CpuSample } from '../validation/index.js';
-import {
-  CPU_METRIC,
-  LABEL_OS,
-  LABEL_STAGE,
-  LABEL_THRESHOLD,
-  LABEL_VERSION,
-  SESSIONS_METRIC,
-  SESSIONS_OVER_THRESHOLD_METRIC,
-  STAGE_SESSIONS_METRIC,
-  STAGE_SESSIONS_OVER_THRESHOLD_METRIC,
-  samplesAboveBound,
-} from '../validation/index.js';
+import type { BoundedValue, BoundingLimit, LabelsBuilder, SeriesIdentities } from '../cardinality/index.js';
+import type { ClosedWindow, SessionCommitResult } from '../state/index.js';
+import type { CpuSample } from '../validation/index.js';
+import type { PreparedSession } from './session-commit.js';
 
-/** One session of a request with its labels already bounded. */
-export interface PreparedSession {
-  sessionId: string;
-  version: BoundedValue;
-  os: BoundedValue;
-  samples: readonly CpuSample[];
-  /** Each sample's raw stage attribute, same order: its stream within the session (see SessionInterval). */
-  streams: ReadonlyArray<string | undefined>;
-  /** Each sample's bounded stage, same order (parallel arrays: no wrapper object per point). */
-  stages: readonly BoundedValue[];
+export interface HistogramContribution {
+  kind: 'histogram';
+  key: string;
+  labels: Labels;
+  cost: number;
+  delta: HistogramDelta;
+  exemplar: ExemplarCandidate | undefined;
+  /** Data points merged into `delta`. */
+  points: number;
 }
 
-export type Contribution =
-  | {
-      kind: 'histogram';
-      metric: typeof CPU_METRIC;
-      key: string;
-      labels: Labels;
-      delta: HistogramDelta;
-      exemplar: ExemplarCandidate | undefined;
-      /** Data points merged into `delta`. */
-      points: number;
-    }
-  | { kind: 'counter'; metric: CounterMetricName; key: string; labels: Labels };
+/** One closed session window in one label set of a window family. */
+export interface WindowContribution {
+  kind: 'window';
+  family: WindowFamily;
+  key: string;
+  labels: Labels;
+  cost: number;
+  /** Per threshold: the window had a high-CPU episode in this cell. */
+  high: readonly boolean[];
+}
+
+export type Contribution = HistogramContribution | WindowContribution;
 
 /** What the committed sessions of one request add up to (one per request, not per session). */
 export interface SessionOutcome {
   accepted: number;
   duplicate: number;
+  late: number;
   contributions: Contribution[];
   /** Accepted points whose label value a limit replaced, per limit. */
   bounded: Map<BoundingLimit, number>;
 }
 
 export function emptyOutcome(): SessionOutcome {
-  return { accepted: 0, duplicate: 0, contributions: [], bounded: new Map() };
+  return { accepted: 0, duplicate: 0, late: 0, contributions: [], bounded: new Map() };
 }
 
-function countBounded(outcome: SessionOutcome, limit: BoundingLimit): void {
-  outcome.bounded.set(limit, (outcome.bounded.get(limit) ?? 0) + 1);
+function countBounded(outcome: SessionOutcome, limit: BoundingLimit | undefined): void {
+  if (limit !== undefined) outcome.bounded.set(limit, (outcome.bounded.get(limit) ?? 0) + 1);
 }
 
 /**
- * The state-store commit of a session's samples (its intervals, in columns). `thresholdBounds`:
- * canonicalBoundIndex of each configured threshold, in configuration order.
+ * Why a fixed label is "other": the limit that replaced the proposed value when it is the same,
+ * else (fixed at an earlier admission) the version ranking, the only limit that changes over time.
  */
-export function sessionCommitOf(
-  sessionId: string,
-  session: PreparedSession,
-  thresholdBounds: readonly number[],
-): SessionCommit {
-  const { samples } = session;
-  const thresholds = thresholdBounds.length;
-  const samplesAbove = new Array<number>(samples.length * thresholds);
-  const stages = new Array<string>(samples.length);
-  const streams = new Array<string>(samples.length);
-  for (let i = 0; i < samples.length; i++) {
-    const sample = samples[i] as CpuSample;
-    for (let t = 0; t < thresholds; t++) {
-      samplesAbove[i * thresholds + t] = samplesAboveBound(sample.bucketCounts, thresholdBounds[t] as number);
-    }
-    stages[i] = (session.stages[i] as BoundedValue).value;
-    streams[i] = session.streams[i] ?? '';
-  }
-  return { sessionId, times: samples, stages, streams, samplesAbove };
+function fixedBounding(
+  fixed: string,
+  proposed: BoundedValue,
+  limit: BoundingLimit,
+): BoundingLimit | undefined {
+  if (fixed !== OTHER) return undefined;
+  return proposed.value === OTHER ? proposed.bounded : limit;
 }
 
-// The labels of each forwarded metric, in export order (module-level: see SeriesIdentities.get).
+// The labels of each forwarded label set, in export order (module-level: see SeriesIdentities.get).
 const cpuLabels: LabelsBuilder = (version, os, stage) => ({
-  [LABEL_VERSION]: version,
-  [LABEL_STAGE]: stage,
-  [LABEL_OS]: os,
+  [LABEL.version]: version,
+  [LABEL.stage]: stage,
+  [LABEL.os]: os,
 });
-const sessionsLabels: LabelsBuilder = (version, os) => ({ [LABEL_VERSION]: version, [LABEL_OS]: os });
-const sessionsOverThresholdLabels: LabelsBuilder = (version, os, _stage, threshold) => ({
-  [LABEL_VERSION]: version,
-  [LABEL_OS]: os,
-  [LABEL_THRESHOLD]: threshold,
+const sessionLabels: LabelsBuilder = (version, os, cpuCores) => ({
+  [LABEL.version]: version,
+  [LABEL.os]: os,
+  [LABEL.cpuCores]: cpuCores,
 });
-const stageSessionsLabels: LabelsBuilder = (version, os, stage) => ({
-  [LABEL_VERSION]: version,
-  [LABEL_STAGE]: stage,
-  [LABEL_OS]: os,
+const stageLabels = cpuLabels;
+const detailLabels: LabelsBuilder = (version, os, stage, detail, bucket) => ({
+  [LABEL.version]: version,
+  [LABEL.stage]: stage,
+  [LABEL.os]: os,
+  [LABEL.detail]: detail,
+  [LABEL.detailBucket]: bucket,
 });
-const stageSessionsOverThresholdLabels: LabelsBuilder = (version, os, stage, threshold) => ({
-  [LABEL_VERSION]: version,
-  [LABEL_STAGE]: stage,
-  [LABEL_OS]: os,
-  [LABEL_THRESHOLD]: threshold,
-});
-
-type HistogramContribution = Extract<Contribution, { kind: 'histogram' }>;
 
 /**
  * Adds a point to a histogram contribution: as the aggregate would have added them one by one (the
@@ -137,7 +116,6 @@ function mergeInto(into: HistogramContribution, delta: CpuSample, sessionId: str
     totals = into.delta as HistogramTotals; // the copy made by the first merge
   }
   addDelta(totals, delta);
-  // higherCandidate's rule, with the candidate built only when it wins.
   const max = exemplarValue(delta);
   if (max !== undefined && (into.exemplar === undefined || max > into.exemplar.value)) {
     into.exemplar = { value: max, timeUnixNano: delta.timeUnixNano, sessionId };
@@ -150,31 +128,26 @@ function exemplarValue(sample: CpuSample): number | undefined {
   return sample.count > 0 ? sample.max : undefined;
 }
 
-function counter(metric: CounterMetricName, identity: SeriesIdentity): Contribution {
-  return { kind: 'counter', metric, key: identity.key, labels: identity.labels };
-}
-
 /**
- * Adds what a committed session contributes to the aggregate (non-duplicate samples and newly true
- * session facts) to `outcome`, the request's.
+ * Adds the CPU histogram deltas of a committed session's accepted points to `outcome`, under the
+ * session's fixed labels, and the windows the commit closed.
  */
 export function sessionContributions(
   session: PreparedSession,
   result: SessionCommitResult,
   identities: SeriesIdentities,
+  thresholds: number,
   outcome: SessionOutcome,
 ): void {
-  const version = session.version.value;
-  const os = session.os.value;
-  const versionBounded = session.version.bounded;
-  const osBounded = session.os.bounded;
+  const { version, os } = result.labels;
+  const versionBounded = fixedBounding(version, session.version, 'versions');
+  const osBounded = fixedBounding(os, session.os, 'os_allow_list');
   const { samples, stages } = session;
   // A session's points mostly share one stage, and a replayed backlog brings many of them: consecutive
   // points of one series are merged into one contribution, so the budget and the aggregate see one
   // delta per series and session instead of one per point.
-  let lastStage: string | undefined;
-  let identity: SeriesIdentity | undefined;
   let open: HistogramContribution | undefined;
+  let openStage: string | undefined;
   for (let i = 0; i < samples.length; i++) {
     const sample = samples[i] as CpuSample;
     const stage = stages[i] as BoundedValue;
@@ -183,61 +156,58 @@ export function sessionContributions(
       continue;
     }
     outcome.accepted++;
-    if (versionBounded) countBounded(outcome, versionBounded);
-    if (osBounded) countBounded(outcome, osBounded);
-    if (stage.bounded) countBounded(outcome, stage.bounded);
-    if (open !== undefined && stage.value === lastStage) {
+    countBounded(outcome, versionBounded);
+    countBounded(outcome, osBounded);
+    countBounded(outcome, stage.bounded);
+    if (open !== undefined && stage.value === openStage) {
       mergeInto(open, sample, session.sessionId);
       continue;
     }
     const max = exemplarValue(sample);
-    const exemplar =
-      max === undefined
-        ? undefined
-        : { value: max, timeUnixNano: sample.timeUnixNano, sessionId: session.sessionId };
-    if (identity === undefined || stage.value !== lastStage) {
-      identity = identities.get(CPU_METRIC, cpuLabels, version, os, stage.value);
-      lastStage = stage.value;
-    }
+    const identity = identities.get(CPU_HISTOGRAM.name, cpuLabels, version, os, stage.value);
     open = {
       kind: 'histogram',
-      metric: CPU_METRIC,
       key: identity.key,
       labels: identity.labels,
+      cost: CPU_HISTOGRAM_COST,
       delta: sample,
-      exemplar,
+      exemplar:
+        max === undefined
+          ? undefined
+          : { value: max, timeUnixNano: sample.timeUnixNano, sessionId: session.sessionId },
       points: 1,
     };
+    openStage = stage.value;
     outcome.contributions.push(open);
   }
-  if (result.newlySeen)
-    outcome.contributions.push(
-      counter(SESSIONS_METRIC, identities.get(SESSIONS_METRIC, sessionsLabels, version, os)),
-    );
-  for (const threshold of result.newOverThresholds) {
-    const identity = identities.get(
-      SESSIONS_OVER_THRESHOLD_METRIC,
-      sessionsOverThresholdLabels,
-      version,
-      os,
-      '',
-      threshold,
-    );
-    outcome.contributions.push(counter(SESSIONS_OVER_THRESHOLD_METRIC, identity));
-  }
-  for (const stage of result.newStages) {
-    const identity = identities.get(STAGE_SESSIONS_METRIC, stageSessionsLabels, version, os, stage);
-    outcome.contributions.push(counter(STAGE_SESSIONS_METRIC, identity));
-  }
-  for (const { stage, threshold } of result.newStageOverThresholds) {
-    const identity = identities.get(
-      STAGE_SESSIONS_OVER_THRESHOLD_METRIC,
-      stageSessionsOverThresholdLabels,
-      version,
-      os,
-      stage,
-      threshold,
-    );
-    outcome.contributions.push(counter(STAGE_SESSIONS_OVER_THRESHOLD_METRIC, identity));
+  outcome.late += result.latePoints;
+  for (const closed of result.closed)
+    windowContributions(closed, identities, thresholds, outcome.contributions);
+}
+
+/** One increment per window family cell of a closed session window: session, each stage, each detail bucket. */
+export function windowContributions(
+  closed: ClosedWindow,
+  identities: SeriesIdentities,
+  thresholds: number,
+  into: Contribution[],
+): void {
+  const cost = windowFamilyCost(thresholds);
+  const { version, os, cpuCores } = closed.labels;
+  const add = (
+    family: WindowFamily,
+    build: LabelsBuilder,
+    high: readonly boolean[],
+    c: string,
+    d = '',
+    e = '',
+  ) => {
+    const { key, labels } = identities.get(family.active, build, version, os, c, d, e);
+    into.push({ kind: 'window', family, key, labels, cost, high });
+  };
+  add(SESSION_WINDOWS, sessionLabels, closed.high, cpuCores);
+  for (const { stage, high } of closed.stages) add(STAGE_WINDOWS, stageLabels, high, stage);
+  for (const { stage, detail, bucket, high } of closed.details) {
+    add(DETAIL_WINDOWS, detailLabels, high, stage, detail, bucket);
   }
 }

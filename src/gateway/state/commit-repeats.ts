@@ -1,5 +1,8 @@
 import { NONE } from '../../otlp/empty-list.js';
-import type { SessionCommit } from './state-store.js';
+import type { SessionPoint } from './state-store.js';
+
+/** What dedup reads of a point: its stream and times. */
+export type PointIdentity = Pick<SessionPoint, 'stream' | 'startTimeUnixNano' | 'timeUnixNano'>;
 
 // A commit carries one interval per stage, so a pairwise scan for repeats is the cheap check: it
 // allocates nothing, where keying a Set on the start time meant formatting a bigint per interval.
@@ -17,25 +20,24 @@ const REPEAT_SCAN_MAX = 32;
  * Lua applies too.
  */
 export function duplicateIntervals(
-  commit: SessionCommit,
+  points: readonly PointIdentity[],
   watermarkBefore: bigint | undefined,
   zeroWidthBefore: readonly string[] = NONE,
   maxZeroWidthStreams = Infinity,
 ): boolean[] {
-  const { times, streams } = commit;
-  const scan = startsIncrease(commit) ? 'none' : times.length > REPEAT_SCAN_MAX ? 'keyed' : 'pairwise';
-  const repeats = scan === 'keyed' ? repeatedIntervals(commit) : undefined;
+  const scan = startsIncrease(points) ? 'none' : points.length > REPEAT_SCAN_MAX ? 'keyed' : 'pairwise';
+  const repeats = scan === 'keyed' ? repeatedIntervals(points) : undefined;
   const zeroWidthFull = zeroWidthBefore.length >= maxZeroWidthStreams;
-  const duplicate = new Array<boolean>(times.length);
-  for (let i = 0; i < times.length; i++) {
-    const { startTimeUnixNano: start, timeUnixNano: end } = times[i]!;
+  const duplicate = new Array<boolean>(points.length);
+  for (let i = 0; i < points.length; i++) {
+    const { startTimeUnixNano: start, timeUnixNano: end, stream } = points[i]!;
     duplicate[i] =
       (watermarkBefore !== undefined &&
         (start < watermarkBefore ||
           (start === watermarkBefore &&
             end === start &&
-            (zeroWidthFull || zeroWidthBefore.includes(streams[i]!))))) ||
-      (scan === 'none' ? false : repeats ? repeats[i] === 1 : repeatsEarlier(commit, i));
+            (zeroWidthFull || zeroWidthBefore.includes(stream))))) ||
+      (scan === 'none' ? false : repeats ? repeats[i] === 1 : repeatsEarlier(points, i));
   }
   return duplicate;
 }
@@ -46,7 +48,7 @@ export function duplicateIntervals(
  * most `maxZeroWidthStreams` (raw stage values are not bounded; a watchdog has a handful of stages).
  */
 export function zeroWidthAfter(
-  commit: SessionCommit,
+  points: readonly PointIdentity[],
   duplicate: readonly boolean[],
   watermarkBefore: bigint | undefined,
   zeroWidthBefore: readonly string[],
@@ -55,11 +57,9 @@ export function zeroWidthAfter(
 ): readonly string[] {
   const kept = watermarkAfter === watermarkBefore ? zeroWidthBefore : NONE;
   let streams: string[] | undefined; // a new list only when one is added: `kept` may be stored
-  const { times } = commit;
-  for (let i = 0; i < times.length; i++) {
-    const { startTimeUnixNano: start, timeUnixNano: end } = times[i]!;
+  for (let i = 0; i < points.length; i++) {
+    const { startTimeUnixNano: start, timeUnixNano: end, stream } = points[i]!;
     if (duplicate[i] || end !== watermarkAfter || start !== end) continue;
-    const stream = commit.streams[i]!;
     const list = streams ?? kept;
     if (list.length >= maxZeroWidthStreams) break;
     if (list.includes(stream)) continue;
@@ -74,21 +74,20 @@ export function zeroWidthAfter(
  * nothing to scan for. A session's consecutive intervals of one stage (a replayed backlog) are in
  * that order; the intervals of one export (one per stage, one start) are not.
  */
-function startsIncrease({ times }: SessionCommit): boolean {
-  for (let i = 1; i < times.length; i++) {
-    if (!(times[i]!.startTimeUnixNano > times[i - 1]!.startTimeUnixNano)) return false;
+function startsIncrease(points: readonly PointIdentity[]): boolean {
+  for (let i = 1; i < points.length; i++) {
+    if (!(points[i]!.startTimeUnixNano > points[i - 1]!.startTimeUnixNano)) return false;
   }
   return true;
 }
 
 /** Whether an earlier interval of the commit has the same stream, start and end: one sent twice. */
-function repeatsEarlier({ times, streams }: SessionCommit, index: number): boolean {
-  const { startTimeUnixNano: start, timeUnixNano: end } = times[index]!;
-  const stream = streams[index];
+function repeatsEarlier(points: readonly PointIdentity[], index: number): boolean {
+  const { startTimeUnixNano: start, timeUnixNano: end, stream } = points[index]!;
   for (let j = 0; j < index; j++) {
     // Streams first: interned strings compare by reference, times are bigints.
-    const earlier = times[j]!;
-    if (streams[j] === stream && earlier.startTimeUnixNano === start && earlier.timeUnixNano === end) {
+    const earlier = points[j]!;
+    if (earlier.stream === stream && earlier.startTimeUnixNano === start && earlier.timeUnixNano === end) {
       return true;
     }
   }
@@ -96,12 +95,12 @@ function repeatsEarlier({ times, streams }: SessionCommit, index: number): boole
 }
 
 /** repeatsEarlier for every interval at once (1 = a repeat), keyed by start, then stream and end. */
-function repeatedIntervals({ times, streams }: SessionCommit): Uint8Array {
-  const repeats = new Uint8Array(times.length);
+function repeatedIntervals(points: readonly PointIdentity[]): Uint8Array {
+  const repeats = new Uint8Array(points.length);
   const streamsByStart = new Map<bigint, Set<string>>();
-  for (let i = 0; i < times.length; i++) {
-    const { startTimeUnixNano: start, timeUnixNano: end } = times[i]!;
-    const stream = `${streams[i]!}|${end}`;
+  for (let i = 0; i < points.length; i++) {
+    const { startTimeUnixNano: start, timeUnixNano: end } = points[i]!;
+    const stream = `${points[i]!.stream}|${end}`;
     let seen = streamsByStart.get(start);
     if (!seen) streamsByStart.set(start, (seen = new Set()));
     if (seen.has(stream)) repeats[i] = 1;

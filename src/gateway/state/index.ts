@@ -1,15 +1,18 @@
 export type {
-  IntervalTimes,
+  CellHigh,
+  ClosedWindow,
+  DetailCell,
+  DetailHigh,
   SessionCommit,
   SessionCommitResult,
-  SessionInterval,
+  SessionLabels,
+  SessionPoint,
   SeriesAdmission,
-  StageThreshold,
   StateSnapshot,
   StateStore,
   StateStoreOptions,
 } from './state-store.js';
-export { commitSessions, sessionCommit } from './state-store.js';
+export { commitSessions } from './state-store.js';
 export { MemoryStateStore } from './memory-store.js';
 export { RedisStateStore } from './redis-store.js';
 export type { RedisStateStoreOptions } from './redis-store.js';

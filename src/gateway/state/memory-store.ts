@@ -1,5 +1,14 @@
-import { SessionTable } from './session-table.js';
+import { DueQueue } from './due-queue.js';
+import {
+  checkRecordOptions,
+  closeIfDue,
+  closeOpenWindow,
+  commitRecord,
+  openWindowCloseMs,
+  type SessionRecord,
+} from './session-record.js';
 import type {
+  ClosedWindow,
   SeriesAdmission,
   SessionCommit,
   SessionCommitResult,
@@ -9,17 +18,24 @@ import type {
 } from './state-store.js';
 import { rankVersions, versionBucketIndex } from './version-window.js';
 
-/** Sessions forgotten per housekeeping run at most (~5 ms of deletes). */
+/** Sessions forgotten per housekeeping run at most (bounds one run's work). */
 const MAX_SESSION_EXPIRIES_PER_RUN = 10_000;
 
 /**
  * The embedded store for a single replica. Bounded: at most maxTrackedSessions sessions (least
  * recently seen evicted first), sessions idle for dedupWindowMs forgotten, series bounded by the
  * budget itself (every label set costs at least one Prometheus series), version usage trimmed to
- * maxTrackedVersions per bucket.
+ * maxTrackedVersions per bucket. A forgotten session's open window is closed and returned by the
+ * next closeDueWindows, never dropped.
  */
 export class MemoryStateStore implements StateStore {
-  private readonly sessions: SessionTable;
+  /** Session records in least-recently-seen order (Map order: a commit re-inserts its session). */
+  private readonly sessions = new Map<string, SessionRecord>();
+  private readonly due = new DueQueue();
+  /** Windows of forgotten sessions, closed, waiting for closeDueWindows. */
+  private pendingClosed: ClosedWindow[] = [];
+  /** Records in `sessions` with an open window. */
+  private openWindows = 0;
   private readonly series = new Map<string, AdmittedSeries>();
   /** Sum of the costs in `series`, kept in step with every add and expiry. */
   private usedSeries = 0;
@@ -27,11 +43,11 @@ export class MemoryStateStore implements StateStore {
   private readonly versionBuckets = new Map<number, Map<string, number>>();
 
   constructor(private readonly options: StateStoreOptions) {
-    this.sessions = new SessionTable(options);
+    checkRecordOptions(options);
   }
 
   async commitSession(commit: SessionCommit, nowMs: number): Promise<SessionCommitResult> {
-    return this.sessions.commit(commit, nowMs);
+    return this.commit(commit, nowMs);
   }
 
   async commitSessions(
@@ -40,11 +56,25 @@ export class MemoryStateStore implements StateStore {
   ): Promise<Array<PromiseSettledResult<SessionCommitResult>>> {
     return commits.map((commit): PromiseSettledResult<SessionCommitResult> => {
       try {
-        return { status: 'fulfilled', value: this.sessions.commit(commit, nowMs) };
+        return { status: 'fulfilled', value: this.commit(commit, nowMs) };
       } catch (reason) {
         return { status: 'rejected', reason };
       }
     });
+  }
+
+  async closeDueWindows(nowMs: number): Promise<ClosedWindow[]> {
+    const closed = this.pendingClosed;
+    this.pendingClosed = [];
+    for (let entry = this.due.popDue(nowMs); entry; entry = this.due.popDue(nowMs)) {
+      const record = this.sessions.get(entry.sessionKey);
+      if (record?.open?.window !== entry.window) continue; // closed since, or forgotten
+      const next = closeIfDue(record, nowMs, this.options);
+      if (!next.closed) continue;
+      this.replace(entry.sessionKey, record, next.record); // keeps its place in the LRU order
+      closed.push(next.closed);
+    }
+    return closed;
   }
 
   async admitSeries(requests: SeriesAdmission[], nowMs: number): Promise<boolean[]> {
@@ -84,12 +114,12 @@ export class MemoryStateStore implements StateStore {
       this.series.delete(key);
       this.usedSeries -= admitted.cost;
     }
-    // Kept longer than the window is only stricter.
-    this.sessions.forgetIdle(nowMs - this.options.dedupWindowMs, MAX_SESSION_EXPIRIES_PER_RUN);
+    this.forgetIdle(nowMs - this.options.dedupWindowMs);
     this.rerankVersions(nowMs);
     return {
       usedSeries: this.usedSeries,
       trackedSessions: this.sessions.size,
+      openWindows: this.openWindows,
       activeVersions: [...this.activeVersions],
     };
   }
@@ -99,6 +129,47 @@ export class MemoryStateStore implements StateStore {
   }
 
   async close(): Promise<void> {}
+
+  /** Synchronous, hence atomic per session. */
+  private commit(commit: SessionCommit, nowMs: number): SessionCommitResult {
+    const prev = this.sessions.get(commit.sessionKey);
+    const { record, result } = commitRecord(prev, commit, this.options, nowMs);
+    if (prev) this.forget(commit.sessionKey, prev, false);
+    this.sessions.set(commit.sessionKey, record);
+    if (record.open) this.openWindows++;
+    const dueMs = openWindowCloseMs(record, this.options);
+    if (dueMs !== undefined && (result.newSession || prev?.open?.window !== record.open!.window)) {
+      this.due.push({ dueMs, sessionKey: commit.sessionKey, window: record.open!.window });
+    }
+    while (this.sessions.size > this.options.maxTrackedSessions) {
+      const [key, oldest] = this.sessions.entries().next().value!;
+      this.forget(key, oldest, true);
+    }
+    return result;
+  }
+
+  private replace(key: string, before: SessionRecord, after: SessionRecord): void {
+    this.openWindows += Number(Boolean(after.open)) - Number(Boolean(before.open));
+    this.sessions.set(key, after);
+  }
+
+  /** Removes a session; when it is forgotten for good, its open window is closed for closeDueWindows. */
+  private forget(key: string, record: SessionRecord, forGood: boolean): void {
+    this.sessions.delete(key);
+    if (record.open) this.openWindows--;
+    if (!forGood) return;
+    const { closed } = closeOpenWindow(record);
+    if (closed) this.pendingClosed.push(closed);
+  }
+
+  /** Sessions last seen before the cutoff, oldest first (the Map's order), bounded per run. */
+  private forgetIdle(cutoffMs: number): void {
+    let expired = 0;
+    for (const [key, record] of this.sessions) {
+      if (record.lastSeenMs >= cutoffMs || expired++ >= MAX_SESSION_EXPIRIES_PER_RUN) break;
+      this.forget(key, record, true);
+    }
+  }
 
   private rerankVersions(nowMs: number): void {
     const current = versionBucketIndex(nowMs, this.options);

@@ -1,83 +1,106 @@
 // The state that must be shared by all gateway replicas (and survive a replica restart when it is
-// Redis): per-session deduplication watermarks and progress, the global series budget and the
-// version ranking. Every operation that decides something is atomic in the store.
+// Redis): per-session deduplication watermarks, labels, episode runs and open session windows (the
+// metric model's §2, src/model/episodes.ts), the global series budget and the version ranking. Every
+// operation that decides something is atomic in the store.
 
-/** When an interval started and ended (ns); a validated sample is one. */
-export interface IntervalTimes {
-  readonly startTimeUnixNano: bigint;
-  readonly timeUnixNano: bigint;
+/** A session's labels, FIXED at its first admission (later commits' proposals are ignored). */
+export interface SessionLabels {
+  version: string;
+  os: string;
+  cpuCores: string;
 }
 
-/**
- * One session's accepted-or-duplicate sample intervals of a request, as the store needs them, in
- * columns: interval i is times[i], stages[i], streams[i] and samplesAbove[i × T … i × T + T − 1]
- * (T = StateStoreOptions.thresholds.length). Columns, not an object per interval: a request of 1000
- * points built 1000 interval objects only to be read once. sessionCommit() builds one from objects.
- */
-export interface SessionCommit {
-  readonly sessionId: string;
-  readonly times: readonly IntervalTimes[];
-  /** Bounded stage label of each interval. */
-  readonly stages: readonly string[];
+/** A configured detail present on a point: `detail` is the configured label, `bucket` its bucket label. */
+export interface DetailCell {
+  detail: string;
+  bucket: string;
+}
+
+/** One accepted-or-duplicate histogram point of a session, as the store needs it. */
+export interface SessionPoint {
   /**
-   * Each interval's stream within the session: its raw stage attribute. Two intervals of one commit
-   * with the same stream and start time are one interval sent twice.
+   * The point's raw identity within the session: raw stage attribute + raw detail values, flat-keyed.
+   * Two points of one commit with the same stream, start and end are one point sent twice.
    */
-  readonly streams: readonly string[];
-  /** Samples above each configured threshold, per interval, in the order of the thresholds. */
-  readonly samplesAbove: readonly number[];
-}
-
-/** One interval as an object: the readable form (tests, tools) that sessionCommit() turns into columns. */
-export interface SessionInterval extends IntervalTimes {
+  stream: string;
   /** Bounded stage label. */
   stage: string;
-  /** The raw stage attribute (default: `stage`); see SessionCommit.streams. */
-  stream?: string;
-  /** Samples above each configured threshold, in the order of `StateStoreOptions.thresholds`. */
-  samplesAbove: readonly number[];
+  /** Configured details present on the point, bucketed. */
+  details: readonly DetailCell[];
+  startTimeUnixNano: bigint;
+  timeUnixNano: bigint;
+  /** The histogram's count. */
+  samples: number;
+  /** Samples above each configured threshold, in the order of StateStoreOptions.thresholds. */
+  above: readonly number[];
 }
 
-/** The commit of `intervals`; every interval must have one count per configured threshold. */
-export function sessionCommit(sessionId: string, intervals: readonly SessionInterval[]): SessionCommit {
-  return {
-    sessionId,
-    times: intervals,
-    stages: intervals.map((i) => i.stage),
-    streams: intervals.map((i) => i.stream ?? i.stage),
-    samplesAbove: intervals.flatMap((i) => i.samplesAbove),
-  };
+/** One request's points of one session. */
+export interface SessionCommit {
+  /** install/session. */
+  sessionKey: string;
+  /** Proposed labels: used only when the session is first admitted. */
+  labels: SessionLabels;
+  /** Any order. */
+  points: readonly SessionPoint[];
 }
 
-export interface StageThreshold {
+export interface CellHigh {
   stage: string;
-  threshold: string;
+  /** Per threshold, config order. */
+  high: boolean[];
 }
 
-/** What a commit changed: which intervals were duplicates and which session facts became true now. */
+export interface DetailHigh {
+  stage: string;
+  detail: string;
+  bucket: string;
+  /** Per threshold, config order. */
+  high: boolean[];
+}
+
+/** A session window as counted once when it closes; every cell listed was active in the window. */
+export interface ClosedWindow {
+  /** windowOf(start) of its points: start of the window = window × windowMs. */
+  window: number;
+  labels: SessionLabels;
+  /** Session level, per threshold: any stream high. */
+  high: boolean[];
+  /** One per stage label visited, sorted by stage. */
+  stages: CellHigh[];
+  /** One per (stage, detail, bucket) visited, sorted by those. */
+  details: DetailHigh[];
+}
+
+/** What a commit decided for its session. */
 export interface SessionCommitResult {
+  /** Per commit.points index: a replay (before the watermark), a repeat within the commit, or a zero-width repeat. */
   duplicate: boolean[];
-  newlySeen: boolean;
-  newStages: string[];
-  newOverThresholds: string[];
-  newStageOverThresholds: StageThreshold[];
+  /** The session's FIXED labels (from its first admission). */
+  labels: SessionLabels;
+  /** First admission now (feeds the version usage ranking). */
+  newSession: boolean;
+  /** Windows this commit closed (earlier windows of this session). */
+  closed: ClosedWindow[];
+  /** Accepted points (with samples) of windows this session already closed: not in any window count. */
+  latePoints: number;
 }
 
 export interface StateStoreOptions {
-  /** Threshold label values ("0.3", …), same order as SessionInterval.samplesAbove. */
+  /** Threshold label values ("0.3", …), same order as SessionPoint.above. */
   thresholds: string[];
-  overThresholdMinSamples: number;
+  /** Samples above T a run of hot points must hold to be an episode (`sessions.episodeMinSamples`). */
+  episodeMinSamples: number;
+  /** Length of a session window (`sessions.windowSeconds` × 1000); a positive integer of ms. */
+  windowMs: number;
+  /** A window still open at end + windowGraceMs is closed by closeDueWindows. */
+  windowGraceMs: number;
+  /** Sessions tracked at most; the least recently seen is evicted (its open window closed). */
   maxTrackedSessions: number;
-  /** Streams per session whose zero-width interval at the watermark is remembered (see duplicateIntervals). */
+  /** Streams per session whose zero-width point at the watermark is remembered (dedup). */
   maxZeroWidthStreams: number;
+  /** A session idle this long is forgotten (its open window closed) and starts over. */
   dedupWindowMs: number;
-  /**
-   * The longest session key the store is given (characters): the install id, a separator and the
-   * session id. The in-memory store keeps keys up to this length off the heap (longer ones still
-   * work, from a Map). stateStoreOptions derives it from the limits; unset, slots are as wide as
-   * KeyIndex allows.
-   */
-  maxSessionKeyLength?: number;
   /**
    * Prometheus series the admitted label sets may cost in total: maxSeries minus what is reserved
    * for the overflow series (which are never admitted, so they never compete for the budget).
@@ -92,20 +115,17 @@ export interface StateStoreOptions {
 
 export interface StateStore {
   /**
-   * Atomically, for one session: marks intervals whose start lies before the session's watermark
-   * (the latest accepted interval end) as duplicates, advances the watermark, and updates progress.
+   * Atomically, for one session: dedup (watermark rule), labels at first admission, episode runs,
+   * the open window's cells, and the windows that close because a later window's point arrived.
    */
   commitSession(commit: SessionCommit, nowMs: number): Promise<SessionCommitResult>;
-  /**
-   * commitSession for each of a request's sessions, each atomic on its own, in one call: what each
-   * commit resolved or rejected to, in order. Optional (see commitSessions below): the in-memory
-   * store commits synchronously, where a promise per session cost ~3% of the gateway's CPU at 1000
-   * points per request (`npm run bench:gateway-ab`, docs/gateway.md).
-   */
+  /** commitSession for each of a request's sessions, each atomic on its own; results in order. */
   commitSessions?(
     commits: readonly SessionCommit[],
     nowMs: number,
   ): Promise<Array<PromiseSettledResult<SessionCommitResult>>>;
+  /** Closes every open session window whose end + grace <= nowMs; each closed once across replicas. */
+  closeDueWindows(nowMs: number): Promise<ClosedWindow[]>;
   /**
    * Per request, in order: already admitted (touched) → true; new and its cost still fits
    * (used + cost <= seriesBudget) → admitted now, true; else false (it goes to overflow).
@@ -118,6 +138,7 @@ export interface StateStore {
   /**
    * Housekeeping (idempotent, safe from every replica): expire idle series and old sessions, evict
    * beyond maxTrackedSessions, re-rank versions (active set := top maxVersions in the window).
+   * Open windows of forgotten sessions are returned by the next closeDueWindows.
    */
   housekeeping(nowMs: number): Promise<StateSnapshot>;
   ready(): boolean;
@@ -146,5 +167,7 @@ export interface StateSnapshot {
   /** Prometheus series held by admitted label sets (sum of their costs; overflow reserve excluded). */
   usedSeries: number;
   trackedSessions: number;
+  /** Session windows open now (closed later by a commit or by closeDueWindows). */
+  openWindows: number;
   activeVersions: string[];
 }

@@ -1,4 +1,4 @@
-import { CPU_BUCKETS } from './metric-model.js';
+import { CPU_BUCKETS } from '../../model/index.js';
 
 // Bounds are compared with a relative tolerance because clients may compute them (e.g. 0.1 + 0.2).
 const BOUND_TOLERANCE = 1e-9;

@@ -1,4 +1,3 @@
-export * from './metric-model.js';
 export * from './reasons.js';
 export type { AttributeLimits, AttributeObservations } from './attributes.js';
 export { attributeValueBytes } from './attributes.js';
@@ -9,3 +8,4 @@ export type { SessionIdentity, ResourceLimits } from './resource.js';
 export { validateResource } from './resource.js';
 export type { RequestLimits, SessionSamples, ValidatedRequest } from './validate-request.js';
 export { validateRequest } from './validate-request.js';
+export { countAttribute, streamKey } from './point-attributes.js';

@@ -1,12 +1,8 @@
 import type { Resource } from '../../otlp/model.js';
 import type { AttributeLimits, AttributeObservations } from './attributes.js';
 import { checkAttributeLimits, stringAttribute } from './attributes.js';
-import {
-  INSTANCE_ID_ATTRIBUTE,
-  OS_TYPE_ATTRIBUTE,
-  SESSION_ID_ATTRIBUTE,
-  VERSION_ATTRIBUTE,
-} from './metric-model.js';
+import { RESOURCE_KEYS } from '../../model/index.js';
+import { countAttribute } from './point-attributes.js';
 import type { RejectReason } from './reasons.js';
 
 /** Who produced a resource's points, as far as the pipeline cares. */
@@ -15,6 +11,8 @@ export interface SessionIdentity {
   installId: string;
   version: string;
   osType: string;
+  /** `filesfu.host.cpu.logical_count` when it is an integer >= 1; undefined: unknown. */
+  cpuLogicalCount: number | undefined;
 }
 
 export interface ResourceLimits extends AttributeLimits {
@@ -34,7 +32,7 @@ export function validateResource(
 ): SessionIdentity | RejectReason {
   const attributeProblem = checkAttributeLimits(resource.attributes, limits, observed);
   if (attributeProblem) return attributeProblem;
-  const sessionId = stringAttribute(resource.attributes, SESSION_ID_ATTRIBUTE);
+  const sessionId = stringAttribute(resource.attributes, RESOURCE_KEYS.sessionId);
   if (sessionId === undefined || sessionId === '') return 'missing_session_id';
   if (
     sessionId.length < MIN_SESSION_ID_LENGTH ||
@@ -43,11 +41,14 @@ export function validateResource(
   ) {
     return 'invalid_session_id';
   }
-  if (stringAttribute(resource.attributes, INSTANCE_ID_ATTRIBUTE) !== installId) return 'install_id_mismatch';
-  const version = stringAttribute(resource.attributes, VERSION_ATTRIBUTE);
+  if (stringAttribute(resource.attributes, RESOURCE_KEYS.serviceInstanceId) !== installId)
+    return 'install_id_mismatch';
+  const version = stringAttribute(resource.attributes, RESOURCE_KEYS.serviceVersion);
   if (version === undefined || version === '') return 'missing_version';
-  const osType = stringAttribute(resource.attributes, OS_TYPE_ATTRIBUTE);
+  const osType = stringAttribute(resource.attributes, RESOURCE_KEYS.osType);
   if (osType === undefined || osType === '') return 'missing_os_type';
   // Sessions are keyed case-insensitively so that a UUID in another case is the same session.
-  return { sessionId: sessionId.toLowerCase(), installId, version, osType };
+  const logicalCount = countAttribute(resource.attributes, RESOURCE_KEYS.cpuLogicalCount);
+  const cpuLogicalCount = logicalCount !== undefined && logicalCount >= 1 ? logicalCount : undefined;
+  return { sessionId: sessionId.toLowerCase(), installId, version, osType, cpuLogicalCount };
 }

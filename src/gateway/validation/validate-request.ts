@@ -2,7 +2,8 @@ import type { ExportMetricsServiceRequest, Metric, ResourceMetrics } from '../..
 import { AggregationTemporality, dataPointCount } from '../../otlp/model.js';
 import type { AttributeObservations } from './attributes.js';
 import { stringAttribute } from './attributes.js';
-import { CPU_METRIC, STAGE_ATTRIBUTE } from './metric-model.js';
+import { CPU_METRIC_NAME, STAGE_ATTRIBUTE } from '../../model/index.js';
+import { countAttribute, streamKey } from './point-attributes.js';
 import type { CpuSample, PointLimits } from './point.js';
 import { pointTimeWindow, validateCpuPoint } from './point.js';
 import type { RejectReason } from './reasons.js';
@@ -10,15 +11,24 @@ import { RejectionTally } from './reasons.js';
 import type { ResourceLimits, SessionIdentity } from './resource.js';
 import { validateResource } from './resource.js';
 
-export type RequestLimits = PointLimits & ResourceLimits;
+export interface RequestLimits extends PointLimits, ResourceLimits {
+  /** Point attributes kept as details (`pipeline.details[].attribute`), in config order. */
+  detailAttributes: readonly string[];
+}
 
-/** All valid samples of one session in one request. */
+/** All valid samples of one session in one request; the per-sample arrays are in sample order. */
 export interface SessionSamples {
   identity: SessionIdentity;
   samples: CpuSample[];
-  /** Each sample's raw stage attribute, same order; undefined when absent (bounded later). */
+  /** Each sample's raw stage attribute; undefined when absent (bounded later). */
   stages: Array<string | undefined>;
+  /** Each sample's value of each configured detail attribute, in config order (undefined: none). */
+  details: Array<readonly (number | undefined)[]>;
+  /** Each sample's stream within the session: raw stage and raw detail values (streamKey). */
+  streams: string[];
 }
+
+const NO_DETAILS: readonly (number | undefined)[] = Object.freeze([]);
 
 export interface ValidatedRequest {
   receivedDataPoints: number;
@@ -28,7 +38,7 @@ export interface ValidatedRequest {
 }
 
 function metricProblem(metric: Metric): RejectReason | undefined {
-  if (metric.name !== CPU_METRIC) return 'unknown_metric';
+  if (metric.name !== CPU_METRIC_NAME) return 'unknown_metric';
   if (metric.type !== 'histogram') return 'wrong_metric_type';
   if (metric.aggregationTemporality !== AggregationTemporality.Delta) return 'wrong_temporality';
   return undefined;
@@ -57,6 +67,7 @@ export function validateRequest(
   const bySession = new Map<string, SessionSamples>();
   const window = pointTimeWindow(limits, nowMs);
   let receivedDataPoints = 0;
+  const { detailAttributes } = limits;
 
   for (const resourceMetrics of request.resourceMetrics) {
     const points = resourcePointCount(resourceMetrics);
@@ -82,11 +93,18 @@ export function validateRequest(
             continue;
           }
           if (!session) {
-            session = { identity, samples: [], stages: [] };
+            session = { identity, samples: [], stages: [], details: [], streams: [] };
             bySession.set(identity.sessionId, session);
           }
+          const stage = stringAttribute(point.attributes, STAGE_ATTRIBUTE);
+          const details =
+            detailAttributes.length === 0
+              ? NO_DETAILS
+              : detailAttributes.map((key) => countAttribute(point.attributes, key));
           session.samples.push(sample);
-          session.stages.push(stringAttribute(point.attributes, STAGE_ATTRIBUTE));
+          session.stages.push(stage);
+          session.details.push(details);
+          session.streams.push(streamKey(stage, details));
         }
       }
     }

@@ -7,15 +7,13 @@ import {
 } from '../../../../src/gateway/cardinality/index.js';
 import { MemoryStateStore } from '../../../../src/gateway/state/index.js';
 import type { SeriesAdmission, StateStore, StateStoreOptions } from '../../../../src/gateway/state/index.js';
-import {
-  CPU_METRIC,
-  SESSIONS_METRIC,
-  prometheusSeriesCost,
-} from '../../../../src/gateway/validation/index.js';
+import { CPU_HISTOGRAM_COST, windowFamilyCost } from '../../../../src/model/index.js';
 
 const options: StateStoreOptions = {
   thresholds: ['0.3'],
-  overThresholdMinSamples: 5,
+  episodeMinSamples: 5,
+  windowMs: 600_000,
+  windowGraceMs: 120_000,
   maxTrackedSessions: 100,
   maxZeroWidthStreams: 32,
   dedupWindowMs: 1e9,
@@ -36,6 +34,7 @@ function instrumented(store: StateStore): StateStore & { calls: number; failing:
     failing: false,
     commitSession: store.commitSession.bind(store),
     recordVersionUsage: store.recordVersionUsage.bind(store),
+    closeDueWindows: store.closeDueWindows.bind(store),
     housekeeping: store.housekeeping.bind(store),
     ready: () => true,
     close: store.close.bind(store),
@@ -109,9 +108,11 @@ describe('VersionBounds', () => {
   });
 });
 
-/** Counter label sets (one Prometheus series each) named by their keys. */
-const counters = (...keys: string[]) => keys.map((key) => ({ key, metric: SESSIONS_METRIC }));
-const histogram = (key: string) => ({ key, metric: CPU_METRIC });
+/** Label sets of one Prometheus series each, named by their keys. */
+const counters = (...keys: string[]) => keys.map((key) => ({ key, cost: 1 }));
+const histogram = (key: string) => ({ key, cost: CPU_HISTOGRAM_COST });
+/** A window-family label set with two thresholds: active + two high counters, one unit. */
+const family = (key: string) => ({ key, cost: windowFamilyCost(2) });
 
 describe('SeriesBudget', () => {
   it('asks the store once per series and cache interval', async () => {
@@ -126,7 +127,7 @@ describe('SeriesBudget', () => {
   });
 
   it('charges each label set the Prometheus series it becomes', async () => {
-    const cpuCost = prometheusSeriesCost(CPU_METRIC);
+    const cpuCost = CPU_HISTOGRAM_COST;
     const store = new MemoryStateStore({ ...options, seriesBudget: cpuCost + 2 });
     const budget = new SeriesBudget(store, { admissionCacheMs: 1000 }, quiet);
     const now = Date.now();
@@ -136,6 +137,15 @@ describe('SeriesBudget', () => {
     );
     expect([...admitted]).toEqual(['h1', 'c1', 'c2']);
     expect((await store.housekeeping(now)).usedSeries).toBe(cpuCost + 2);
+  });
+
+  it('admits a window family label set as one unit of 1 + T series, or not at all', async () => {
+    const store = new MemoryStateStore({ ...options, seriesBudget: 2 * windowFamilyCost(2) + 2 });
+    const budget = new SeriesBudget(store, { admissionCacheMs: 1000 }, quiet);
+    const now = Date.now();
+    const admitted = await budget.admit([family('f1'), family('f2'), family('f3'), ...counters('c1')], now);
+    expect([...admitted]).toEqual(['f1', 'f2', 'c1']);
+    expect((await store.housekeeping(now)).usedSeries).toBe(2 * windowFamilyCost(2) + 1);
   });
 
   it('keeps admitted series and overflows new ones when the store fails', async () => {

@@ -8,6 +8,7 @@ import {
   loadGatewayConfig,
   renderConfigReference,
 } from '../../../../src/gateway/config.js';
+import { boundedLabelSpaceSeries } from '../../../../src/gateway/cardinality/index.js';
 
 const KEYS = 'k1:0123456789abcdef0123';
 
@@ -83,6 +84,64 @@ describe('loadGatewayConfig', () => {
     expect(joined).toMatch(/server: .*typo/m);
     expect(joined).toMatch(/^rateLimit\.perInstall\.burst: /m);
     expect(joined).toMatch(/^auth\.keys: .*at least one signing key/m);
+  });
+
+  it('defaults the session windows and the file name length detail', () => {
+    const { sessions, details, limits } = loadGatewayConfig({ FILESFU_GATEWAY_AUTH_KEYS: KEYS }).pipeline;
+    expect(sessions).toMatchObject({
+      thresholds: [0.3, 0.8],
+      episodeMinSamples: 5,
+      windowSeconds: 600,
+      windowGraceSeconds: 120,
+    });
+    expect(sessions).not.toHaveProperty('overThresholdMinSamples');
+    expect(details).toEqual([
+      { attribute: 'filesfu.file.name.length', label: 'file_name_length', bounds: [20, 42, 80] },
+    ]);
+    // The default budget covers the whole default label space (details and window families included).
+    const space = boundedLabelSpaceSeries({
+      maxVersions: limits.maxVersions,
+      stages: limits.stages.length,
+      osTypes: limits.osTypes.length,
+      thresholds: sessions.thresholds.length,
+      detailBounds: details.map((d) => d.bounds.length),
+    });
+    expect(limits.maxSeries).toBeGreaterThanOrEqual(space);
+  });
+
+  it.each([
+    [[{ attribute: 'a', label: 'a', bounds: [3, 2] }], /strictly ascending/],
+    [[{ attribute: 'a', label: 'a', bounds: [1.5] }], /integer/],
+    [[{ attribute: 'a', label: 'a', bounds: [1, 2, 3, 4, 5, 6, 7, 8, 9] }], /at most 8 bounds/],
+    [[{ attribute: 'a', label: 'file-name', bounds: [1] }], /Prometheus label name/],
+    [[{ attribute: 'a', label: '__x', bounds: [1] }], /reserved/],
+    [[1, 2, 3, 4, 5].map((i) => ({ attribute: `a${i}`, label: `l${i}`, bounds: [1] })), /at most 4 details/],
+    [
+      [
+        { attribute: 'a', label: 'l', bounds: [1] },
+        { attribute: 'b', label: 'l', bounds: [1] },
+      ],
+      /its own label/,
+    ],
+  ])('rejects pipeline.details %j naming the fix', (details, message) => {
+    const problems = problemsOf({ FILESFU_GATEWAY_CONFIG_JSON: JSON.stringify({ pipeline: { details } }) });
+    const joined = problems.join('\n');
+    expect(joined).toMatch(/^pipeline\.details/m);
+    expect(joined).toMatch(message);
+  });
+
+  it('rejects a state that could forget a session before its window is counted', () => {
+    const problems = problemsOf({
+      FILESFU_GATEWAY_AUTH_KEYS: KEYS,
+      FILESFU_GATEWAY_CONFIG_JSON: JSON.stringify({
+        pipeline: {
+          sessions: { windowSeconds: 3600 },
+          validation: { maxPointAgeMs: 1000 },
+          state: { dedupWindowMs: 3_600_000 },
+        },
+      }),
+    });
+    expect(problems.join('\n')).toMatch(/dedupWindowMs must exceed pipeline\.sessions\.windowSeconds/);
   });
 
   it('reports unreadable sources and bad keys without echoing secrets', () => {

@@ -4,6 +4,19 @@ import { ExportLoop } from '../../../../src/gateway/export/index.js';
 import type { ExportLoopDeps } from '../../../../src/gateway/export/index.js';
 import { pipelineConfigSchema } from '../../../../src/gateway/pipeline/config.js';
 import { exportedSums, startFakeCollector, type FakeCollector } from '../../../support/fake-collector.js';
+import { SESSION_WINDOWS } from '../../../../src/model/index.js';
+
+/** Counts `n` closed session windows in label set `key` of the session family (thresholds 0.3, 0.8). */
+function addWindows(
+  store: CumulativeStore,
+  key: string,
+  labels: Record<string, string>,
+  n: number,
+  nowMs: number,
+  high: boolean[] = [false, false],
+): void {
+  for (let i = 0; i < n; i++) store.addWindow(SESSION_WINDOWS, key, labels, ['0.3', '0.8'], high, nowMs);
+}
 
 let collector: FakeCollector;
 beforeAll(async () => {
@@ -31,18 +44,18 @@ function loop(overrides: Partial<ExportLoopDeps> = {}, exportOverrides: Record<s
 describe('ExportLoop', () => {
   it('exports cumulative values and nothing is lost across a failed export', async () => {
     const { exporter, store, results } = loop();
-    store.addCounter('filesfu.sessions', 'c', { version: '1' }, 1, Date.now());
+    addWindows(store, 'c', { version: '1' }, 1, Date.now());
     exporter.markDirty();
     collector.status = 503;
     expect(await exporter.flush()).toBe(false);
-    store.addCounter('filesfu.sessions', 'c', { version: '1' }, 1, Date.now());
+    addWindows(store, 'c', { version: '1' }, 1, Date.now());
     collector.status = 200;
     expect(await exporter.flush()).toBe(true);
     // A new series goes out at zero first (so Prometheus' increase() counts all of it)…
-    expect(exportedSums(collector.latest(), 'filesfu.sessions')[0]?.point.value).toBe(0);
+    expect(exportedSums(collector.latest(), 'filesfu.session.windows')[0]?.point.value).toBe(0);
     expect(await exporter.flush()).toBe(true);
     // …then with its totals.
-    expect(exportedSums(collector.latest(), 'filesfu.sessions')[0]?.point.value).toBe(2);
+    expect(exportedSums(collector.latest(), 'filesfu.session.windows')[0]?.point.value).toBe(2);
     expect(results).toEqual(['failure', 'success', 'success']);
   });
 
@@ -50,7 +63,7 @@ describe('ExportLoop', () => {
     let now = 1_000_000;
     const { exporter, store } = loop({ now: () => now });
     expect(exporter.unexportedMs()).toBe(0);
-    store.addCounter('filesfu.sessions', 'c', {}, 1, now);
+    addWindows(store, 'c', {}, 1, now);
     exporter.markDirty();
     now += 5000;
     exporter.markDirty();
@@ -67,7 +80,7 @@ describe('ExportLoop', () => {
   it('is behind only while exports fail, not while data waits for the next regular flush', async () => {
     let now = 1_000_000;
     const { exporter, store } = loop({ now: () => now });
-    store.addCounter('filesfu.sessions', 'c', {}, 1, now);
+    addWindows(store, 'c', {}, 1, now);
     exporter.markDirty();
     now += 120_000;
     expect(exporter.isBehind(60_000)).toBe(false);
@@ -92,7 +105,7 @@ describe('ExportLoop', () => {
         return {};
       },
     });
-    store.addCounter('filesfu.sessions', 'c', {}, 1, Date.now());
+    addWindows(store, 'c', {}, 1, Date.now());
     const results = await Promise.all([exporter.flush(), exporter.flush(), exporter.flush()]);
     expect(results).toEqual([true, true, true]);
     expect(maxInFlight).toBe(1);
@@ -106,7 +119,7 @@ describe('ExportLoop', () => {
         return {};
       },
     });
-    store.addCounter('filesfu.sessions', 'c', {}, 1, Date.now());
+    addWindows(store, 'c', {}, 1, Date.now());
     expect(await exporter.shutdown()).toBe(true);
     // Two failures, the zero-valued announcement of the new series, then its totals.
     expect(attempts).toBe(4);
@@ -114,12 +127,12 @@ describe('ExportLoop', () => {
 
   it('flushAll and shutdown send the totals of series created just before them', async () => {
     const { exporter, store } = loop();
-    store.addCounter('filesfu.sessions', 'c', {}, 5, Date.now());
+    addWindows(store, 'c', {}, 5, Date.now());
     expect(await exporter.flushAll()).toBe(true);
-    expect(exportedSums(collector.latest(), 'filesfu.sessions')[0]?.point.value).toBe(5);
-    store.addCounter('filesfu.sessions', 'd', { version: '2' }, 7, Date.now());
+    expect(exportedSums(collector.latest(), 'filesfu.session.windows')[0]?.point.value).toBe(5);
+    addWindows(store, 'd', { version: '2' }, 7, Date.now());
     expect(await exporter.shutdown()).toBe(true);
-    const values = exportedSums(collector.latest(), 'filesfu.sessions').map((s) => s.point.value);
+    const values = exportedSums(collector.latest(), 'filesfu.session.windows').map((s) => s.point.value);
     expect(values.sort()).toEqual([5, 7]);
   });
 
@@ -132,7 +145,7 @@ describe('ExportLoop', () => {
       },
       { shutdownFlushTimeoutMs: 50 },
     );
-    store.addCounter('filesfu.sessions', 'c', {}, 1, Date.now());
+    addWindows(store, 'c', {}, 1, Date.now());
     expect(await exporter.shutdown()).toBe(false);
   });
 });

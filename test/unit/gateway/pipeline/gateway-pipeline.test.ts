@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { Registry } from 'prom-client';
 import { Redis } from 'ioredis';
@@ -16,14 +15,15 @@ import { boundedLabelSpaceSeries } from '../../../../src/gateway/cardinality/ind
 import { MemoryStateStore } from '../../../../src/gateway/state/index.js';
 import type { StateStore } from '../../../../src/gateway/state/index.js';
 import {
-  CPU_METRIC,
+  CPU_HISTOGRAM_COST,
+  isHot,
   overflowPrometheusSeries,
-  prometheusSeriesCost,
-} from '../../../../src/gateway/validation/index.js';
+  WINDOW_FAMILIES,
+  windowFamilyCost,
+} from '../../../../src/model/index.js';
 import {
   cpuRequest,
   nowNs,
-  NS_PER_MS,
   sessionExport,
   type SessionExport,
 } from '../../../support/cpu-requests.js';
@@ -38,11 +38,13 @@ import { startTestRedis, type TestRedis } from '../../../support/redis.js';
 const PRINCIPAL = { installId: 'install-1', keyId: 'k1' };
 const STAGES = ['starting', 'idle', 'indexing', 'sending', 'weird-stage'];
 const OSES = ['linux', 'darwin', 'windows', 'plan9'];
-const { thresholds: THRESHOLDS, overThresholdMinSamples: MIN_SAMPLES } = pipelineConfigSchema.parse(
-  {},
-).sessions;
-/** Room for two CPU histogram label sets and a few counters besides the reserved overflow series. */
-const SMALL_BUDGET = overflowPrometheusSeries(2) + 2 * prometheusSeriesCost(CPU_METRIC) + 5;
+const { thresholds: THRESHOLDS, episodeMinSamples: MIN_SAMPLES } = pipelineConfigSchema.parse({}).sessions;
+/** Room for two CPU histogram label sets and a few window-family label sets besides the overflow reserve. */
+const SMALL_BUDGET = overflowPrometheusSeries(2) + 2 * CPU_HISTOGRAM_COST + 5 * windowFamilyCost(2);
+/** Short session windows, so that a test's past points are in windows the clock has closed. */
+const SHORT_WINDOWS = { windowSeconds: 60, windowGraceSeconds: 0 };
+/** Ten minutes ago: every window of a point that starts there is due at the next housekeeping. */
+const PAST_NS = () => nowNs(-600_000);
 
 let collector: FakeCollector;
 let redis: TestRedis;
@@ -110,8 +112,11 @@ describe.each(['memory', 'redis'] as const)('pipeline with %s state', (store) =>
           { minLength: 1, maxLength: 25 },
         ),
         async (sessions) => {
-          const pipeline = await newPipeline(store, { limits: { maxSeries: SMALL_BUDGET, maxVersions: 2 } });
-          const exports: SessionExport[] = sessions.map((s) => sessionExport(s));
+          const pipeline = await newPipeline(store, {
+            limits: { maxSeries: SMALL_BUDGET, maxVersions: 2 },
+            sessions: SHORT_WINDOWS,
+          });
+          const exports: SessionExport[] = sessions.map((s) => sessionExport({ ...s, endNs: PAST_NS() }));
           const outcome = await pipeline.ingest(cpuRequest(exports), PRINCIPAL);
           const points = exports.reduce((n, s) => n + Object.keys(s.stages).length, 0);
           expect(outcome).toMatchObject({
@@ -119,44 +124,43 @@ describe.each(['memory', 'redis'] as const)('pipeline with %s state', (store) =>
             rejectedDataPoints: 0,
             duplicateDataPoints: 0,
           });
+          await pipeline.housekeeping(); // the clock closes every session's window
           expect(await pipeline.flushNow()).toBe(true);
           const latest = collector.latest();
           const histograms = exportedHistograms(latest);
           const samples = exports.reduce((n, s) => n + Object.values(s.stages).flat().length, 0);
           expect(sumBuckets(histograms)).toBe(samples);
-          expect(total(exportedSums(latest, 'filesfu.sessions'))).toBe(exports.length);
-          expect(total(exportedSums(latest, 'filesfu.stage.sessions'))).toBe(points);
+          // One window per session (its one export starts in one window), one stage cell per stage.
+          expect(total(exportedSums(latest, 'filesfu.session.windows'))).toBe(exports.length);
+          expect(total(exportedSums(latest, 'filesfu.stage.windows'))).toBe(points);
           // Bounded labels only, and everything forwarded (overflow series included) fits maxSeries
           // Prometheus series.
-          const counterMetrics = [
-            'filesfu.sessions',
-            'filesfu.stage.sessions',
-            'filesfu.sessions.over_threshold',
-            'filesfu.stage.sessions.over_threshold',
-          ];
-          const counters = counterMetrics.flatMap((m) => exportedSums(latest, m));
+          const counters = WINDOW_FAMILIES.flatMap((f) => [
+            ...exportedSums(latest, f.active),
+            ...exportedSums(latest, f.high),
+          ]);
           const all = [...histograms, ...counters];
-          const overflow = all.filter((s) => s.labels['otel.metric.overflow'] === 'true');
-          const prometheusSeries =
-            histograms.length * prometheusSeriesCost(CPU_METRIC) +
-            counterMetrics.reduce((n, m) => n + exportedSums(latest, m).length * prometheusSeriesCost(m), 0);
-          expect(prometheusSeries).toBeLessThanOrEqual(SMALL_BUDGET);
-          // Overflow series: only the overflow label, but the over-threshold counters keep `threshold`
-          // (a per-threshold fleet rate must include what overflowed).
-          for (const s of overflow) {
+          expect(histograms.length * CPU_HISTOGRAM_COST + counters.length).toBeLessThanOrEqual(SMALL_BUDGET);
+          // Overflow label sets: only the overflow label, but the high counters keep `threshold` (a
+          // per-threshold fleet rate must include what overflowed).
+          for (const s of all.filter((c) => c.labels['otel.metric.overflow'] === 'true')) {
             const labels = Object.keys(s.labels).sort();
             if (s.labels['threshold'] === undefined) expect(labels).toEqual(['otel.metric.overflow']);
             else expect(labels).toEqual(['otel.metric.overflow', 'threshold']);
           }
+          // A one-point stream is high at T when the point is hot and holds an episode by itself.
           for (const threshold of THRESHOLDS) {
-            const over = (values: number[]) => values.filter((v) => v > threshold).length >= MIN_SAMPLES;
+            const high = (values: number[]) => {
+              const above = values.filter((v) => v > threshold).length;
+              return isHot(values.length, above) && above >= MIN_SAMPLES;
+            };
             const atThreshold = (m: string) =>
               total(exportedSums(latest, m).filter((c) => c.labels['threshold'] === String(threshold)));
-            expect(atThreshold('filesfu.sessions.over_threshold')).toBe(
-              exports.filter((e) => over(Object.values(e.stages).flat())).length,
+            expect(atThreshold('filesfu.session.windows.high_cpu')).toBe(
+              exports.filter((e) => Object.values(e.stages).some(high)).length,
             );
-            expect(atThreshold('filesfu.stage.sessions.over_threshold')).toBe(
-              exports.reduce((n, e) => n + Object.values(e.stages).filter(over).length, 0),
+            expect(atThreshold('filesfu.stage.windows.high_cpu')).toBe(
+              exports.reduce((n, e) => n + Object.values(e.stages).filter(high).length, 0),
             );
           }
           for (const s of all) {
@@ -176,10 +180,10 @@ describe.each(['memory', 'redis'] as const)('pipeline with %s state', (store) =>
   });
 
   it('counts a retried request once and acknowledges the replay as duplicates', async () => {
-    const pipeline = await newPipeline(store);
+    const pipeline = await newPipeline(store, { sessions: SHORT_WINDOWS });
     const request = cpuRequest([
-      sessionExport({ stages: { idle: [0.1, 0.5], indexing: [0.9] } }),
-      sessionExport(),
+      sessionExport({ stages: { idle: [0.1, 0.5], indexing: [0.9] }, endNs: PAST_NS() }),
+      sessionExport({ endNs: PAST_NS() }),
     ]);
     const first = await pipeline.ingest(request, PRINCIPAL);
     const retry = await pipeline.ingest(request, PRINCIPAL);
@@ -191,42 +195,10 @@ describe.each(['memory', 'redis'] as const)('pipeline with %s state', (store) =>
       errorMessage: '',
       invalidRequest: false,
     });
+    await pipeline.housekeeping();
     await pipeline.flushNow();
     expect(sumBuckets(exportedHistograms(collector.latest()))).toBe(5);
-    expect(total(exportedSums(collector.latest(), 'filesfu.sessions'))).toBe(2);
-  });
-
-  it('counts a session over a threshold once, summing samples across its exports', async () => {
-    const pipeline = await newPipeline(store);
-    const sessionId = randomUUID();
-    const t = nowNs(-60_000);
-    const interval = (n: number, stages: Record<string, number[]>) =>
-      sessionExport({
-        sessionId,
-        startNs: t + BigInt(n) * 10_000n * NS_PER_MS,
-        endNs: t + BigInt(n + 1) * 10_000n * NS_PER_MS,
-        stages,
-      });
-    await pipeline.ingest(cpuRequest([interval(0, { indexing: [0.5, 0.5, 0.5], idle: [0.01] })]), PRINCIPAL);
-    await pipeline.ingest(cpuRequest([interval(1, { sending: [0.4, 0.85] })]), PRINCIPAL);
-    await pipeline.ingest(cpuRequest([interval(2, { indexing: [0.95, 0.95, 0.95, 0.95, 0.95] })]), PRINCIPAL);
-    await pipeline.flushNow();
-    const latest = collector.latest();
-    const over = exportedSums(latest, 'filesfu.sessions.over_threshold');
-    expect(Object.fromEntries(over.map((s) => [s.labels['threshold'], s.point.value]))).toEqual({
-      '0.3': 1,
-      '0.8': 1,
-    });
-    const stageOver = exportedSums(latest, 'filesfu.stage.sessions.over_threshold');
-    expect(
-      stageOver.map((s) => `${s.labels['stage']}@${s.labels['threshold']}=${s.point.value}`).sort(),
-    ).toEqual(['indexing@0.3=1', 'indexing@0.8=1']);
-    expect(total(exportedSums(latest, 'filesfu.sessions'))).toBe(1);
-    expect(
-      exportedSums(latest, 'filesfu.stage.sessions')
-        .map((s) => s.labels['stage'])
-        .sort(),
-    ).toEqual(['idle', 'indexing', 'sending']);
+    expect(total(exportedSums(collector.latest(), 'filesfu.session.windows'))).toBe(2);
   });
 
   it('exports the hottest session of the interval as the exemplar, its UUID as trace id', async () => {
@@ -310,6 +282,10 @@ describe.each(['memory', 'redis'] as const)('pipeline with %s state', (store) =>
       'filesfu_gateway_limit_max{limit="unexported_seconds"} 60',
       `filesfu_gateway_series_budget ${pipelineConfigSchema.parse({}).limits.maxSeries}`,
       'filesfu_gateway_export_total{result="success"} 0',
+      'filesfu_gateway_datapoints_late_total 0',
+      'filesfu_gateway_session_windows_closed_total{by="progress"} 0',
+      'filesfu_gateway_session_windows_closed_total{by="timeout"} 0',
+      'filesfu_gateway_session_windows_open 0',
     ]) {
       expect(text).toContain(name);
     }
@@ -365,12 +341,8 @@ describe('series budget gauges', () => {
     await first.ingest(cpuRequest([sessionExport({ stages: { idle: [0.1] } })]), PRINCIPAL);
     const registry = new Registry();
     await replica(registry);
-    // One histogram, filesfu.sessions and filesfu.stage.sessions label set, plus the reserve.
-    const used =
-      prometheusSeriesCost(CPU_METRIC) +
-      prometheusSeriesCost('filesfu.sessions') +
-      prometheusSeriesCost('filesfu.stage.sessions') +
-      overflowPrometheusSeries(config.sessions.thresholds.length);
+    // One histogram label set (its session window is still open), plus the reserve.
+    const used = CPU_HISTOGRAM_COST + overflowPrometheusSeries(config.sessions.thresholds.length);
     const text = await registry.metrics();
     expect(text).toContain(`filesfu_gateway_series_active ${used}`);
     expect(text).toContain(`filesfu_gateway_limit_current{limit="series"} ${used}`);
@@ -382,6 +354,7 @@ describe('pipeline when the state store fails for part of a request', () => {
   it('counts committed sessions, fails retryably, and the retry counts exactly the rest', async () => {
     const config = pipelineConfigSchema.parse({
       export: { collectorUrl: collector.url, flushIntervalMs: 3_600_000 },
+      sessions: SHORT_WINDOWS,
     });
     const memory = new MemoryStateStore(storeOptionsOf(config));
     let failNext = 0;
@@ -396,6 +369,7 @@ describe('pipeline when the state store fails for part of a request', () => {
       admitSeries: (keys, now) => memory.admitSeries(keys, now),
       admitVersions: (versions) => memory.admitVersions(versions),
       recordVersionUsage: (usage, now) => memory.recordVersionUsage(usage, now),
+      closeDueWindows: (now) => memory.closeDueWindows(now),
       housekeeping: (now) => memory.housekeeping(now),
       ready: () => true,
       close: () => memory.close(),
@@ -407,14 +381,15 @@ describe('pipeline when the state store fails for part of a request', () => {
     });
     await pipeline.start();
     pipelines.push(pipeline);
-    const request = cpuRequest([sessionExport(), sessionExport(), sessionExport()]);
+    const request = cpuRequest([0, 1, 2].map(() => sessionExport({ endNs: PAST_NS() })));
     failNext = 1; // the first session's commit fails
     await expect(pipeline.ingest(request, PRINCIPAL)).rejects.toBeInstanceOf(GatewayError);
     const retry = await pipeline.ingest(request, PRINCIPAL);
     expect(retry).toMatchObject({ acceptedDataPoints: 1, duplicateDataPoints: 2 });
+    await pipeline.housekeeping();
     await pipeline.flushNow();
     expect(sumBuckets(exportedHistograms(collector.latest()))).toBe(6);
-    expect(total(exportedSums(collector.latest(), 'filesfu.sessions'))).toBe(3);
+    expect(total(exportedSums(collector.latest(), 'filesfu.session.windows'))).toBe(3);
   });
 });
 
@@ -429,21 +404,14 @@ describe('pipeline config', () => {
     ).rejects.toThrow(/dedupWindowMs must exceed/);
   });
 
-  it('refuses an over-threshold minimum beyond the 32-bit counters that hold the sample totals', () => {
-    expect(() => pipelineConfigSchema.parse({ sessions: { overThresholdMinSamples: 2 ** 32 } })).toThrow();
-    expect(
-      pipelineConfigSchema.parse({ sessions: { overThresholdMinSamples: 2 ** 32 - 1 } }).sessions
-        .overThresholdMinSamples,
-    ).toBe(2 ** 32 - 1);
-  });
-
   it('sizes the default series budget to hold every label combination the default bounds allow', () => {
-    const { limits, sessions } = pipelineConfigSchema.parse({});
+    const { limits, sessions, details } = pipelineConfigSchema.parse({});
     const labelSpace = boundedLabelSpaceSeries({
       maxVersions: limits.maxVersions,
       stages: limits.stages.length,
       osTypes: limits.osTypes.length,
       thresholds: sessions.thresholds.length,
+      detailBounds: details.map((d) => d.bounds.length),
     });
     expect(limits.maxSeries).toBeGreaterThanOrEqual(labelSpace);
   });
@@ -454,8 +422,8 @@ describe('pipeline config', () => {
     ).toThrow(/overflow series/);
     const withThresholds = (thresholds: number[], maxSeries: number) =>
       pipelineConfigProblems(pipelineConfigSchema.parse({ limits: { maxSeries }, sessions: { thresholds } }));
-    // Each threshold adds an overflow series to each over-threshold counter.
-    expect(overflowPrometheusSeries(3) - overflowPrometheusSeries(2)).toBe(2);
+    // Each threshold adds a high counter to the overflow label set of each window family.
+    expect(overflowPrometheusSeries(3) - overflowPrometheusSeries(2)).toBe(WINDOW_FAMILIES.length);
     expect(withThresholds([0.3, 0.8], overflowPrometheusSeries(2))).toEqual([]);
     expect(withThresholds([0.3, 0.5, 0.8], overflowPrometheusSeries(2))).toEqual([
       expect.stringMatching(/maxSeries must be at least .* overflow series .* 3 thresholds/),
@@ -495,8 +463,15 @@ describe('pipeline shutdown with redis state', () => {
 });
 
 describe('stateStoreOptions', () => {
-  it('sizes the session key slots for the longest valid key: a 128-character install id, "/", the session id', () => {
-    const config = pipelineConfigSchema.parse({ validation: { maxSessionIdLength: 100 } });
-    expect(storeOptionsOf(config).maxSessionKeyLength).toBe(128 + 1 + 100);
+  it('hands the store the episode and window settings in its units', () => {
+    const config = pipelineConfigSchema.parse({
+      sessions: { episodeMinSamples: 7, windowSeconds: 300, windowGraceSeconds: 30, thresholds: [0.8] },
+    });
+    expect(storeOptionsOf(config)).toMatchObject({
+      thresholds: ['0.8'],
+      episodeMinSamples: 7,
+      windowMs: 300_000,
+      windowGraceMs: 30_000,
+    });
   });
 });

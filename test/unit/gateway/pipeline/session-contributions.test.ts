@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { CumulativeStore } from '../../../../src/gateway/aggregation/index.js';
 import { SeriesIdentities } from '../../../../src/gateway/cardinality/index.js';
-import type { PreparedSession } from '../../../../src/gateway/pipeline/session-contributions.js';
+import type { PreparedSession } from '../../../../src/gateway/pipeline/session-commit.js';
 import {
   emptyOutcome,
   sessionContributions,
+  windowContributions,
+  type Contribution,
 } from '../../../../src/gateway/pipeline/session-contributions.js';
-import type { SessionCommitResult } from '../../../../src/gateway/state/index.js';
+import type { ClosedWindow, SessionCommitResult } from '../../../../src/gateway/state/index.js';
 import type { CpuSample } from '../../../../src/gateway/validation/index.js';
 
 const T0 = 1_764_000_000_000_000_000n;
@@ -30,20 +32,24 @@ function sample(n: number, stage: string, max: number | undefined, buckets: numb
 function session(samples: StagedSample[]): PreparedSession {
   return {
     sessionId: 'a1b2c3d4-0000-4000-8000-000000000001',
+    rawVersion: '7.0.0',
     version: { value: '7.0.0', bounded: undefined },
     os: { value: 'windows', bounded: undefined },
     samples,
-    streams: samples.map((s) => s.stage),
     stages: samples.map((s) => ({ value: s.stage, bounded: undefined })),
+    // Not read by sessionContributions.
+    commit: { sessionKey: 'i/s', labels: { version: '7.0.0', os: 'windows', cpuCores: '3-4' }, points: [] },
   };
 }
 
-const committed = (duplicate: boolean[]): SessionCommitResult => ({
+const FIXED = { version: '7.0.0', os: 'windows', cpuCores: '3-4' };
+
+const committed = (duplicate: boolean[], labels = FIXED): SessionCommitResult => ({
   duplicate,
-  newlySeen: false,
-  newStages: [],
-  newOverThresholds: [],
-  newStageOverThresholds: [],
+  labels,
+  newSession: false,
+  closed: [],
+  latePoints: 0,
 });
 
 function aggregateOf(prepared: PreparedSession, duplicate: boolean[], oneByOne: boolean) {
@@ -53,7 +59,6 @@ function aggregateOf(prepared: PreparedSession, duplicate: boolean[], oneByOne: 
         prepared: {
           ...prepared,
           samples: [s],
-          streams: [prepared.streams[i]],
           stages: [prepared.stages[i]!],
         },
         duplicate: [duplicate[i] as boolean],
@@ -63,7 +68,7 @@ function aggregateOf(prepared: PreparedSession, duplicate: boolean[], oneByOne: 
   let points = 0;
   for (const { prepared: p, duplicate: d } of sessions) {
     const outcome = emptyOutcome();
-    sessionContributions(p, committed(d), new SeriesIdentities(), outcome);
+    sessionContributions(p, committed(d), new SeriesIdentities(), 2, outcome);
     for (const c of outcome.contributions) {
       if (c.kind !== 'histogram') continue;
       contributions++;
@@ -114,5 +119,59 @@ describe('sessionContributions', () => {
     expect(merged.points).toBe(6);
     // Merging never writes into the validated samples.
     expect(samples.map((s) => s.bucketCounts)).toEqual(before);
+  });
+
+  it("labels the histogram with the session's fixed labels, not the ones proposed now", () => {
+    const prepared = {
+      ...session([sample(0, 'idle', 0.1, [1, 0, 0, 0, 0, 0, 0, 0, 0])]),
+      version: { value: 'other', bounded: 'versions' as const },
+    };
+    const outcome = emptyOutcome();
+    sessionContributions(
+      prepared,
+      committed([false], { ...FIXED, version: '6.9.0' }),
+      new SeriesIdentities(),
+      2,
+      outcome,
+    );
+    expect(outcome.contributions.map((c) => c.labels)).toEqual([
+      { version: '6.9.0', stage: 'idle', os: 'windows' },
+    ]);
+    expect(outcome.bounded.size).toBe(0);
+  });
+});
+
+describe('windowContributions', () => {
+  it('adds one unit per family cell of a closed window, each costing 1 + T', () => {
+    const closed: ClosedWindow = {
+      window: 1,
+      labels: FIXED,
+      high: [true, false],
+      stages: [
+        { stage: 'login', high: [true, false] },
+        { stage: 'idle', high: [false, false] },
+      ],
+      details: [{ stage: 'login', detail: 'file_name_length', bucket: '43-80', high: [true, false] }],
+    };
+    const into: Contribution[] = [];
+    windowContributions(closed, new SeriesIdentities(), 2, into);
+    expect(into.map((c) => (c.kind === 'window' ? [c.family.name, c.labels, c.high, c.cost] : []))).toEqual([
+      ['session', { version: '7.0.0', os: 'windows', cpu_cores: '3-4' }, [true, false], 3],
+      ['stage', { version: '7.0.0', stage: 'login', os: 'windows' }, [true, false], 3],
+      ['stage', { version: '7.0.0', stage: 'idle', os: 'windows' }, [false, false], 3],
+      [
+        'detail',
+        {
+          version: '7.0.0',
+          stage: 'login',
+          os: 'windows',
+          detail: 'file_name_length',
+          detail_bucket: '43-80',
+        },
+        [true, false],
+        3,
+      ],
+    ]);
+    expect(new Set(into.map((c) => c.key)).size).toBe(4);
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { duplicateIntervals, zeroWidthAfter } from '../../../../src/gateway/state/commit-repeats.js';
-import { sessionCommit, type SessionInterval } from '../../../../src/gateway/state/state-store.js';
+import type { PointIdentity } from '../../../../src/gateway/state/commit-repeats.js';
 
 /**
  * The rule, stated plainly: before the watermark; zero-width at the watermark in a stream whose
@@ -9,7 +9,7 @@ import { sessionCommit, type SessionInterval } from '../../../../src/gateway/sta
  * stream, start and end as an earlier interval of the commit.
  */
 function reference(
-  intervals: readonly SessionInterval[],
+  intervals: readonly PointIdentity[],
   watermark: bigint | undefined,
   zeroWidthBefore: readonly string[] = [],
   max = Infinity,
@@ -22,17 +22,15 @@ function reference(
     const replayedZeroWidth =
       start === watermark &&
       end === start &&
-      (zeroWidthBefore.length >= max || zeroWidthBefore.includes(stream!));
+      (zeroWidthBefore.length >= max || zeroWidthBefore.includes(stream));
     return (watermark !== undefined && start < watermark) || replayedZeroWidth || repeat;
   });
 }
 
-const interval = (start: number, stream: string, width = 10): SessionInterval => ({
+const interval = (start: number, stream: string, width = 10): PointIdentity => ({
   startTimeUnixNano: BigInt(start),
   timeUnixNano: BigInt(start + width),
-  stage: 'idle',
   stream,
-  samplesAbove: [0],
 });
 
 describe('duplicateIntervals', () => {
@@ -50,7 +48,7 @@ describe('duplicateIntervals', () => {
           const ordered = sorted ? [...drawn].sort((x, y) => x.start - y.start) : drawn;
           const commit = ordered.map((i) => interval(i.start, i.stream));
           const mark = watermark === undefined ? undefined : BigInt(watermark);
-          expect(duplicateIntervals(sessionCommit('s', commit), mark)).toEqual(reference(commit, mark));
+          expect(duplicateIntervals(commit, mark)).toEqual(reference(commit, mark));
         },
       ),
       { numRuns: 2000 },
@@ -76,7 +74,7 @@ describe('duplicateIntervals', () => {
         (drawn, watermark, zeroWidthBefore, max) => {
           const commit = drawn.map((i) => interval(i.start, i.stream, i.width));
           const mark = BigInt(watermark);
-          expect(duplicateIntervals(sessionCommit('s', commit), mark, zeroWidthBefore, max)).toEqual(
+          expect(duplicateIntervals(commit, mark, zeroWidthBefore, max)).toEqual(
             reference(commit, mark, zeroWidthBefore, max),
           );
         },
@@ -86,7 +84,7 @@ describe('duplicateIntervals', () => {
   });
 
   it('remembers the zero-width streams at the new watermark, and only those', () => {
-    const commit = sessionCommit('s', [interval(5, 'a', 0), interval(5, 'b', 0), interval(3, 'c', 2)]);
+    const commit = [interval(5, 'a', 0), interval(5, 'b', 0), interval(3, 'c', 2)];
     const duplicate = [false, false, false];
     // The watermark stays at 5: 'c' kept from before, 'a' and 'b' added, in a new list.
     const before = ['c'];
@@ -96,7 +94,7 @@ describe('duplicateIntervals', () => {
     // A duplicate is not remembered twice, nor is an interval that is not zero-width.
     expect(zeroWidthAfter(commit, [true, false, false], 5n, ['b'], 5n)).toEqual(['b']);
     // The watermark moved past 5: what was remembered no longer applies.
-    const moved = sessionCommit('s', [interval(5, 'a', 0), interval(5, 'b', 4)]);
+    const moved = [interval(5, 'a', 0), interval(5, 'b', 4)];
     expect(zeroWidthAfter(moved, [false, false], 5n, ['c'], 9n)).toEqual([]);
     // Nothing new: the very same list, so a store can tell that nothing changed.
     expect(zeroWidthAfter(moved, [true, true], 5n, before, 5n)).toBe(before);
@@ -107,8 +105,8 @@ describe('duplicateIntervals', () => {
 
   it('finds nothing to repeat in strictly increasing starts, and a repeat right after one', () => {
     const rising = [1, 2, 3, 4].map((start) => interval(start * 10, 'a'));
-    expect(duplicateIntervals(sessionCommit('s', rising), undefined)).toEqual([false, false, false, false]);
+    expect(duplicateIntervals(rising, undefined)).toEqual([false, false, false, false]);
     const again = [...rising, interval(40, 'a')];
-    expect(duplicateIntervals(sessionCommit('s', again), 25n)).toEqual([true, true, false, false, true]);
+    expect(duplicateIntervals(again, 25n)).toEqual([true, true, false, false, true]);
   });
 });

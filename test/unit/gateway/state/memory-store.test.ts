@@ -1,33 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStateStore } from '../../../../src/gateway/state/memory-store.js';
-import { sessionCommit } from '../../../../src/gateway/state/index.js';
-
-const HOUR = 3_600_000;
-const options = {
-  thresholds: ['0.3', '0.8'],
-  overThresholdMinSamples: 5,
-  maxTrackedSessions: 50_000,
-  maxZeroWidthStreams: 32,
-  dedupWindowMs: HOUR,
-  seriesBudget: 100,
-  seriesIdleTimeoutMs: HOUR,
-  maxVersions: 5,
-  versionWindowMs: HOUR,
-  versionWindowBuckets: 6,
-  maxTrackedVersions: 100,
-};
+import { HOUR, commitOf, options, point } from './fixtures.js';
 
 describe('MemoryStateStore', () => {
   it('forgets a fleet that went quiet all at once over several housekeeping runs, not in one', async () => {
     const store = new MemoryStateStore(options);
     const sessions = 25_000;
     for (let i = 0; i < sessions; i++) {
-      await store.commitSession(
-        sessionCommit(`session-${i}`, [
-          { startTimeUnixNano: 1n, timeUnixNano: 2n, stage: 'idle', samplesAbove: [0, 0] },
-        ]),
-        0,
-      );
+      await store.commitSession(commitOf(`session-${i}`, [point(1, 2)]), 0);
     }
     const later = HOUR + 1;
     const tracked: number[] = [];
@@ -37,5 +17,20 @@ describe('MemoryStateStore', () => {
     expect(tracked.at(-1)).toBe(0);
     // Non-increasing: every run forgets more, none brings anything back.
     expect([...tracked].sort((a, b) => b - a)).toEqual(tracked);
+    // Every forgotten session's open window is closed, once.
+    expect((await store.closeDueWindows(later)).length).toBe(sessions);
+    expect(await store.closeDueWindows(later)).toEqual([]);
+  });
+
+  it('closes the open window of a session evicted beyond maxTrackedSessions at the next closeDueWindows', async () => {
+    const store = new MemoryStateStore({ ...options, maxTrackedSessions: 2 });
+    for (const key of ['a', 'b', 'c']) await store.commitSession(commitOf(key, [point(1, 2)]), 0);
+    const closed = await store.closeDueWindows(0);
+    expect(closed).toHaveLength(1);
+    expect((await store.housekeeping(0)).trackedSessions).toBe(2);
+    // The evicted session starts over: a new session whose window is open again.
+    const again = await store.commitSession(commitOf('a', [point(1, 2)]), 0);
+    expect(again.newSession).toBe(true);
+    expect(again.duplicate).toEqual([false]);
   });
 });

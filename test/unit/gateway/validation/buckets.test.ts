@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CPU_BUCKETS, samplesAbove, toCanonicalBuckets } from '../../../../src/gateway/validation/index.js';
+import { CPU_BUCKETS } from '../../../../src/model/index.js';
+import { samplesAbove, toCanonicalBuckets } from '../../../../src/gateway/validation/index.js';
 
 describe('toCanonicalBuckets', () => {
   it('is the identity on canonical bounds, without a copy', () => {

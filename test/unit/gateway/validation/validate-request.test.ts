@@ -11,7 +11,11 @@ import {
   sessionResourceMetrics,
 } from '../../../support/cpu-requests.js';
 
-const limits: RequestLimits = pipelineConfigSchema.parse({}).validation;
+const defaults = pipelineConfigSchema.parse({});
+const limits: RequestLimits = {
+  ...defaults.validation,
+  detailAttributes: defaults.details.map((d) => d.attribute),
+};
 const INSTALL = 'install-1';
 
 function cpuMetric(request: ReturnType<typeof cpuRequest>, resource = 0): HistogramMetric {
@@ -30,6 +34,47 @@ describe('validateRequest', () => {
     expect(result.rejections.message()).toBe('');
     expect(result.sessions.map((s) => s.identity.sessionId)).toEqual([a.sessionId, b.sessionId]);
     expect(result.sessions[0]?.stages).toEqual(['idle', 'indexing']);
+  });
+
+  it('reads the configured details (non-negative integers only) and keys each stream by raw stage and detail values', () => {
+    const session = sessionExport({
+      stages: { receiving: [0.9], sending: [0.1], idle: [0.2], syncing: [0.3], weird: [0.4] },
+      pointAttributes: {
+        receiving: { 'filesfu.file.name.length': 57 },
+        sending: { 'filesfu.file.name.length': 4.5 },
+        idle: { 'filesfu.file.name.length': '57' },
+        syncing: { 'filesfu.file.name.length': -3 },
+      },
+    });
+    const [validated] = validateRequest(cpuRequest([session]), INSTALL, limits, Date.now()).sessions;
+    expect(validated?.details).toEqual([[57], [undefined], [undefined], [undefined], [undefined]]);
+    expect(new Set(validated?.streams).size).toBe(5);
+    expect(validated?.streams[0]).toBe('receiving\u000057');
+    expect(validated?.streams[1]).toBe('sending\u0000');
+    // Without configured details a stream is the raw stage itself.
+    const bare = validateRequest(
+      cpuRequest([session]),
+      INSTALL,
+      { ...limits, detailAttributes: [] },
+      Date.now(),
+    );
+    expect(bare.sessions[0]?.streams).toEqual(['receiving', 'sending', 'idle', 'syncing', 'weird']);
+    expect(bare.sessions[0]?.details).toEqual([[], [], [], [], []]);
+  });
+
+  it.each([
+    [8, 8],
+    [1, 1],
+    [0, undefined],
+    [2.5, undefined],
+    ['8', undefined],
+    [undefined, undefined],
+  ])('reads logical_count %s as %s', (count, expected) => {
+    const session = sessionExport(
+      count === undefined ? {} : { extraResourceAttributes: { 'filesfu.host.cpu.logical_count': count } },
+    );
+    const [validated] = validateRequest(cpuRequest([session]), INSTALL, limits, Date.now()).sessions;
+    expect(validated?.identity.cpuLogicalCount).toBe(expected);
   });
 
   it('passes a point already on CPU_BUCKETS through as is, and re-buckets a finer one into a copy', () => {
