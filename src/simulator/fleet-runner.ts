@@ -130,7 +130,13 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     // A rollout moves with the run's wall-clock progress; the install's next session may upgrade.
     const fraction = Math.min(1, (Date.now() - startMs) / durationMs);
     const version = drawVersion(scenario.fleet.versions, fraction, random);
-    const session = new SimulatedSession(scenario, install, random, version, drawSessionSeconds(scenario, random));
+    const session = new SimulatedSession(
+      scenario,
+      install,
+      random,
+      version,
+      drawSessionSeconds(scenario, random),
+    );
     const telemetry = options.telemetryFactory({
       identity: session.identity,
       endpoint: options.endpoint,

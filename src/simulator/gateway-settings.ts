@@ -8,7 +8,10 @@ export interface GatewayWindowSettings {
   windowGraceSeconds: number;
 }
 
-export function gatewayConfigFor(model: ModelSettings, windows: GatewayWindowSettings): Record<string, unknown> {
+export function gatewayConfigFor(
+  model: ModelSettings,
+  windows: GatewayWindowSettings,
+): Record<string, unknown> {
   return {
     pipeline: {
       sessions: {

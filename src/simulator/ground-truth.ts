@@ -62,7 +62,8 @@ export class TruthCounter {
     const thresholds = this.model.thresholds.length;
     const windows = sessionWindows(points, thresholds, this.settings);
     const cellsOf = new Map<string, StreamCells>();
-    for (const point of points) if (!cellsOf.has(point.stream)) cellsOf.set(point.stream, this.cellsOf(point));
+    for (const point of points)
+      if (!cellsOf.has(point.stream)) cellsOf.set(point.stream, this.cellsOf(point));
     const session = {
       [LABEL.version]: identity.appVersion,
       [LABEL.os]: identity.osType,
@@ -71,11 +72,17 @@ export class TruthCounter {
     for (const streams of windows.values()) {
       const sessionHigh = new Array<boolean>(thresholds).fill(false);
       const stageHigh = new Map<string, boolean[]>();
-      const detailHigh = new Map<string, { stage: string; detail: string; bucket: string; high: boolean[] }>();
+      const detailHigh = new Map<
+        string,
+        { stage: string; detail: string; bucket: string; high: boolean[] }
+      >();
       for (const [stream, high] of streams) {
         const cells = cellsOf.get(stream)!;
         orInto(sessionHigh, high);
-        orInto(getOrSet(stageHigh, cells.stage, () => new Array<boolean>(thresholds).fill(false)), high);
+        orInto(
+          getOrSet(stageHigh, cells.stage, () => new Array<boolean>(thresholds).fill(false)),
+          high,
+        );
         for (const { detail, bucket } of cells.details) {
           const key = `${cells.stage}\u0000${detail}\u0000${bucket}`;
           const entry = getOrSet(detailHigh, key, () => ({
@@ -89,7 +96,11 @@ export class TruthCounter {
       }
       this.count('session', session, sessionHigh);
       for (const [stage, high] of stageHigh) {
-        this.count('stage', { [LABEL.version]: session.version!, [LABEL.stage]: stage, [LABEL.os]: session.os! }, high);
+        this.count(
+          'stage',
+          { [LABEL.version]: session.version!, [LABEL.stage]: stage, [LABEL.os]: session.os! },
+          high,
+        );
       }
       for (const d of detailHigh.values()) {
         this.count(
@@ -109,7 +120,9 @@ export class TruthCounter {
 
   result(): GroundTruth {
     const sorted = (family: FamilyName) =>
-      [...this.families[family].entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, cell]) => cell);
+      [...this.families[family].entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([, cell]) => cell);
     return {
       thresholds: this.thresholdLabels,
       windowSeconds: this.windowSeconds,

@@ -18,6 +18,7 @@ export type {
 } from './simulated-clock.js';
 export { TruthCounter, truthOverRate, truthTotals } from './ground-truth.js';
 export type { FamilyName, GroundTruth, TruthCell } from './ground-truth.js';
+export { waitForClosedWindows, type InstantQuery, type WindowWaitOptions } from './window-wait.js';
 export { gatewayConfigFor, type GatewayWindowSettings } from './gateway-settings.js';
 export { acceptAll, createHttpSender, type RequestSender, type SendOutcome } from './request-sender.js';
 export { backdatedPeriod, type SimulatedPeriod } from './time-plan.js';
@@ -33,13 +34,7 @@ export {
 } from './scenario-loader.js';
 export { scenarioSchema } from './scenario-schema.js';
 export { DEFAULT_BASELINE, DEFAULT_STAGE_MACHINE, DEFAULT_DETAIL_DIMENSIONS } from './stage-defaults.js';
-export type {
-  ExpectedCulprit,
-  Fault,
-  ModelSettings,
-  Scenario,
-  ScenarioInput,
-} from './scenario-schema.js';
+export type { ExpectedCulprit, Fault, ModelSettings, Scenario, ScenarioInput } from './scenario-schema.js';
 export { SimulatedSession, drawInstall, drawSessionSeconds } from './simulated-session.js';
 export type { CpuSample, InstallIdentity, SessionIdentity } from './simulated-session.js';
 export { loadWatchdogTelemetryFactory } from './telemetry.js';

@@ -1,11 +1,22 @@
 // `npm run simulate -- --scenario <name|file> --endpoint URL --token-secret S [...]`
 import { parseArgs } from 'node:util';
-import { duration, positiveInteger, RUN_FLAGS, RUN_FLAGS_HELP, UsageError, runOverrides } from './cli-options.js';
+import {
+  duration,
+  positiveInteger,
+  RUN_FLAGS,
+  RUN_FLAGS_HELP,
+  UsageError,
+  runOverrides,
+} from './cli-options.js';
 import { runSimulation } from './fleet-runner.js';
 import { createProgressWriter, formatSummary } from './progress.js';
 import { acceptAll } from './request-sender.js';
 import { DEFAULT_SCENARIO, ScenarioError, listBuiltInScenarios, loadScenario } from './scenario-loader.js';
-import { runSimulatedClock, DEFAULT_WINDOW_GRACE_SECONDS, DEFAULT_WINDOW_SECONDS } from './simulated-clock.js';
+import {
+  runSimulatedClock,
+  DEFAULT_WINDOW_GRACE_SECONDS,
+  DEFAULT_WINDOW_SECONDS,
+} from './simulated-clock.js';
 import { formatSimulatedSummary, simulatedProgressLine } from './simulated-summary.js';
 import { loadWatchdogTelemetryFactory } from './telemetry.js';
 import { signingKeyTokenSource } from './tokens.js';

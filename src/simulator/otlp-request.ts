@@ -38,7 +38,10 @@ function histogramPoint(point: SimulatedPoint): HistogramDataPoint {
 }
 
 /** The protobuf body of one export request of `identity` carrying `points`. */
-export function encodeSessionRequest(identity: SessionIdentity, points: readonly SimulatedPoint[]): Uint8Array {
+export function encodeSessionRequest(
+  identity: SessionIdentity,
+  points: readonly SimulatedPoint[],
+): Uint8Array {
   return encodeExportMetricsServiceRequest({
     resourceMetrics: [watchdogResourceMetrics(resourceAttributes(identity), points.map(histogramPoint))],
   });

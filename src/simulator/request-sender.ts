@@ -31,7 +31,10 @@ interface Attempt {
   error?: string;
 }
 
-export function createHttpSender(endpoint: string, options: HttpSenderOptions): { send: RequestSender; close(): void } {
+export function createHttpSender(
+  endpoint: string,
+  options: HttpSenderOptions,
+): { send: RequestSender; close(): void } {
   const url = new URL('/v1/metrics', endpoint);
   const agent = new Agent({ keepAlive: true, maxSockets: options.maxSockets });
   const maxAttempts = options.maxAttempts ?? 30;
@@ -62,11 +65,20 @@ export function createHttpSender(endpoint: string, options: HttpSenderOptions): 
               retryAfter: res.headers['retry-after'],
             }),
           );
-          res.on('error', (error) => resolve({ status: 'network', body: Buffer.alloc(0), retryAfter: undefined, error: error.message }));
+          res.on('error', (error) =>
+            resolve({
+              status: 'network',
+              body: Buffer.alloc(0),
+              retryAfter: undefined,
+              error: error.message,
+            }),
+          );
         },
       );
       req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
-      req.on('error', (error) => resolve({ status: 'network', body: Buffer.alloc(0), retryAfter: undefined, error: error.message }));
+      req.on('error', (error) =>
+        resolve({ status: 'network', body: Buffer.alloc(0), retryAfter: undefined, error: error.message }),
+      );
       req.end(body);
     });
 

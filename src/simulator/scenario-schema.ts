@@ -56,7 +56,10 @@ const run = z
 const model = z
   .object({
     /** CPU thresholds the gateway counts (`pipeline.sessions.thresholds`). */
-    thresholds: z.array(thresholdValue).min(1).default([...DEFAULT_THRESHOLDS]),
+    thresholds: z
+      .array(thresholdValue)
+      .min(1)
+      .default([...DEFAULT_THRESHOLDS]),
     /** `pipeline.sessions.episodeMinSamples`. */
     episodeMinSamples: z.number().int().min(1).default(DEFAULT_EPISODE_MIN_SAMPLES),
     /** `pipeline.details`: which event details are report dimensions, and their buckets. */
@@ -122,9 +125,8 @@ const scenarioWithDefaults = scenarioObject.transform((scenario) => {
   return { ...scenario, stages, baseline };
 });
 
-export const scenarioSchema: z.ZodType<Scenario, z.ZodTypeDef, ScenarioInput> = scenarioWithDefaults.superRefine((scenario, ctx) =>
-  checkConsistency(scenario, ctx),
-);
+export const scenarioSchema: z.ZodType<Scenario, z.ZodTypeDef, ScenarioInput> =
+  scenarioWithDefaults.superRefine((scenario, ctx) => checkConsistency(scenario, ctx));
 
 export type ScenarioInput = z.input<typeof scenarioObject>;
 /** A validated scenario with every default filled in (the consistency checks do not change its shape). */

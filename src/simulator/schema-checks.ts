@@ -8,7 +8,10 @@ import type { Scenario } from './scenario-schema.js';
 type Unchecked = Scenario;
 
 /** Every `cpu_cores` label a client can produce. */
-export const CPU_CORES_LABELS: readonly string[] = [...bucketLabels(CPU_CORES_BOUNDS), cpuCoresLabel(undefined)];
+export const CPU_CORES_LABELS: readonly string[] = [
+  ...bucketLabels(CPU_CORES_BOUNDS),
+  cpuCoresLabel(undefined),
+];
 
 /** Breadth-first from "starting": can a session reach a stage with no next stage? */
 function terminalReachable(stages: Unchecked['stages']): boolean {
@@ -42,15 +45,22 @@ export function rolloutShare(
 ): number {
   if (fraction <= rollout.start) return rollout.from;
   if (fraction >= rollout.end) return rollout.to;
-  return rollout.from + ((rollout.to - rollout.from) * (fraction - rollout.start)) / (rollout.end - rollout.start);
+  return (
+    rollout.from + ((rollout.to - rollout.from) * (fraction - rollout.start)) / (rollout.end - rollout.start)
+  );
 }
 
 export function checkConsistency(scenario: Unchecked, ctx: z.RefinementCtx): void {
-  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const issue = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: 'custom', path, message });
   const versions = new Set(scenario.fleet.versions.map((v) => v.value));
-  if (versions.size !== scenario.fleet.versions.length) issue(['fleet', 'versions'], 'versions must be distinct');
+  if (versions.size !== scenario.fleet.versions.length)
+    issue(['fleet', 'versions'], 'versions must be distinct');
   if (!scenario.fleet.versions.some((v) => v.weight !== undefined)) {
-    issue(['fleet', 'versions'], 'needs at least one version with a weight (weighted versions share what rollouts leave)');
+    issue(
+      ['fleet', 'versions'],
+      'needs at least one version with a weight (weighted versions share what rollouts leave)',
+    );
   }
   if (rolloutSharesAtBreakpoints(scenario.fleet.versions).some((share) => share > 1 + 1e-9)) {
     issue(['fleet', 'versions'], 'rollout shares add up to more than 1 at some point of the run');
@@ -82,11 +92,14 @@ export function checkConsistency(scenario: Unchecked, ctx: z.RefinementCtx): voi
     }
     const explained = scenario.faults.some(
       (f) =>
-        (culprit.version === undefined || f.match.version === undefined || f.match.version === culprit.version) &&
+        (culprit.version === undefined ||
+          f.match.version === undefined ||
+          f.match.version === culprit.version) &&
         (culprit.stage === undefined || f.match.stage === undefined || f.match.stage === culprit.stage) &&
         (culprit.os === undefined || f.match.os === undefined || f.match.os === culprit.os),
     );
-    if (!explained) issue(path, 'no fault matches this expected culprit; the scenario could never produce it');
+    if (!explained)
+      issue(path, 'no fault matches this expected culprit; the scenario could never produce it');
   });
   const ceiling = scenario.expect.fleetOverRateBelow;
   if (ceiling && !scenario.model.thresholds.includes(ceiling.threshold)) {
@@ -111,7 +124,9 @@ function checkFault(
   try {
     const condition = parseCondition(f.condition);
     const known = STAGE_DETAILS.some((d) => d.eventKey === condition.detail);
-    const stages = f.match.stage ? [f.match.stage] : (Object.keys(scenario.stages) as (keyof Unchecked['stages'])[]);
+    const stages = f.match.stage
+      ? [f.match.stage]
+      : (Object.keys(scenario.stages) as (keyof Unchecked['stages'])[]);
     const drawn = stages.some((s) => scenario.stages[s].details[condition.detail] !== undefined);
     if (!known || !drawn) {
       issue(

@@ -5,7 +5,9 @@ import { CPU_BUCKETS, STAGE_ATTRIBUTE, STAGE_DETAILS, type EpisodePoint } from '
 import type { KeyValue } from '../otlp/index.js';
 import type { CpuSample } from './simulated-session.js';
 
-const ATTRIBUTE_OF: ReadonlyMap<string, string> = new Map(STAGE_DETAILS.map((d) => [d.eventKey, d.attribute]));
+const ATTRIBUTE_OF: ReadonlyMap<string, string> = new Map(
+  STAGE_DETAILS.map((d) => [d.eventKey, d.attribute]),
+);
 
 /** One exported histogram point of a session, with what the truth needs beside the OTLP fields. */
 export interface SimulatedPoint extends EpisodePoint {

@@ -13,7 +13,12 @@ import { createRandom, type Random } from './random.js';
 import { acceptAll, createHttpSender, type RequestSender } from './request-sender.js';
 import type { Scenario } from './scenario-schema.js';
 import { IntervalPoints, type SimulatedPoint } from './session-points.js';
-import { SimulatedSession, drawInstall, drawSessionSeconds, type SessionIdentity } from './simulated-session.js';
+import {
+  SimulatedSession,
+  drawInstall,
+  drawSessionSeconds,
+  type SessionIdentity,
+} from './simulated-session.js';
 import { backdatedPeriod, type SimulatedPeriod } from './time-plan.js';
 import type { TokenSource } from './tokens.js';
 import { TruthCounter, type GroundTruth } from './ground-truth.js';
@@ -113,7 +118,9 @@ export async function runSimulatedClock(options: SimulatedClockOptions): Promise
   const windowIntervals = Math.ceil(windowSeconds / intervalSeconds);
   const fleetRandom = createRandom(options.seed ?? scenario.seed);
   const truth = new TruthCounter(scenario.model, windowSeconds);
-  const http = options.send ? undefined : createHttpSender(requireEndpoint(options.endpoint), { maxSockets: inFlight });
+  const http = options.send
+    ? undefined
+    : createHttpSender(requireEndpoint(options.endpoint), { maxSockets: inFlight });
   const send = options.send ?? http?.send ?? acceptAll;
 
   const stats: SimulatedClockStats = {
@@ -203,10 +210,17 @@ export async function runSimulatedClock(options: SimulatedClockOptions): Promise
     const random: Random = fleetRandom.fork(slot);
     const install = drawInstall(scenario, random);
     const token = options.tokenFor(install.installId);
-    let at = startSec + random.integer(0, Math.min(FIRST_START_SPREAD_SECONDS, Math.floor((endSec - startSec) / 4)));
+    let at =
+      startSec + random.integer(0, Math.min(FIRST_START_SPREAD_SECONDS, Math.floor((endSec - startSec) / 4)));
     while (at < endSec && !aborted()) {
       const version = drawVersion(scenario.fleet.versions, (at - startSec) / (endSec - startSec), random);
-      const session = new SimulatedSession(scenario, install, random, version, drawSessionSeconds(scenario, random));
+      const session = new SimulatedSession(
+        scenario,
+        install,
+        random,
+        version,
+        drawSessionSeconds(scenario, random),
+      );
       stats.sessionsStarted += 1;
       if (session.faults.length > 0) stats.faultSessions += 1;
       for (const fault of session.faults) stats.faultSessionsByFault[fault.name]! += 1;

@@ -50,7 +50,8 @@ export function drawSessionSeconds(scenario: Scenario, random: Random): number |
   const spec = scenario.sessionLength;
   if (!spec) return undefined;
   const [min, max] = [spec.min / 1000, spec.max / 1000];
-  const seconds = spec.distribution === 'log-uniform' ? min * Math.pow(max / min, random.next()) : random.uniform(min, max);
+  const seconds =
+    spec.distribution === 'log-uniform' ? min * Math.pow(max / min, random.next()) : random.uniform(min, max);
   return Math.max(1, Math.round(seconds));
 }
 
@@ -87,7 +88,10 @@ export class SimulatedSession {
     stream: 'starting',
     faulty: false,
   };
-  private readonly transitions: Record<AppStage, { all: Transition[]; onward: Transition[]; terminal: boolean }>;
+  private readonly transitions: Record<
+    AppStage,
+    { all: Transition[]; onward: Transition[]; terminal: boolean }
+  >;
 
   constructor(
     private readonly scenario: Scenario,
@@ -155,7 +159,9 @@ export class SimulatedSession {
       if (!distribution) continue;
       details[key] =
         distribution.distribution === 'log-uniform'
-          ? Math.floor(distribution.min * Math.pow((distribution.max + 1) / distribution.min, this.random.next()))
+          ? Math.floor(
+              distribution.min * Math.pow((distribution.max + 1) / distribution.min, this.random.next()),
+            )
           : this.random.integer(distribution.min, distribution.max);
     }
     this.visitDetails = Object.keys(details).length > 0 ? details : NO_DETAILS;
@@ -183,7 +189,8 @@ export class SimulatedSession {
   private drawUtilization(): number {
     if (this.visitFaults.length > 0) {
       let cpu = 0;
-      for (const fault of this.visitFaults) cpu = Math.max(cpu, this.random.uniform(fault.cpu[0], fault.cpu[1]));
+      for (const fault of this.visitFaults)
+        cpu = Math.max(cpu, this.random.uniform(fault.cpu[0], fault.cpu[1]));
       return clampUnit(cpu);
     }
     const noise = this.scenario.noise;
@@ -207,7 +214,6 @@ export class SimulatedSession {
   private spec(stage: AppStage): StageDefinition {
     return this.scenario.stages[stage];
   }
-
 
   private drawNextStage(): AppStage | undefined {
     const { all, onward } = this.transitions[this.stage];

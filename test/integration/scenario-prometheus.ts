@@ -12,7 +12,10 @@ export const PROM_FAMILIES: Record<FamilyName, PrometheusWindowFamily> = {
 };
 
 /** Counts of one family keyed by its label values joined in family label order. */
-export type FamilyCounts = Map<string, { labels: Record<string, string>; active: number; high: Record<string, number> }>;
+export type FamilyCounts = Map<
+  string,
+  { labels: Record<string, string>; active: number; high: Record<string, number> }
+>;
 
 export function cellKey(labelNames: readonly string[], labels: Record<string, string>): string {
   return labelNames.map((name) => labels[name] ?? '').join(' / ');
@@ -60,7 +63,10 @@ export const increases = (stack: Stack, family: FamilyName, range: string) =>
 export function truthCounts(truth: GroundTruth, family: FamilyName): FamilyCounts {
   const names = PROM_FAMILIES[family].labels;
   return new Map(
-    truth[family].map((cell: TruthCell) => [cellKey(names, cell.labels), { ...cell, high: { ...cell.high } }]),
+    truth[family].map((cell: TruthCell) => [
+      cellKey(names, cell.labels),
+      { ...cell, high: { ...cell.high } },
+    ]),
   );
 }
 
@@ -80,37 +86,11 @@ export function sumCounts(
   return { active, high };
 }
 
-export function overRate(counts: FamilyCounts, threshold: string, filter: Record<string, string> = {}): number {
+export function overRate(
+  counts: FamilyCounts,
+  threshold: string,
+  filter: Record<string, string> = {},
+): number {
   const { active, high } = sumCounts(counts, threshold, filter);
   return active === 0 ? 0 : high / active;
-}
-
-/**
- * Waits until the gateway has closed and flushed every session window the simulator sent: the
- * exact active totals of all three families equal the truth's. Returns the last totals read.
- */
-export async function waitForWindows(stack: Stack, truth: GroundTruth, timeoutMs = 120_000): Promise<void> {
-  const want = (['session', 'stage', 'detail'] as const).map((family) =>
-    truth[family].reduce((sum, cell) => sum + cell.active, 0),
-  );
-  let seen = '';
-  try {
-    await stack.waitFor(
-      async () => {
-        const have = await Promise.all(
-          (['session', 'stage', 'detail'] as const).map(async (family) => {
-            const [sample] = await stack.queryPrometheus(`sum(${PROM_FAMILIES[family].active})`);
-            return sample ? Number(sample.value[1]) : 0;
-          }),
-        );
-        seen = have.join('/');
-        return have.every((value, i) => value === want[i]) ? true : undefined;
-      },
-      { timeoutMs, intervalMs: 1000, what: 'Prometheus to hold every closed session window' },
-    );
-  } catch (error) {
-    throw new Error(
-      `${(error as Error).message}; active windows session/stage/detail: Prometheus ${seen}, truth ${want.join('/')}`,
-    );
-  }
 }

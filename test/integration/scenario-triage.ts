@@ -12,7 +12,11 @@ interface CulpritReport {
 }
 
 /** The triage's ranked culprit cells over `range` at `threshold`. */
-export async function triageCulprits(prometheusUrl: string, range: string, threshold: number): Promise<CulpritCell[]> {
+export async function triageCulprits(
+  prometheusUrl: string,
+  range: string,
+  threshold: number,
+): Promise<CulpritCell[]> {
   const report = (await runTriage({ prometheusUrl, range, threshold })) as unknown as CulpritReport;
   if (!Array.isArray(report.culprits)) {
     throw new Error('runTriage returned no `culprits` list (DESIGN §5: culprits[].cell, ranked)');
@@ -42,7 +46,10 @@ export function matchesExpectation(cell: CulpritCell, expected: ExpectedCulprit)
  * Problems with a triage result against the expectations: the first N culprits (N expected) must
  * match the N expectations one to one, in any order; no expectation = no culprit at all.
  */
-export function culpritProblems(cells: readonly CulpritCell[], expected: readonly ExpectedCulprit[]): string[] {
+export function culpritProblems(
+  cells: readonly CulpritCell[],
+  expected: readonly ExpectedCulprit[],
+): string[] {
   if (expected.length === 0) {
     return cells.length === 0 ? [] : [`expected no culprit, got ${cells.map(describeCell).join('; ')}`];
   }
@@ -54,7 +61,8 @@ export function culpritProblems(cells: readonly CulpritCell[], expected: readonl
     if (index < 0) problems.push(`culprit ${describeCell(cell)} matches no expectation`);
     else unmatched.splice(index, 1);
   }
-  for (const e of unmatched) problems.push(`expected culprit ${describeCell(e)} is not among the first ${expected.length}`);
+  for (const e of unmatched)
+    problems.push(`expected culprit ${describeCell(e)} is not among the first ${expected.length}`);
   if (problems.length > 0) problems.push(`ranked culprits: ${cells.map(describeCell).join('; ') || 'none'}`);
   return problems;
 }

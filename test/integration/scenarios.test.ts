@@ -7,24 +7,19 @@
 //
 // A fresh stack per scenario keeps scenarios independent: counters start at zero, so the exact
 // totals are the counters themselves, and the triage's range covers exactly one scenario.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   gatewayConfigFor,
   listBuiltInScenarios,
   loadScenario,
   runSimulatedClock,
   truthOverRate,
+  waitForClosedWindows,
+  type Scenario,
   type SimulatedClockResult,
 } from '../../src/simulator/index.js';
 import { startStack, type Stack } from '../../src/stack/index.js';
-import {
-  increases,
-  overRate,
-  totals,
-  truthCounts,
-  waitForWindows,
-  type FamilyCounts,
-} from './scenario-prometheus.js';
+import { increases, overRate, totals, truthCounts, type FamilyCounts } from './scenario-prometheus.js';
 import { culpritProblems, triageCulprits } from './scenario-triage.js';
 
 // Short windows so that a CI run closes hundreds of them; the simulated period ends a grace before
@@ -34,7 +29,7 @@ const WINDOWS = { windowSeconds: 60, windowGraceSeconds: 5 };
 const RATE_TOLERANCE = 0.02;
 const FAMILIES = ['session', 'stage', 'detail'] as const;
 
-function gatewayConfig(scenario: ReturnType<typeof loadScenario>): Record<string, unknown> {
+function gatewayConfig(scenario: Scenario): Record<string, unknown> {
   const model = gatewayConfigFor(scenario.model, WINDOWS) as { pipeline: Record<string, unknown> };
   return {
     ...model,
@@ -49,12 +44,6 @@ function gatewayConfig(scenario: ReturnType<typeof loadScenario>): Record<string
   };
 }
 
-let stack: Stack | undefined;
-afterEach(async () => {
-  await stack?.stop();
-  stack = undefined;
-});
-
 function versionsOf(counts: FamilyCounts): string[] {
   return [...new Set([...counts.values()].map((cell) => cell.labels['version'] ?? ''))].sort();
 }
@@ -68,7 +57,10 @@ async function expectExactCounts(target: Stack, result: SimulatedClockResult): P
       Object.fromEntries(
         [...counts.entries()].map(([key, cell]) => [
           key,
-          { active: cell.active, ...Object.fromEntries(result.truth.thresholds.map((t) => [t, cell.high[t] ?? 0])) },
+          {
+            active: cell.active,
+            ...Object.fromEntries(result.truth.thresholds.map((t) => [t, cell.high[t] ?? 0])),
+          },
         ]),
       );
     expect(cells(measured), `${family} family: Prometheus vs the simulator's truth`).toEqual(cells(truth));
@@ -83,17 +75,19 @@ async function expectRates(target: Stack, result: SimulatedClockResult, range: s
     for (const cell of measured.values()) {
       for (const threshold of truth.thresholds) {
         const high = cell.high[threshold] ?? 0;
-        expect(high, `${family} ${JSON.stringify(cell.labels)} T=${threshold}: high <= active`).toBeLessThanOrEqual(
-          cell.active + 1e-9,
-        );
+        expect(
+          high,
+          `${family} ${JSON.stringify(cell.labels)} T=${threshold}: high <= active`,
+        ).toBeLessThanOrEqual(cell.active + 1e-9);
       }
     }
     if (family !== 'session') continue;
     for (const threshold of truth.thresholds) {
       const fleet = overRate(measured, threshold);
-      expect(Math.abs(fleet - truthOverRate(truth.session, threshold)), `fleet over-rate T=${threshold}`).toBeLessThanOrEqual(
-        RATE_TOLERANCE,
-      );
+      expect(
+        Math.abs(fleet - truthOverRate(truth.session, threshold)),
+        `fleet over-rate T=${threshold}`,
+      ).toBeLessThanOrEqual(RATE_TOLERANCE);
       for (const version of versionsOf(measured)) {
         const measuredRate = overRate(measured, threshold, { version });
         const trueRate = truthOverRate(truth.session, threshold, { version });
@@ -105,37 +99,57 @@ async function expectRates(target: Stack, result: SimulatedClockResult, range: s
   }
 }
 
-describe('scenarios through the real pipeline (simulated clock)', () => {
-  it.each(listBuiltInScenarios())('%s', async (name) => {
+interface ScenarioRun {
+  scenario: Scenario;
+  stack: Stack;
+  result: SimulatedClockResult;
+  /** A Prometheus range covering the whole run. */
+  range: string;
+}
+
+describe.each(listBuiltInScenarios())('%s through the real pipeline (simulated clock)', (name) => {
+  let run: ScenarioRun | undefined;
+  beforeAll(async () => {
     const scenario = loadScenario(name);
-    stack = await startStack({ quiet: true, prometheusIntervalSeconds: 1, gatewayConfig: gatewayConfig(scenario) });
+    const stack = await startStack({
+      quiet: true,
+      prometheusIntervalSeconds: 1,
+      gatewayConfig: gatewayConfig(scenario),
+    });
+    run = { scenario, stack, result: undefined as unknown as SimulatedClockResult, range: '' };
     const startedMs = Date.now();
-    const result = await runSimulatedClock({
+    run.result = await runSimulatedClock({
       scenario,
       endpoint: stack.gatewayUrl,
       tokenFor: stack.mintToken,
       ...WINDOWS,
     });
-    // The simulated fleet really ran, and every request reached the gateway whole.
+    await waitForClosedWindows((promql) => stack.queryPrometheus(promql), run.result.truth);
+    run.range = `${Math.ceil((Date.now() - startedMs) / 1000) + 60}s`;
+  });
+  afterAll(async () => {
+    await run?.stack.stop();
+  });
+
+  it("#18: every request is accepted, and Prometheus counts exactly the truth's session windows", async () => {
+    const { scenario, stack, result, range } = run!;
     expect(result.sessionsReporting).toBeGreaterThan(0);
     expect(result.exportsFailed, result.lastError).toBe(0);
     expect(result.rejectedDataPoints).toBe(0);
     expect(result.faultSessions > 0).toBe(scenario.faults.length > 0);
-
-    await waitForWindows(stack, result.truth);
     await expectExactCounts(stack, result);
-    const range = `${Math.ceil((Date.now() - startedMs) / 1000) + 60}s`;
     await expectRates(stack, result, range);
-
     const ceiling = scenario.expect.fleetOverRateBelow;
     if (ceiling) {
       const threshold = String(ceiling.threshold);
       expect(truthOverRate(result.truth.session, threshold)).toBeLessThan(ceiling.rate);
       expect(overRate(await increases(stack, 'session', range), threshold)).toBeLessThan(ceiling.rate);
     }
+  });
 
+  it('#19: the triage names the expected culprits first (nothing for a control)', async () => {
+    const { scenario, stack, range } = run!;
     const cells = await triageCulprits(stack.prometheusUrl, range, 0.3);
     expect(culpritProblems(cells, scenario.expect.culprits)).toEqual([]);
   });
 });
-

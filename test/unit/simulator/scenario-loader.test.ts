@@ -120,7 +120,7 @@ expect: { culprits: [{ version: '1.0.0', stage: login }] }
     expect(problems.join('\n')).toMatch(/expect\.culprits\.0: no fault matches this expected culprit/);
   });
 
-  it('checks fault conditions: syntax, and a detail drawn in the fault\'s stage', () => {
+  it("checks fault conditions: syntax, and a detail drawn in the fault's stage", () => {
     const base = (condition: string, stage = 'receiving') => `
 name: conditions
 fleet:
@@ -135,7 +135,9 @@ expect: { culprits: [] }
     expect(problemsOf(base('fileNameLength >> 42')).join()).toMatch(
       /faults\.0\.condition: invalid condition/,
     );
-    expect(problemsOf(base('pathDepth > 3')).join()).toMatch(/detail "pathDepth" is not drawn in stage receiving/);
+    expect(problemsOf(base('pathDepth > 3')).join()).toMatch(
+      /detail "pathDepth" is not drawn in stage receiving/,
+    );
     expect(problemsOf(base('fileNameLength > 42', 'login')).join()).toMatch(
       /detail "fileNameLength" is not drawn in stage login; declare it under stages.<stage>.details/,
     );

@@ -113,7 +113,8 @@ describe('SimulatedSession', () => {
           if (previous?.stage !== 'receiving') {
             if ((length ?? 0) > 50) longVisits += 1;
             else shortVisits += 1;
-          } else if (previous.details['fileNameLength'] !== length) wrong.push('detail changed inside a visit');
+          } else if (previous.details['fileNameLength'] !== length)
+            wrong.push('detail changed inside a visit');
         } else if (length !== undefined || sample.stream !== sample.stage) {
           wrong.push(`${sample.stage} carries ${sample.stream}`);
         }
