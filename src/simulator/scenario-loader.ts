@@ -27,7 +27,7 @@ export function listBuiltInScenarios(): string[] {
     .sort();
 }
 
-/** Resolves "study-login-regression" (built-in) or a path to a file. */
+/** Resolves "demo-fleet" (built-in) or a path to a file. */
 export function resolveScenarioPath(nameOrPath: string): string {
   if (existsSync(nameOrPath)) return nameOrPath;
   for (const ext of ['.yaml', '.yml', '.json']) {
