@@ -92,7 +92,7 @@ export function createHttpSender(
       }
       lastError = result.error ?? `HTTP ${result.status}: ${result.body.toString('utf8').slice(0, 200)}`;
       const retryable = result.status === 'network' || result.status === 429 || result.status === 503;
-      if (!retryable) break;
+      if (!retryable || n === maxAttempts) break;
       retries += 1;
       const hinted = Number(result.retryAfter) * 1000;
       const backoff = Number.isFinite(hinted) && hinted > 0 ? hinted : 50 * 2 ** Math.min(n, 10);
