@@ -10,7 +10,7 @@ import {
   type EpisodeSettings,
 } from '../model/index.js';
 import type { ModelSettings } from './scenario-schema.js';
-import type { SimulatedPoint } from './session-points.js';
+import type { TruthPoint } from './session-points.js';
 import type { SessionIdentity } from './simulated-session.js';
 
 export type FamilyName = 'session' | 'stage' | 'detail';
@@ -58,7 +58,7 @@ export class TruthCounter {
   }
 
   /** Counts every window of one finished session from the points it sent. */
-  addSession(identity: SessionIdentity, points: readonly SimulatedPoint[]): void {
+  addSession(identity: SessionIdentity, points: readonly TruthPoint[]): void {
     const thresholds = this.model.thresholds.length;
     const windows = sessionWindows(points, thresholds, this.settings);
     const cellsOf = new Map<string, StreamCells>();
@@ -132,7 +132,7 @@ export class TruthCounter {
     };
   }
 
-  private cellsOf(point: SimulatedPoint): StreamCells {
+  private cellsOf(point: TruthPoint): StreamCells {
     const details: StreamCells['details'] = [];
     for (const dimension of this.model.details) {
       const value = point.detailAttributes.get(dimension.attribute);

@@ -9,11 +9,15 @@ const ATTRIBUTE_OF: ReadonlyMap<string, string> = new Map(
   STAGE_DETAILS.map((d) => [d.eventKey, d.attribute]),
 );
 
-/** One exported histogram point of a session, with what the truth needs beside the OTLP fields. */
-export interface SimulatedPoint extends EpisodePoint {
+/** What the ground truth needs of a point: its episode fields, stage and detail attributes. */
+export interface TruthPoint extends EpisodePoint {
   readonly stage: string;
   /** Event details of the point as point attributes (attribute name → integer value). */
   readonly detailAttributes: ReadonlyMap<string, number>;
+}
+
+/** One exported histogram point of a session. */
+export interface SimulatedPoint extends TruthPoint {
   readonly bucketCounts: readonly number[];
   readonly sum: number;
   readonly min: number;
@@ -116,4 +120,17 @@ export class IntervalPoints {
     this.streams.clear();
     return points;
   }
+}
+
+/** The truth's slim copy of a point: a session's points are kept until it ends, the OTLP fields are not. */
+export function truthPoint(point: SimulatedPoint): TruthPoint {
+  return {
+    stream: point.stream,
+    stage: point.stage,
+    detailAttributes: point.detailAttributes,
+    startTimeUnixNano: point.startTimeUnixNano,
+    timeUnixNano: point.timeUnixNano,
+    samples: point.samples,
+    above: point.above,
+  };
 }

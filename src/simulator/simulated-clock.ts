@@ -12,7 +12,7 @@ import { encodeSessionRequest } from './otlp-request.js';
 import { createRandom, type Random } from './random.js';
 import { acceptAll, createHttpSender, type RequestSender } from './request-sender.js';
 import type { Scenario } from './scenario-schema.js';
-import { IntervalPoints, type SimulatedPoint } from './session-points.js';
+import { IntervalPoints, truthPoint, type SimulatedPoint, type TruthPoint } from './session-points.js';
 import {
   SimulatedSession,
   drawInstall,
@@ -165,7 +165,7 @@ export async function runSimulatedClock(options: SimulatedClockOptions): Promise
 
   /** One session from `startAt` (unix seconds) until it ends or the period does; returns its end. */
   const runSession = async (session: SimulatedSession, token: string, startAt: number): Promise<number> => {
-    const sent: SimulatedPoint[] = [];
+    const sent: TruthPoint[] = [];
     let pending: SimulatedPoint[] = [];
     let pendingIntervals = 0;
     const interval = new IntervalPoints(scenario.model.thresholds);
@@ -173,8 +173,10 @@ export async function runSimulatedClock(options: SimulatedClockOptions): Promise
     let second = startAt;
     const closeInterval = (end: number) => {
       const points = interval.close(BigInt(intervalStart) * NS_PER_S, BigInt(end) * NS_PER_S);
-      pending.push(...points);
-      sent.push(...points);
+      for (const point of points) {
+        pending.push(point);
+        sent.push(truthPoint(point));
+      }
       pendingIntervals += 1;
       intervalStart = end;
     };
