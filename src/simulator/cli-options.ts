@@ -64,8 +64,8 @@ export const RUN_FLAGS = {
 } as const;
 
 export const RUN_FLAGS_HELP = `  --sessions N              concurrent simulated sessions (scenario run.sessions)
-  --duration 60s            real run time (scenario run.duration)
-  --time-compression K      samples per session per real second (scenario run.timeCompression)
-  --export-interval 2s      real time between a session's exports (scenario run.exportInterval)
-  --ramp-up 5s              real time over which sessions start (scenario run.rampUp)
+  --duration 60s            real clock: run time (scenario run.duration)
+  --time-compression K      real clock: samples per session per real second (scenario run.timeCompression)
+  --export-interval 2s      real clock: time between a session's exports (scenario run.exportInterval)
+  --ramp-up 5s              real clock: time over which sessions start (scenario run.rampUp)
   --seed N                  fleet seed (scenario seed)`;

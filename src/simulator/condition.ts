@@ -1,10 +1,10 @@
-// Fault conditions on per-session facts, e.g. "fileNameLength > 42". Deliberately tiny: one fact,
-// one comparison, one number. Anything richer belongs in a new fact, not in an expression language.
+// Fault conditions on the event details of a stage visit, e.g. "fileNameLength > 42". Deliberately
+// tiny: one detail, one comparison, one number. Anything richer belongs in a new detail.
 
 export type Comparison = '>' | '>=' | '<' | '<=' | '==' | '!=';
 
 export interface Condition {
-  fact: string;
+  detail: string;
   comparison: Comparison;
   value: number;
   source: string;
@@ -17,14 +17,15 @@ export function parseCondition(source: string): Condition {
   const match = CONDITION.exec(source);
   if (!match || match[1] === undefined || match[2] === undefined || match[3] === undefined) {
     throw new Error(
-      `invalid condition "${source}": expected "<fact> <op> <number>" with op one of > >= < <= == !=`,
+      `invalid condition "${source}": expected "<detail> <op> <number>" with op one of > >= < <= == !=`,
     );
   }
-  return { fact: match[1], comparison: match[2] as Comparison, value: Number(match[3]), source };
+  return { detail: match[1], comparison: match[2] as Comparison, value: Number(match[3]), source };
 }
 
-export function evaluateCondition(condition: Condition, facts: Readonly<Record<string, number>>): boolean {
-  const actual = facts[condition.fact];
+/** False when the visit has no such detail. */
+export function evaluateCondition(condition: Condition, details: Readonly<Record<string, number>>): boolean {
+  const actual = details[condition.detail];
   if (actual === undefined) return false;
   switch (condition.comparison) {
     case '>':

@@ -1,25 +1,28 @@
 // `npm run demo`: the whole story in one command. Starts the native stack (gateway on 4318,
-// Prometheus on 9090 by default), runs the default scenario for a few minutes with a progress bar,
-// prints the triage report, then leaves the stack running for exploring until Ctrl-C.
+// Prometheus on 9090 by default), replays twelve simulated hours of a fleet with the seed's faults
+// (simulated clock: backdated, sent as fast as the gateway takes it), prints the triage report,
+// then leaves the stack running for exploring until Ctrl-C.
 import { parseArgs } from 'node:util';
 import { formatTriageText, runTriage } from '../report/index.js';
-import { startStack, type Stack } from '../stack/index.js';
-import { RUN_FLAGS, RUN_FLAGS_HELP, UsageError, runOverrides } from './cli-options.js';
-import { runSimulation, type SimulationResult } from './fleet-runner.js';
-import { createProgressWriter, formatSummary } from './progress.js';
+import { startStack } from '../stack/index.js';
+import { duration, positiveInteger, UsageError } from './cli-options.js';
+import { gatewayConfigFor } from './gateway-settings.js';
 import { DEFAULT_SCENARIO, loadScenario } from './scenario-loader.js';
-import { loadWatchdogTelemetryFactory } from './telemetry.js';
-
-const DEFAULT_DEMO_DURATION = '3m';
-// The gateway flushes every 2 s in the demo so the report right after the run sees nearly all of it
-// (Prometheus' increase() cannot count what a series held in its first sample).
-const DEMO_GATEWAY_CONFIG = { pipeline: { export: { flushIntervalMs: 2000 } } };
+import {
+  DEFAULT_WINDOW_GRACE_SECONDS,
+  DEFAULT_WINDOW_SECONDS,
+  runSimulatedClock,
+} from './simulated-clock.js';
+import { formatSimulatedSummary, simulatedProgressLine } from './simulated-summary.js';
+import { waitForClosedWindows } from './window-wait.js';
 
 const HELP = `Usage: npm run demo -- [options]
-  --scenario NAME|FILE      default ${DEFAULT_SCENARIO}
+  --scenario NAME|FILE      default ${DEFAULT_SCENARIO} (12 simulated hours)
   --gateway-port N          default 4318 (env FILESFU_DEMO_GATEWAY_PORT; 0 = any free port)
   --prometheus-port N       default 9090 (env FILESFU_DEMO_PROMETHEUS_PORT; 0 = any free port)
-${RUN_FLAGS_HELP.replace('real run time (scenario run.duration)', `real run time (default ${DEFAULT_DEMO_DURATION})`)}
+  --period 12h              simulated time (scenario run.period)
+  --sessions N              concurrent simulated sessions (scenario run.sessions)
+  --seed N                  fleet seed (scenario seed)
   --no-wait                 stop everything after the report instead of leaving the stack running`;
 
 function port(raw: string | undefined, envName: string, fallback: number): number {
@@ -30,21 +33,19 @@ function port(raw: string | undefined, envName: string, fallback: number): numbe
   return value;
 }
 
-async function waitForPrometheus(stack: Stack, result: SimulationResult): Promise<void> {
-  let previous = '';
-  let stable = 0;
-  await stack
-    .waitFor(
-      async () => {
-        const [sample] = await stack.queryPrometheus('sum(process_cpu_utilization_count)');
-        const value = sample?.value[1] ?? '';
-        stable = value === previous ? stable + 1 : 0;
-        previous = value;
-        return Number(value) >= result.samples || stable >= 3 ? true : undefined;
-      },
-      { timeoutMs: 60_000, intervalMs: 2000, what: 'Prometheus to receive the last exports' },
-    )
-    .catch((error: unknown) => console.error(`(continuing: ${(error as Error).message})`));
+/** The gateway as in production (10-minute windows), flushing and closing windows every 2 s. */
+function demoGatewayConfig(scenario: ReturnType<typeof loadScenario>): Record<string, unknown> {
+  const windows = { windowSeconds: DEFAULT_WINDOW_SECONDS, windowGraceSeconds: DEFAULT_WINDOW_GRACE_SECONDS };
+  const model = gatewayConfigFor(scenario.model, windows) as { pipeline: Record<string, unknown> };
+  return {
+    pipeline: {
+      ...model.pipeline,
+      state: { housekeepingIntervalMs: 2000 },
+      export: { flushIntervalMs: 2000 },
+    },
+    // Each install replays hours of its sessions at once, as a spool replay after an outage would.
+    rateLimit: { perInstall: { ratePerSecond: 10_000, burst: 10_000 } },
+  };
 }
 
 async function main(): Promise<void> {
@@ -53,9 +54,11 @@ async function main(): Promise<void> {
       scenario: { type: 'string', default: DEFAULT_SCENARIO },
       'gateway-port': { type: 'string' },
       'prometheus-port': { type: 'string' },
+      period: { type: 'string' },
+      sessions: { type: 'string' },
+      seed: { type: 'string' },
       'no-wait': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
-      ...RUN_FLAGS,
     },
   });
   if (values.help) {
@@ -63,12 +66,15 @@ async function main(): Promise<void> {
     return;
   }
   const scenario = loadScenario(values.scenario);
-  const overrides = runOverrides({ ...values, duration: values.duration ?? DEFAULT_DEMO_DURATION });
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError('--seed must be an integer');
+  const periodMs = duration('period', values.period);
+  const sessions = positiveInteger('sessions', values.sessions);
   const gatewayPort = port(values['gateway-port'], 'FILESFU_DEMO_GATEWAY_PORT', 4318);
   const prometheusPort = port(values['prometheus-port'], 'FILESFU_DEMO_PROMETHEUS_PORT', 9090);
 
   console.log(`Starting the stack (gateway :${gatewayPort}, Prometheus :${prometheusPort})…`);
-  const stack = await startStack({ gatewayPort, prometheusPort, gatewayConfig: DEMO_GATEWAY_CONFIG });
+  const stack = await startStack({ gatewayPort, prometheusPort, gatewayConfig: demoGatewayConfig(scenario) });
   let stopping = false;
   const abort = new AbortController();
   const stopAll = (signal: string): void => {
@@ -87,23 +93,28 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stopAll('SIGINT'));
   process.on('SIGTERM', () => stopAll('SIGTERM'));
 
+  const startedMs = Date.now();
   try {
     console.log(`Simulating "${scenario.name}": ${scenario.description}`);
-    const progress = createProgressWriter(process.stdout);
-    const result = await runSimulation({
+    const result = await runSimulatedClock({
       scenario,
       endpoint: stack.gatewayUrl,
       tokenFor: stack.mintToken,
-      telemetryFactory: await loadWatchdogTelemetryFactory(),
-      ...overrides,
-      onProgress: (p) => progress.update(p),
+      periodMs,
+      sessions,
+      seed,
+      windowSeconds: DEFAULT_WINDOW_SECONDS,
+      windowGraceSeconds: DEFAULT_WINDOW_GRACE_SECONDS,
+      onProgress: (p) => process.stdout.write(`\r${simulatedProgressLine(p)}\x1b[K`),
       signal: abort.signal,
     });
-    progress.done();
+    process.stdout.write('\n');
     if (stopping) return;
-    console.log(`\n${formatSummary(result)}\n`);
-    await waitForPrometheus(stack, result);
-    const rangeMinutes = Math.ceil(result.durationMs / 60_000) + 2;
+    console.log(`\n${formatSimulatedSummary(result)}\n`);
+    await waitForClosedWindows((promql) => stack.queryPrometheus(promql), result.truth).catch(
+      (error: unknown) => console.error(`(continuing: ${(error as Error).message})`),
+    );
+    const rangeMinutes = Math.ceil((Date.now() - startedMs) / 60_000) + 2;
     const report = await runTriage({
       prometheusUrl: stack.prometheusUrl,
       range: `${rangeMinutes}m`,
@@ -123,15 +134,17 @@ async function main(): Promise<void> {
     process.exit(0);
   }
   const token = stack.mintToken('demo-install');
+  const ratio = (label: string) =>
+    `sum by (${label}) (increase(filesfu_session_windows_high_cpu_total{threshold="0.3"}[30m])) / sum by (${label}) (increase(filesfu_session_windows_total[30m]))`;
   console.log(`
 The stack keeps running (logs in ${stack.workDir}):
   gateway     ${stack.gatewayUrl}      POST /v1/metrics · GET /metrics /readyz /healthz
   prometheus  ${stack.prometheusUrl}   e.g. ${stack.prometheusUrl}/graph
 Try:
-  curl -s '${stack.prometheusUrl}/api/v1/query' --data-urlencode 'query=sum by (version) (increase(filesfu_sessions_over_threshold_total{threshold="0.3"}[10m]))'
+  curl -s '${stack.prometheusUrl}/api/v1/query' --data-urlencode 'query=${ratio('version')}'
   export TOKEN=${token}
   GATEWAY=${stack.gatewayUrl} bash scripts/send-example-request.sh
-  npm run triage -- --prometheus ${stack.prometheusUrl} --range 10m
+  npm run triage -- --prometheus ${stack.prometheusUrl} --range 30m
 Ctrl-C stops everything.`);
   // Keep the process (and with it the stack) alive until a signal arrives.
   setInterval(() => undefined, 1 << 30);

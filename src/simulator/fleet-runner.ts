@@ -1,4 +1,5 @@
-// Runs N concurrent simulated sessions in one process through the real export path.
+// Real-clock mode: runs N concurrent simulated sessions in one process through the real export path
+// (the watchdog's OTel SDK telemetry). The simulated-clock mode is simulated-clock.ts.
 //
 // Time compression, honestly: every recorded sample stands for one simulated second of one session,
 // and a session records K of them per real second. Exports still happen every real
@@ -7,9 +8,15 @@
 // exactly what a real fleet with K times as much wall time would produce. See docs/simulator.md.
 import { createRandom, type Random } from './random.js';
 import type { Scenario } from './scenario-schema.js';
-import { SimulatedSession, drawInstall, type InstallIdentity } from './simulated-session.js';
+import {
+  SimulatedSession,
+  drawInstall,
+  drawSessionSeconds,
+  type InstallIdentity,
+} from './simulated-session.js';
 import type { SessionTelemetry, TelemetryFactory } from './telemetry.js';
 import type { TokenSource } from './tokens.js';
+import { drawVersion } from './version-schedule.js';
 
 export interface SimulationOptions {
   scenario: Scenario;
@@ -71,7 +78,7 @@ export interface SimulationResult extends SimulationProgress {
   sessions: number;
   timeCompression: number;
   exportIntervalMs: number;
-  expectedCulprit: Scenario['expect']['culprit'];
+  expectedCulprits: Scenario['expect']['culprits'];
   aborted: boolean;
 }
 
@@ -120,7 +127,16 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     install: InstallIdentity,
     random: Random,
   ): { session: SimulatedSession; telemetry: SessionTelemetry } => {
-    const session = new SimulatedSession(scenario, install, random);
+    // A rollout moves with the run's wall-clock progress; the install's next session may upgrade.
+    const fraction = Math.min(1, (Date.now() - startMs) / durationMs);
+    const version = drawVersion(scenario.fleet.versions, fraction, random);
+    const session = new SimulatedSession(
+      scenario,
+      install,
+      random,
+      version,
+      drawSessionSeconds(scenario, random),
+    );
     const telemetry = options.telemetryFactory({
       identity: session.identity,
       endpoint: options.endpoint,
@@ -244,7 +260,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     sessions,
     timeCompression,
     exportIntervalMs,
-    expectedCulprit: scenario.expect.culprit,
+    expectedCulprits: scenario.expect.culprits,
     aborted,
   };
 }

@@ -62,7 +62,6 @@ export function progressLine(progress: SimulationProgress): string {
 }
 
 export function formatSummary(result: SimulationResult): string {
-  const culprit = result.expectedCulprit;
   const faults = Object.entries(result.faultSessionsByFault)
     .map(([name, count]) => `${name}=${count}`)
     .join(', ');
@@ -74,17 +73,19 @@ export function formatSummary(result: SimulationResult): string {
     `fault sessions      ${result.faultSessions}${faults ? ` (${faults})` : ''}`,
     `exports             ${result.exportsDelivered} delivered, ${result.exportRetries} retried, ${result.exportsFailed} failed, ${result.rejectedDataPoints} points rejected (as reported by each session's telemetry)`,
     `failures            ${result.exportsFailed + result.flushFailures}${result.lastFlushError ? ` (last error: ${result.lastFlushError})` : ''}`,
-    `expected culprit    ${
-      culprit
-        ? [
-            `version=${culprit.version}`,
-            culprit.stage && `stage=${culprit.stage}`,
-            culprit.os && `os=${culprit.os}`,
-          ]
-            .filter(Boolean)
-            .join(' ')
-        : 'none (control)'
-    }`,
+    `expected culprits   ${formatCulprits(result.expectedCulprits)}`,
   ];
   return lines.join('\n');
+}
+
+/** `version=7.0.0 stage=login; os=darwin` or `none (control)`. */
+export function formatCulprits(culprits: SimulationResult['expectedCulprits']): string {
+  if (culprits.length === 0) return 'none (control)';
+  return culprits
+    .map((culprit) =>
+      (['version', 'stage', 'os', 'cpu_cores', 'detail', 'detail_bucket'] as const)
+        .flatMap((key) => (culprit[key] === undefined ? [] : [`${key}=${culprit[key]}`]))
+        .join(' '),
+    )
+    .join('; ');
 }

@@ -8,7 +8,7 @@ import type { ZodError } from 'zod';
 import { scenarioSchema, type Scenario } from './scenario-schema.js';
 
 export const BUILT_IN_SCENARIO_DIR = join(dirname(fileURLToPath(import.meta.url)), 'scenarios');
-export const DEFAULT_SCENARIO = 'study-login-regression';
+export const DEFAULT_SCENARIO = 'demo-fleet';
 
 export class ScenarioError extends Error {
   constructor(
@@ -27,7 +27,7 @@ export function listBuiltInScenarios(): string[] {
     .sort();
 }
 
-/** Resolves "study-login-regression" (built-in) or a path to a file. */
+/** Resolves "demo-fleet" (built-in) or a path to a file. */
 export function resolveScenarioPath(nameOrPath: string): string {
   if (existsSync(nameOrPath)) return nameOrPath;
   for (const ext of ['.yaml', '.yml', '.json']) {

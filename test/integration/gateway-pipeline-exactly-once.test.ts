@@ -6,10 +6,12 @@ import { cpuRequest, NS_PER_MS, sessionExport, type SessionExport } from '../sup
 import {
   freshSum,
   gatewayMetric,
+  nextWindowNs,
   pastWindowNs,
   postBytes,
   postRequest,
   promSum,
+  settledSum,
   TEST_WINDOWS,
 } from './gateway-pipeline-fixtures.js';
 
@@ -24,6 +26,7 @@ import {
  * set of 3 per version and stage) and two or three versions of the budget test.
  */
 const MAX_SERIES = 150;
+const FLUSH_MS = 1000;
 const SECOND_NS = 1000n * NS_PER_MS;
 const INSTALL = 'install-exactly-once';
 
@@ -39,7 +42,7 @@ describe('gateway pipeline: exactly-once with shared Redis state', () => {
       gatewayConfig: {
         rateLimit: { enabled: false },
         pipeline: {
-          export: { flushIntervalMs: 1000 },
+          export: { flushIntervalMs: FLUSH_MS },
           limits: { maxSeries: MAX_SERIES, maxVersions: 100, admissionCacheMs: 1000 },
           state: { housekeepingIntervalMs: 1000 },
           sessions: TEST_WINDOWS,
@@ -63,11 +66,12 @@ describe('gateway pipeline: exactly-once with shared Redis state', () => {
     const bytes = encodeExportMetricsServiceRequest(cpuRequest([session]));
     expect((await postBytes(stack.gatewayUrls[0]!, token, bytes)).status).toBe(200);
     expect((await postBytes(stack.gatewayUrls[0]!, token, bytes)).status).toBe(200);
-    const sentMs = Date.now();
     const selector = 'process_cpu_utilization_count{version="dedup"}';
-    expect(await freshSum(stack, selector, sentMs, 'dedup CPU samples')).toBe(3);
-    await freshSum(stack, 'filesfu_session_windows_total{version="dedup"}', sentMs, 'dedup session windows');
-    expect(await promSum(stack, 'filesfu_session_windows_total{version="dedup"}')).toBe(1);
+    expect(await settledSum(stack, selector, FLUSH_MS, 'dedup CPU samples')).toBe(3);
+    // Counted at the next housekeeping (1 s), then announced at zero, then exported with its total.
+    const windows = 'filesfu_session_windows_total{version="dedup"}';
+    expect(await settledSum(stack, windows, FLUSH_MS, 'dedup session windows', 3)).toBe(1);
+    expect(await promSum(stack, windows)).toBe(1);
     expect(await gatewayMetric(stack.gatewayUrls[0]!, 'filesfu_gateway_datapoints_duplicate_total')).toBe(1);
 
     // The acknowledged batch replayed after a restart (the watchdog's spool) is still a duplicate:
@@ -81,17 +85,19 @@ describe('gateway pipeline: exactly-once with shared Redis state', () => {
     expect(await gatewayMetric(stack.gatewayUrls[0]!, 'filesfu_gateway_datapoints_accepted_total')).toBe(0);
     expect(await gatewayMetric(stack.gatewayUrls[1]!, 'filesfu_gateway_datapoints_duplicate_total')).toBe(1);
     expect(await promSum(stack, selector)).toBe(3);
-    expect(await promSum(stack, 'filesfu_session_windows_total{version="dedup"}')).toBe(1);
+    expect(await promSum(stack, windows)).toBe(1);
   });
 
   it('counts a zero-width interval at the watermark once when it is retried on the other replica', async () => {
     // The watchdog's shutdown export can end in the same millisecond as the one before: its
     // interval starts and ends at the session's watermark, so "before the watermark" cannot see
     // its retry.
-    const end = pastWindowNs() + 20n * SECOND_NS;
+    // Both in one session window.
+    const end = pastWindowNs() + 8n * SECOND_NS;
     const first = sessionExport({
       installId: INSTALL,
       version: 'zero-width',
+      startNs: end - 6n * SECOND_NS,
       endNs: end,
       stages: { idle: [0.1, 0.2] },
     });
@@ -107,30 +113,22 @@ describe('gateway pipeline: exactly-once with shared Redis state', () => {
     expect(await gatewayMetric(stack.gatewayUrls[0]!, 'filesfu_gateway_datapoints_duplicate_total')).toBe(
       duplicatesBefore + 1,
     );
-    const sentMs = Date.now();
     expect(
-      await freshSum(
-        stack,
-        'process_cpu_utilization_count{version="zero-width"}',
-        sentMs,
-        'zero-width samples',
-      ),
+      await settledSum(stack, 'process_cpu_utilization_count{version="zero-width"}', FLUSH_MS, 'samples'),
     ).toBe(3);
     expect(
-      await freshSum(
-        stack,
-        'filesfu_session_windows_total{version="zero-width"}',
-        sentMs,
-        'zero-width windows',
-      ),
+      await settledSum(stack, 'filesfu_session_windows_total{version="zero-width"}', FLUSH_MS, 'windows', 3),
     ).toBe(1);
   });
 
   it('counts session windows exactly when requests alternate between replicas and every request is retried', async () => {
     const sessions = 6;
     const intervals = 4;
-    // 40 s of one 60 s window.
-    const startNs = pastWindowNs() + 5n * SECOND_NS;
+    // 8 s of the next 10 s window: it stays open while the requests are sent, then the clock closes it.
+    const startNs = nextWindowNs() + SECOND_NS;
+    const closedMs =
+      Number((startNs - SECOND_NS) / NS_PER_MS) +
+      (TEST_WINDOWS.windowSeconds + TEST_WINDOWS.windowGraceSeconds) * 1000;
     let samples = 0;
     const hotSessions = new Set<string>();
     const allSessions = new Set<string>();
@@ -148,8 +146,8 @@ describe('gateway pipeline: exactly-once with shared Redis state', () => {
             installId: INSTALL,
             version: 'alternate',
             osType: 'darwin',
-            startNs: startNs + BigInt(i) * 10_000n * NS_PER_MS,
-            endNs: startNs + BigInt(i + 1) * 10_000n * NS_PER_MS,
+            startNs: startNs + BigInt(i) * 2n * SECOND_NS,
+            endNs: startNs + BigInt(i + 1) * 2n * SECOND_NS,
             stages,
           },
         ]);
@@ -163,10 +161,17 @@ describe('gateway pipeline: exactly-once with shared Redis state', () => {
     }
     const sentMs = Date.now();
     expect(
-      await freshSum(stack, 'process_cpu_utilization_count{version="alternate"}', sentMs, 'samples'),
+      await settledSum(stack, 'process_cpu_utilization_count{version="alternate"}', FLUSH_MS, 'samples'),
     ).toBe(samples);
+    // Closed by the first housekeeping after the grace, announced at zero, then exported in full.
+    const countedMs = closedMs + 1000 + 2.5 * FLUSH_MS;
     expect(
-      await freshSum(stack, 'filesfu_session_windows_total{version="alternate"}', sentMs, 'session windows'),
+      await freshSum(
+        stack,
+        'filesfu_session_windows_total{version="alternate"}',
+        countedMs,
+        'session windows',
+      ),
     ).toBe(sessions);
     const high = await stack.queryPrometheus(
       'sum by (threshold) (filesfu_session_windows_high_cpu_total{version="alternate"})',

@@ -14,7 +14,7 @@ describe('conditions', () => {
     expect(evaluateCondition(parseCondition(source), { n })).toBe(expected);
   });
 
-  it('is false for a missing fact', () => {
+  it('is false for a missing detail', () => {
     expect(evaluateCondition(parseCondition('x > 1'), {})).toBe(false);
   });
 

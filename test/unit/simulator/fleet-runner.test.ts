@@ -15,7 +15,7 @@ stages:
   shutdown: { duration: [1, 1], next: {} }
 faults:
   - { name: hot-login, match: { version: '2.0.0', stage: login }, probability: 1, cpu: [0.9, 1] }
-expect: { culprit: { version: '2.0.0', stage: login } }
+expect: { culprits: [{ version: '2.0.0', stage: login }] }
 `);
 
 class RecordingTelemetry implements SessionTelemetry {
@@ -90,7 +90,8 @@ describe('runSimulation', () => {
       expect(telemetry.options.token).toBe(`token-for-${telemetry.options.identity.installId}`);
       expect(telemetry.options.exportIntervalMs).toBe(100);
     }
-    // A new session of the same install keeps the install identity but gets a new session id.
+    // A new session of the same install keeps the machine (OS, arch, cores) but gets a new session id;
+    // its version is drawn per session (an install upgrades during a rollout).
     const byInstall = new Map<string, RecordingTelemetry[]>();
     for (const t of fleet.created) {
       const id = t.options.identity.installId;
@@ -98,7 +99,8 @@ describe('runSimulation', () => {
     }
     expect(byInstall.size).toBe(5);
     for (const group of byInstall.values()) {
-      expect(new Set(group.map((t) => t.options.identity.appVersion)).size).toBe(1);
+      expect(new Set(group.map((t) => t.options.identity.osType)).size).toBe(1);
+      expect(new Set(group.map((t) => t.options.identity.cpuLogicalCount)).size).toBe(1);
       expect(new Set(group.map((t) => t.options.identity.sessionId)).size).toBe(group.length);
     }
     // Faults: every 2.0.0 session is faulty in login, and only those.
@@ -116,7 +118,7 @@ describe('runSimulation', () => {
     expect(result.exportRetries).toBe(fleet.created.length);
     expect(result.exportsFailed).toBe(0);
     expect(result.aborted).toBe(false);
-    expect(result.expectedCulprit).toEqual({ version: '2.0.0', stage: 'login' });
+    expect(result.expectedCulprits).toEqual([{ version: '2.0.0', stage: 'login', allowMoreSpecific: false }]);
     expect(progress.length).toBeGreaterThan(1);
     expect(progress.at(-1)?.samples).toBe(result.samples);
   });

@@ -68,14 +68,14 @@ describe('progress output', () => {
     );
   });
 
-  it('summarises the run with the expected culprit', () => {
+  it('summarises the run with the expected culprits', () => {
     const result: SimulationResult = {
       ...progress,
       scenario: 'study-login-regression',
       sessions: 10,
       timeCompression: 10,
       exportIntervalMs: 2000,
-      expectedCulprit: { version: '7.0.0', stage: 'login' },
+      expectedCulprits: [{ version: '7.0.0', stage: 'login', allowMoreSpecific: false }],
       aborted: false,
     };
     const summary = formatSummary(result);
@@ -84,6 +84,6 @@ describe('progress output', () => {
     expect(summary).toContain('3400 samples'.replace(' samples', ''));
     expect(summary).toContain('login-busy-loop=3');
     expect(summary).toContain('version=7.0.0 stage=login');
-    expect(formatSummary({ ...result, expectedCulprit: null })).toContain('none (control)');
+    expect(formatSummary({ ...result, expectedCulprits: [] })).toContain('none (control)');
   });
 });

@@ -12,7 +12,7 @@ name: tiny
 fleet:
   versions: [{ value: '1.0.0', weight: 1 }]
   os: [{ value: linux, weight: 1 }]
-expect: { culprit: null }
+expect: { culprits: [] }
 `;
 
 function problemsOf(text: string): string[] {
@@ -26,14 +26,23 @@ function problemsOf(text: string): string[] {
 }
 
 describe('built-in scenarios', () => {
-  it('include the five documented scenarios and the default', () => {
+  it("include issue #18's and #19's scenarios and the default", () => {
     expect(listBuiltInScenarios()).toEqual(
       expect.arrayContaining([
-        'study-login-regression',
-        'os-darwin-receiving',
-        'stage-indexing',
-        'slightly-worse-release',
-        'healthy-control',
+        'healthy-short-sessions',
+        'healthy-long-sessions',
+        'healthy-bursts',
+        'rollout-hotter',
+        'long-file-names',
+        'login-hot-release',
+        'small-release',
+        'mild-regression',
+        'dominant-release',
+        'two-faults',
+        'os-within-version',
+        'os-across-versions',
+        'detail-huge-names',
+        'control-tiny-versions',
       ]),
     );
     expect(listBuiltInScenarios()).toContain(DEFAULT_SCENARIO);
@@ -42,8 +51,8 @@ describe('built-in scenarios', () => {
   it.each(listBuiltInScenarios())('%s parses and declares an expectation', (name) => {
     const scenario = loadScenario(name);
     expect(scenario.name).toBe(name);
-    expect(scenario.expect).toHaveProperty('culprit');
-    if (scenario.expect.culprit === null) expect(scenario.faults).toEqual([]);
+    expect(Array.isArray(scenario.expect.culprits)).toBe(true);
+    if (scenario.expect.culprits.length === 0) expect(scenario.faults).toEqual([]);
   });
 });
 
@@ -64,7 +73,7 @@ describe('parseScenario', () => {
       name: 'json-one',
       run: { duration: '5s' },
       fleet: { versions: [{ value: '1', weight: 1 }], os: [{ value: 'darwin', weight: 1 }] },
-      expect: { culprit: null },
+      expect: { culprits: [] },
     });
     expect(parseScenario(json).run.duration).toBe(5000);
   });
@@ -78,7 +87,7 @@ fleet:
   os: [{ value: beos, weight: 1 }]
 faults:
   - { name: f, match: { stage: lunch }, probability: 2, cpu: [0.9, 0.1] }
-expect: { culprit: null }
+expect: { culprits: [] }
 `);
     const text = problems.join('\n');
     expect(text).toMatch(/^name: /m);
@@ -103,30 +112,35 @@ fleet:
   os: [{ value: linux, weight: 1 }]
 faults:
   - { name: f, match: { version: '9.9.9', stage: login }, probability: 1, cpu: [0.9, 1] }
-expect: { culprit: { version: '1.0.0', stage: login } }
+expect: { culprits: [{ version: '1.0.0', stage: login }] }
 `);
     expect(problems.join('\n')).toMatch(
       /faults\.0\.match\.version: version "9\.9\.9" is not in fleet\.versions/,
     );
-    expect(problems.join('\n')).toMatch(/expect\.culprit: no fault matches the expected culprit/);
+    expect(problems.join('\n')).toMatch(/expect\.culprits\.0: no fault matches this expected culprit/);
   });
 
-  it('checks fault conditions: syntax and declared facts', () => {
-    const base = (condition: string) => `
+  it("checks fault conditions: syntax, and a detail drawn in the fault's stage", () => {
+    const base = (condition: string, stage = 'receiving') => `
 name: conditions
 fleet:
   versions: [{ value: '1.0.0', weight: 1 }]
   os: [{ value: linux, weight: 1 }]
-facts: { fileNameLength: { min: 1, max: 80 } }
+stages: { receiving: { details: { fileNameLength: [1, 80] } } }
 faults:
-  - { name: f, match: {}, condition: '${condition}', probability: 1, cpu: [0.9, 1] }
-expect: { culprit: null }
+  - { name: f, match: { stage: ${stage} }, condition: '${condition}', probability: 1, cpu: [0.9, 1] }
+expect: { culprits: [] }
 `;
     expect(() => parseScenario(base('fileNameLength > 42'))).not.toThrow();
     expect(problemsOf(base('fileNameLength >> 42')).join()).toMatch(
       /faults\.0\.condition: invalid condition/,
     );
-    expect(problemsOf(base('pathDepth > 3')).join()).toMatch(/unknown fact "pathDepth"/);
+    expect(problemsOf(base('pathDepth > 3')).join()).toMatch(
+      /detail "pathDepth" is not drawn in stage receiving/,
+    );
+    expect(problemsOf(base('fileNameLength > 42', 'login')).join()).toMatch(
+      /detail "fileNameLength" is not drawn in stage login; declare it under stages.<stage>.details/,
+    );
   });
 
   it('rejects stage machines that point at nothing or never end', () => {
@@ -137,7 +151,7 @@ fleet:
   os: [{ value: linux, weight: 1 }]
 stages:
   shutdown: { duration: [1, 1], next: { idle: 1 } }
-expect: { culprit: null }
+expect: { culprits: [] }
 `);
     expect(problems.join('\n')).toMatch(/stages: needs a terminal stage/);
   });
@@ -154,7 +168,7 @@ stages:
   idle: { duration: [20, 90], next: { syncing: 1 } }
   syncing: { duration: [5, 10], next: { idle: 1 } }
   shutdown: { duration: [1, 1], next: {} }
-expect: { culprit: null }
+expect: { culprits: [] }
 `;
     expect(problemsOf(scenario('exportInterval: 2s')).join('\n')).toMatch(
       /stages: needs a terminal stage \(next: \{\}\) reachable from "starting"/,
