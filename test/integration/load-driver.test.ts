@@ -18,8 +18,9 @@ beforeAll(async () => {
       pipeline: {
         export: { flushIntervalMs: 1000 },
         limits: { maxVersions: MAX_VERSIONS },
+        // The default housekeeping (10 s) closes them; it also re-ranks the versions, so the
+        // version bound holds over the short attack too.
         sessions: { windowSeconds: 5, windowGraceSeconds: 1 },
-        state: { housekeepingIntervalMs: 1000 },
       },
     },
   });
@@ -37,7 +38,7 @@ async function scalar(promql: string): Promise<number | undefined> {
  * Once the gateway has no session window open any more: the windows it counted, after they all
  * reached Prometheus (sum of filesfu_session_windows_total equal to the gateway's own count).
  */
-async function deliveredWindows(samples: number): Promise<number> {
+async function deliveredWindows(samples?: number): Promise<number> {
   return stack.waitFor(
     async () => {
       if ((await gatewayMetric(stack.gatewayUrl, 'filesfu_gateway_session_windows_open')) > 0)
@@ -45,7 +46,8 @@ async function deliveredWindows(samples: number): Promise<number> {
       const closed = await gatewayMetric(stack.gatewayUrl, 'filesfu_gateway_session_windows_closed_total');
       const stored = await scalar('sum(filesfu_session_windows_total)');
       const storedSamples = await scalar('sum(process_cpu_utilization_count)');
-      return closed > 0 && stored === closed && storedSamples === samples ? closed : undefined;
+      const samplesIn = samples === undefined || storedSamples === samples;
+      return closed > 0 && stored === closed && samplesIn ? closed : undefined;
     },
     { timeoutMs: 60_000, intervalMs: 1000, what: 'every session window and sample in Prometheus' },
   );
@@ -93,18 +95,9 @@ describe('load driver against the real stack', () => {
     expect(result.total.requests).toBeGreaterThanOrEqual(100);
     expect(result.total.errors).toBe(0);
     // Each accepted attack export is a new session with one point: one session window.
-    const samples = await scalar('sum(process_cpu_utilization_count)');
-    const windows = await stack.waitFor(
-      async () => {
-        const delivered = await deliveredWindows(samples ?? 0).catch(() => undefined);
-        return delivered !== undefined && delivered >= ingestWindows + result.total.ok
-          ? delivered
-          : undefined;
-      },
-      { timeoutMs: 90_000, intervalMs: 1000, what: 'the attack session windows in Prometheus' },
-    );
+    const windows = await deliveredWindows();
     expect(windows).toBe(ingestWindows + result.total.ok);
-    expect(samples).toBeGreaterThan(ingestSamples);
+    expect(await scalar('sum(process_cpu_utilization_count)')).toBeGreaterThan(ingestSamples);
     // Every attack export claims a new version; far more than the bound reached the gateway.
     const versions = await scalar('count(count by (version) (filesfu_session_windows_total))');
     expect(versions).toBeLessThanOrEqual(MAX_VERSIONS + 1);
