@@ -10,7 +10,7 @@
 // lockfile is the same). Both run with this checkout's V8 flags. FILESFU_AB_ROUNDS (7),
 // FILESFU_AB_SHAPES (100,100gz,1000,1000gz: points per request, `gz` for gzip); the load knobs of
 // bench/gateway-knobs.ts apply (FILESFU_BENCH_POINTS per round and gateway, ...). An A/A run (the
-// baseline being this very checkout) shows the harness's own spread: its medians read 0.998-1.031.
+// baseline being this very checkout) shows the harness's own spread (bench/RESULTS.md).
 
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -4,18 +4,15 @@ import type { LoadJob } from './gateway-load.js';
 import type { PayloadOptions } from './gateway-payloads.js';
 
 export const RUNS = integerKnob('FILESFU_BENCH_RUNS', 3, 1);
-// Long enough (~1 s of gateway CPU) that every run includes the major GCs of a gateway holding its
-// full session store; at 100k points a run either caught one or not, and runs varied 2×. 300k
-// points were ~2 s on the first benchmark host but ~0.3 s on the current one (~3× faster), where
-// the gateway's runs of one cell then varied by up to 28% (run SS: 0.97M-1.24M points/s); at 1M (run
-// TT) by 2-24%, three of four cells within 10%.
+// Sized in points, not seconds: a run must include the major GCs of a gateway holding its full
+// session store, and those come with the amount of allocation. Shorter runs catch one or none and
+// vary from run to run by more than the differences the benchmark is meant to show.
 export const POINTS_PER_RUN = integerKnob('FILESFU_BENCH_POINTS', 1_000_000, 1);
 export const CONCURRENCY = integerKnob('FILESFU_BENCH_CONCURRENCY', 8, 1);
-// A server runs for days, so the benchmark measures the steady state. The gateway gets there only
-// after ~1M points: V8 keeps optimising the hot path (measured: +45% points per CPU-second between
-// the first and the third 400k-point round), and every request of this load is a new install and
-// session, so the session store, token cache and rate-limit buckets grow until they are full
-// (200k sessions = 2M points here). The Go collector has no warm-up; it gets the same load.
+// A server runs for days, so the benchmark measures the steady state: V8 keeps optimising the hot
+// path for a while, and every request of this load is a new install and session, so the session
+// store, token cache and rate-limit buckets grow until they are full (200k sessions = 2M points
+// here). The Go collector has no warm-up; it gets the same load.
 export const PACED_SECONDS = integerKnob('FILESFU_BENCH_PACED_SECONDS', 10, 1);
 export const WARMUP_POINTS = integerKnob('FILESFU_BENCH_WARMUP_POINTS', 2_000_000, 0);
 export const POINTS_PER_SESSION = integerKnob('FILESFU_BENCH_POINTS_PER_SESSION', 10, 1);

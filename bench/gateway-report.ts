@@ -1,4 +1,4 @@
-// The tables `npm run bench:gateway` prints (Markdown, so they paste into docs/gateway.md as they are).
+// The tables `npm run bench:gateway` prints (Markdown, so they paste into bench/RESULTS.md as they are).
 
 /** One Markdown table row per shape (points per request × encoding), in measurement order. */
 export interface GatewayBenchReport {

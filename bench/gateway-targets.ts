@@ -159,10 +159,10 @@ export function peakRssMiB(target: Target): string {
 
 /**
  * CPU time of a process, seconds: the sum of its threads' time on CPU in nanoseconds (first field of
- * /proc/<pid>/task/<tid>/schedstat). utime + stime (/proc/<pid>/stat) count in clock ticks: at
- * 10 ms a tick, a run of 0.3 CPU-seconds moved by ±3% on rounding alone, and the floor servers' runs
- * (~0.05 s) by ±20%. A thread that exits between two readings would drop out of the sum; neither
- * Node nor the Go runtime ends threads under this load. Falls back to the ticks without schedstat.
+ * /proc/<pid>/task/<tid>/schedstat), because utime + stime (/proc/<pid>/stat) count in 10 ms clock
+ * ticks, too coarse for runs of a fraction of a CPU-second. A thread that exits between two readings
+ * would drop out of the sum; neither Node nor the Go runtime ends threads under this load. Falls
+ * back to the ticks without schedstat.
  */
 export function cpuSeconds(pid: number): number {
   try {

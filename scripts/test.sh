@@ -8,6 +8,7 @@ echo "== lint";      npx eslint --max-warnings 0 .
 echo "== format";    npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
 echo "== typecheck"; npx tsc -p tsconfig.json --noEmit
 echo "== drift";     npx tsx scripts/check-drift.ts
+echo "== dependencies"; npx tsx scripts/check-dependencies.ts
 echo "== tests"
 mkdir -p .tmp
 status=0

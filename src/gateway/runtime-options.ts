@@ -1,25 +1,16 @@
 // V8 options the gateway process runs with. They must be set before the process starts, so every
 // launcher applies them: `npm run stack` and the test stacks (src/stack/gateway-process.ts), the
-// benchmark, and the Docker image (Dockerfile `ENV` and `CMD`).
-//
-// --max-semi-space-size=64 (MiB; Node 20's default is 16). Every request's decoded data is young
-// garbage, and what is still in flight when a scavenge runs is copied, so small semi-spaces mean
-// frequent scavenges that each copy the same in-flight data. Measured with `npm run bench:gateway`
-// (docs/gateway.md, "The p99 tail"): on a quiet machine p99 at half the peak rate was 7-38 ms (two of
-// four shapes over 25 ms) with the default and 9-21 ms in every shape of four runs with 64 MiB, at
-// the same throughput; it costs up to ~150 MiB more at full load. Override with NODE_OPTIONS.
+// benchmark, and the Docker image (Dockerfile `ENV` and `CMD`; a unit test keeps them equal).
 
+// A larger young generation (MiB; Node 20's default is 16): every request's decoded data is young
+// garbage, and each scavenge copies whatever requests are in flight, so fewer scavenges copy less.
+// Why 64: docs/decisions/0002-young-generation-size.md. Override with NODE_OPTIONS.
 export const GATEWAY_NODE_OPTIONS = '--max-semi-space-size=64';
 
-// --initial-old-space-size=128 (MiB), which Node refuses in NODE_OPTIONS, so every launcher puts it
-// on the command line before the entry point (the Docker image's CMD too). Traced late in a long
-// run without it (`--trace-incremental-marking`): after each full GC the old generation's limit was
-// ~90 MB with ~19 MB live, and the next full GC started with no old-generation growth at all, about
-// once a second; V8 also starts marking when the slack under the limit is not much more than the
-// young generation's 64 MiB. Each full GC's pause and concurrent marking is what the p99 misses of
-// `npm run bench:gateway` coincided with. The initial size is a floor under the limit, so full GCs
-// wait until the old generation really grows. Measured: docs/gateway.md, "The old generation's
-// floor". Costs up to ~100 MiB more resident memory before a full GC returns it.
+// A floor under the old generation's limit (MiB), so a full GC waits until the old generation has
+// really grown instead of starting whenever its small live size sits near the limit. Node refuses
+// this flag in NODE_OPTIONS, so launchers put it on the command line before the entry point. Why:
+// docs/decisions/0001-old-generation-floor.md.
 export const GATEWAY_NODE_ARGS: readonly string[] = ['--initial-old-space-size=128'];
 
 /** NODE_OPTIONS for a gateway process: ours first, the inherited ones after (a later V8 flag wins). */

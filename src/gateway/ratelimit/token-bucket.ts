@@ -22,8 +22,8 @@ const ALLOWED: TakeResult = Object.freeze({ allowed: true, retryAfterMs: 0 });
 
 /**
  * Buckets live in two typed-array columns (tokens, last update), one row per key (KeyedRows, in
- * creation order). A bucket used to be an object with two boxed numbers: ~3 heap objects per key,
- * 600k for a full table, all marked by every major GC; the keys are off the heap too (KeyIndex).
+ * creation order), so a full table adds no objects for a major GC to mark: neither the buckets nor
+ * their keys (KeyIndex) are on the V8 heap.
  */
 export class InMemoryTokenBuckets {
   private readonly rows: KeyedRows<string>;
@@ -71,7 +71,7 @@ export class InMemoryTokenBuckets {
    * Drops buckets that are full again: they behave exactly like a fresh bucket. Resumable: examines
    * at most `maxEntries` buckets per call, continuing where the previous call stopped, and returns
    * true once a whole pass is done — so a caller can spread a pass over many event-loop turns
-   * (sweeping 200k buckets in one go held the loop for ~160 ms).
+   * instead of holding the event loop for a whole table.
    */
   sweep(nowMs: number, maxEntries = Number.POSITIVE_INFINITY): boolean {
     const { ratePerSecond, burst } = this.limits;

@@ -4,7 +4,7 @@ import type { SessionPoint } from './state-store.js';
 /** What dedup reads of a point: its stream and times. */
 export type PointIdentity = Pick<SessionPoint, 'stream' | 'startTimeUnixNano' | 'timeUnixNano'>;
 
-// A commit carries one interval per stage, so a pairwise scan for repeats is the cheap check: it
+// A commit carries one point per stream and export, so a pairwise scan for repeats is the cheap check: it
 // allocates nothing, where keying a Set on the start time meant formatting a bigint per interval.
 // Beyond this many intervals (only a replayed backlog has them) a keyed pass keeps it linear.
 const REPEAT_SCAN_MAX = 32;
@@ -16,8 +16,8 @@ const REPEAT_SCAN_MAX = 32;
  * such an interval starts exactly at the watermark it set), or any zero-width interval there once
  * `maxZeroWidthStreams` streams are remembered; and repeats of an earlier interval of the same commit
  * (same stream, start and end: one interval sent twice). The end is part of that identity because a
- * zero-width interval and the next one of its stream share their start. The rule the Redis store's
- * Lua applies too.
+ * zero-width interval and the next one of its stream share their start. Both stores apply it
+ * through session-record.ts.
  */
 export function duplicateIntervals(
   points: readonly PointIdentity[],

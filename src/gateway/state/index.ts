@@ -16,5 +16,5 @@ export { commitSessions } from './state-store.js';
 export { MemoryStateStore } from './memory-store.js';
 export { RedisStateStore } from './redis-store.js';
 export type { RedisStateStoreOptions } from './redis-store.js';
-export { nanosToSortableString, sortableStringToNanos } from './timestamps.js';
+export { SessionContentionError } from './redis-sessions.js';
 export { rankVersions, versionBucketIndex } from './version-window.js';

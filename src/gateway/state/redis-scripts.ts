@@ -1,81 +1,33 @@
-// Lua scripts of the Redis state store. Each runs atomically in Redis, which is what makes
-// deduplication, session counting and the series budget exact with several replicas and no sticky
-// routing. Timestamps arrive as fixed-width decimal strings and are compared as strings.
+// Lua scripts of the Redis state store. Each runs atomically in Redis, which is what makes session
+// commits (a compare-and-set of the session record), window closing and the series budget exact with
+// several replicas and no sticky routing.
 
 /**
- * KEYS: session hash, sessions zset. ARGV: sessionId, nowMs, ttlMs, minSamples, thresholds JSON,
- * intervals JSON, commitId, maxZeroWidthStreams. A commit whose id is the session's last one is a
- * replay of a commit whose reply was lost (a command timeout): it gets that reply again instead of
- * all-duplicates.
+ * The compare-and-set of a session record (the session logic runs in TypeScript, session-record.ts,
+ * between a read and this write). KEYS: session hash, sessions zset, open-windows zset. ARGV:
+ * expected version ('' = no record), new version (unique per write), record JSON, id field, reply
+ * field, change id, reply JSON, last-seen ms ('' = not seen now), ttlMs, session key, close ms of
+ * its open window ('' = none) → 1 written / 0 the record changed since it was read. The change's id
+ * and reply stay with the record: a change retried after a command timeout finds its reply there
+ * instead of being decided again.
  */
-export const COMMIT_SESSION_LUA = `
-if redis.call('HGET', KEYS[1], 'lc') == ARGV[7] then return redis.call('HGET', KEYS[1], 'lr') end
-local thresholds = cjson.decode(ARGV[5])
-local intervals = cjson.decode(ARGV[6])
-local minSamples = tonumber(ARGV[4])
-local wmBefore = redis.call('HGET', KEYS[1], 'wm')
-local wm = wmBefore
--- Streams whose zero-width interval at the watermark was counted ('zs', a JSON list, valid at time
--- 'zt'): a retry of such an interval starts at the watermark, not before it.
-local maxZeroWidth = tonumber(ARGV[8])
-local zeroWidthAt = redis.call('HGET', KEYS[1], 'zt')
-local zeroWidthBefore, zeroWidthCount = {}, 0
-if wmBefore and zeroWidthAt == wmBefore then
-  for _, stream in ipairs(cjson.decode(redis.call('HGET', KEYS[1], 'zs'))) do
-    zeroWidthBefore[stream] = true
-    zeroWidthCount = zeroWidthCount + 1
-  end
+export const CAS_SESSION_LUA = `
+if (redis.call('HGET', KEYS[1], 'v') or '') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'v', ARGV[2], 'rec', ARGV[3], ARGV[4], ARGV[6], ARGV[5], ARGV[7])
+redis.call('PEXPIRE', KEYS[1], ARGV[9])
+if ARGV[8] ~= '' then redis.call('ZADD', KEYS[2], ARGV[8], ARGV[10]) end
+if ARGV[11] ~= '' then
+  redis.call('ZADD', KEYS[3], ARGV[11], ARGV[10])
+else
+  redis.call('ZREM', KEYS[3], ARGV[10])
 end
-local zeroWidthAccepted = {}
-local dup, newStages, newOver, newStageOver = {}, {}, {}, {}
-local seen = 0
-local inCommit = {}
-local function crosses(field, add)
-  if add <= 0 then return false end
-  local total = redis.call('HINCRBY', KEYS[1], 'a:' .. field, add)
-  if total < minSamples then return false end
-  return redis.call('HSETNX', KEYS[1], 'c:' .. field, '1') == 1
-end
-for i, iv in ipairs(intervals) do
-  local s, t, stage, above = iv[1], iv[2], iv[3], iv[4]
-  -- A repeat of an interval within this commit (same stream, start and end) is a duplicate too.
-  local identity = iv[5] .. '|' .. s .. '|' .. t
-  if (wmBefore and s < wmBefore) or inCommit[identity]
-    or (s == wmBefore and t == s and (zeroWidthCount >= maxZeroWidth or zeroWidthBefore[iv[5]])) then
-    dup[i] = 1
-  else
-    inCommit[identity] = true
-    dup[i] = 0
-    if (not wm) or t > wm then wm = t end
-    if s == t then zeroWidthAccepted[#zeroWidthAccepted + 1] = iv end
-    if redis.call('HSETNX', KEYS[1], 'seen', '1') == 1 then seen = 1 end
-    if redis.call('HSETNX', KEYS[1], 'st:' .. stage, '1') == 1 then newStages[#newStages + 1] = stage end
-    for j, th in ipairs(thresholds) do
-      local a = tonumber(above[j]) or 0
-      if crosses(th, a) then newOver[#newOver + 1] = th end
-      if crosses(stage .. '|' .. th, a) then newStageOver[#newStageOver + 1] = stage .. '|' .. th end
-    end
-  end
-end
-if wm then redis.call('HSET', KEYS[1], 'wm', wm) end
-local zeroWidth, listed = {}, {}
-if wm == wmBefore then
-  for stream in pairs(zeroWidthBefore) do zeroWidth[#zeroWidth + 1] = stream; listed[stream] = true end
-end
-for _, iv in ipairs(zeroWidthAccepted) do
-  if #zeroWidth >= maxZeroWidth then break end
-  if iv[2] == wm and not listed[iv[5]] then zeroWidth[#zeroWidth + 1] = iv[5]; listed[iv[5]] = true end
-end
-if #zeroWidth > 0 then
-  redis.call('HSET', KEYS[1], 'zt', wm, 'zs', cjson.encode(zeroWidth))
-elseif zeroWidthAt then
-  redis.call('HDEL', KEYS[1], 'zt', 'zs')
-end
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
-local reply = cjson.encode({ dup = dup, seen = seen, stages = newStages, over = newOver, stageOver = newStageOver })
-redis.call('HSET', KEYS[1], 'lc', ARGV[7], 'lr', reply)
-return reply
+return 1
+`;
+
+/** KEYS: session hash, open-windows zset. ARGV: session key. Drops the entry of a record that expired. */
+export const DROP_MISSING_WINDOW_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('ZREM', KEYS[2], ARGV[1]) end
+return 1
 `;
 
 // The series budget: a ZSET of `<cost>|<series key>` members scored by last use (the cost lives in
@@ -153,9 +105,11 @@ return res
 `;
 
 /**
- * KEYS: series zset, used-cost counter, sessions zset. ARGV: seriesCutoffMs, sessionCutoffMs,
- * maxTrackedSessions, sessionKeyPrefix, maxEvictionsPerRun → { usedSeries, trackedSessions }.
- * Idle series are removed and their costs subtracted in the same atomic step.
+ * KEYS: series zset, used-cost counter, sessions zset, open-windows zset, forgotten-records list.
+ * ARGV: seriesCutoffMs, sessionCutoffMs, maxTrackedSessions, sessionKeyPrefix, maxEvictionsPerRun
+ * → { usedSeries, trackedSessions, openWindows }. Idle series are removed and their costs subtracted
+ * in the same atomic step. A forgotten session with an open window leaves its record on the list,
+ * where closeDueWindows closes that window (LPOP: once across replicas).
  */
 export const HOUSEKEEPING_LUA = `${SERIES_COST_PRELUDE}
 local budget = tonumber(ARGV[5])
@@ -168,6 +122,14 @@ end
 if used < 0 then used = 0 end
 storeUsed(KEYS[1], KEYS[2], used)
 budget = budget - #idle
+local function forget(sid)
+  local hash = ARGV[4] .. sid
+  if redis.call('ZREM', KEYS[4], sid) == 1 then
+    local rec = redis.call('HGET', hash, 'rec')
+    if rec then redis.call('RPUSH', KEYS[5], rec) end
+  end
+  redis.call('DEL', hash)
+end
 -- Session hashes also carry a TTL; deleting them here keeps the store consistent with the clock
 -- the gateway uses (and frees memory sooner).
 local expired = {}
@@ -175,7 +137,7 @@ if budget > 0 then
   expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[2], 'LIMIT', 0, budget)
 end
 for _, sid in ipairs(expired) do
-  redis.call('DEL', ARGV[4] .. sid)
+  forget(sid)
   redis.call('ZREM', KEYS[3], sid)
 end
 budget = budget - #expired
@@ -183,11 +145,11 @@ local excess = redis.call('ZCARD', KEYS[3]) - tonumber(ARGV[3])
 if excess > budget then excess = budget end
 if excess > 0 then
   local victims = redis.call('ZRANGE', KEYS[3], 0, excess - 1)
-  for _, sid in ipairs(victims) do redis.call('DEL', ARGV[4] .. sid) end
+  for _, sid in ipairs(victims) do forget(sid) end
   redis.call('ZREMRANGEBYRANK', KEYS[3], 0, excess - 1)
 end
 if redis.call('EXISTS', KEYS[1]) == 0 then used = 0 end
-return { used, redis.call('ZCARD', KEYS[3]) }
+return { used, redis.call('ZCARD', KEYS[3]), redis.call('ZCARD', KEYS[4]) }
 `;
 
 /**

@@ -3,11 +3,15 @@ import { Redis } from 'ioredis';
 import {
   ADMIT_SERIES_LUA,
   ADMIT_VERSIONS_LUA,
-  COMMIT_SESSION_LUA,
+  CAS_SESSION_LUA,
+  DROP_MISSING_WINDOW_LUA,
   HOUSEKEEPING_LUA,
   RERANK_VERSIONS_LUA,
 } from './redis-scripts.js';
+import { RedisSessions, type ScriptCommand } from './redis-sessions.js';
+import { checkRecordOptions } from './session-record.js';
 import type {
+  ClosedWindow,
   SeriesAdmission,
   SessionCommit,
   SessionCommitResult,
@@ -15,7 +19,6 @@ import type {
   StateStore,
   StateStoreOptions,
 } from './state-store.js';
-import { nanosToSortableString } from './timestamps.js';
 import { versionBucketIndex } from './version-window.js';
 
 export interface RedisStateStoreOptions extends StateStoreOptions {
@@ -25,42 +28,20 @@ export interface RedisStateStoreOptions extends StateStoreOptions {
   log?: (level: 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 }
 
-type ScriptCommand = (...args: Array<string | number>) => Promise<unknown>;
-
 // Bounds the work of one housekeeping script so that Redis is never blocked for long.
 const MAX_EVICTIONS_PER_RUN = 20_000;
+
 /**
- * Attempts of one session commit when the command times out. A timed-out script may still have run
- * (ioredis gives up waiting, Redis does not); the retry carries the same commit id, so the script
- * answers it with the stored reply instead of counting it or calling it a duplicate.
+ * Shared state in Redis: every decision is atomic (a Lua script, or for sessions a compare-and-set
+ * script after the session logic ran here); every key has a TTL or is bounded.
  */
-const COMMIT_ATTEMPTS = 3;
-
-function isCommandTimeout(error: unknown): boolean {
-  return error instanceof Error && /command timed out/i.test(error.message);
-}
-
-interface CommitReply {
-  dup: number[] | Record<string, never>;
-  seen: number;
-  stages: string[] | Record<string, never>;
-  over: string[] | Record<string, never>;
-  stageOver: string[] | Record<string, never>;
-}
-
-// cjson encodes an empty Lua table as {} rather than [].
-function list<T>(value: T[] | Record<string, never>): T[] {
-  return Array.isArray(value) ? value : [];
-}
-
-/** Shared state in Redis: every decision is one atomic Lua script; every key has a TTL or is bounded. */
 export class RedisStateStore implements StateStore {
   private readonly redis: Redis;
-  /** Commit ids: unique per store instance (a UUID) and per commit (a counter). */
-  private readonly commitIdPrefix = `${randomUUID()}:`;
-  private commits = 0;
+  private readonly sessions: RedisSessions;
   private readonly keys: {
     sessions: string;
+    openWindows: string;
+    forgotten: string;
     series: string;
     seriesUsed: string;
     activeVersions: string;
@@ -71,8 +52,11 @@ export class RedisStateStore implements StateStore {
 
   constructor(private readonly options: RedisStateStoreOptions) {
     const p = options.keyPrefix;
+    checkRecordOptions(options);
     this.keys = {
       sessions: `${p}sessions`,
+      openWindows: `${p}windows:open`,
+      forgotten: `${p}windows:forgotten`,
       series: `${p}series`,
       seriesUsed: `${p}series:used`,
       activeVersions: `${p}versions:active`,
@@ -89,11 +73,20 @@ export class RedisStateStore implements StateStore {
     this.redis.on('error', (err: Error) =>
       options.log?.('warn', 'redis state store error', { err: err.message }),
     );
-    this.redis.defineCommand('filesfuCommitSession', { numberOfKeys: 2, lua: COMMIT_SESSION_LUA });
+    this.redis.defineCommand('filesfuCasSession', { numberOfKeys: 3, lua: CAS_SESSION_LUA });
+    this.redis.defineCommand('filesfuDropMissingWindow', { numberOfKeys: 2, lua: DROP_MISSING_WINDOW_LUA });
     this.redis.defineCommand('filesfuAdmitSeries', { numberOfKeys: 2, lua: ADMIT_SERIES_LUA });
     this.redis.defineCommand('filesfuAdmitVersions', { numberOfKeys: 1, lua: ADMIT_VERSIONS_LUA });
-    this.redis.defineCommand('filesfuHousekeeping', { numberOfKeys: 3, lua: HOUSEKEEPING_LUA });
+    this.redis.defineCommand('filesfuHousekeeping', { numberOfKeys: 5, lua: HOUSEKEEPING_LUA });
     this.redis.defineCommand('filesfuRerankVersions', { lua: RERANK_VERSIONS_LUA });
+    // Commit ids and record versions: unique per store instance (a UUID) and per write (a counter).
+    this.sessions = new RedisSessions(
+      this.redis,
+      this.keys,
+      options,
+      (name) => this.command(name),
+      `${randomUUID()}:`,
+    );
   }
 
   /** Resolves when connected, or after timeoutMs (ioredis keeps reconnecting; ready() tells). */
@@ -113,47 +106,13 @@ export class RedisStateStore implements StateStore {
     });
   }
 
+  /** Atomic per session: a compare-and-set of its record, retried on conflict (see RedisSessions). */
   async commitSession(commit: SessionCommit, nowMs: number): Promise<SessionCommitResult> {
-    const thresholds = this.options.thresholds.length;
-    const intervals = commit.times.map((times, i) => [
-      nanosToSortableString(times.startTimeUnixNano),
-      nanosToSortableString(times.timeUnixNano),
-      commit.stages[i],
-      commit.samplesAbove.slice(i * thresholds, (i + 1) * thresholds),
-      commit.streams[i],
-    ]);
-    const args = [
-      this.keys.sessionPrefix + commit.sessionId,
-      this.keys.sessions,
-      commit.sessionId,
-      nowMs,
-      this.options.dedupWindowMs,
-      this.options.overThresholdMinSamples,
-      JSON.stringify(this.options.thresholds),
-      JSON.stringify(intervals),
-      this.commitIdPrefix + String(this.commits++),
-      this.options.maxZeroWidthStreams,
-    ];
-    let raw: unknown;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        raw = await this.command('filesfuCommitSession')(...args);
-        break;
-      } catch (error) {
-        if (attempt >= COMMIT_ATTEMPTS || !isCommandTimeout(error)) throw error;
-      }
-    }
-    const reply = JSON.parse(String(raw)) as CommitReply;
-    return {
-      duplicate: list(reply.dup).map((d) => d === 1),
-      newlySeen: reply.seen === 1,
-      newStages: list(reply.stages),
-      newOverThresholds: list(reply.over),
-      newStageOverThresholds: list(reply.stageOver).map((s) => {
-        const cut = s.lastIndexOf('|');
-        return { stage: s.slice(0, cut), threshold: s.slice(cut + 1) };
-      }),
-    };
+    return this.sessions.commit(commit, nowMs);
+  }
+
+  async closeDueWindows(nowMs: number): Promise<ClosedWindow[]> {
+    return this.sessions.closeDue(nowMs);
   }
 
   async admitSeries(requests: SeriesAdmission[], nowMs: number): Promise<boolean[]> {
@@ -196,16 +155,18 @@ export class RedisStateStore implements StateStore {
   }
 
   async housekeeping(nowMs: number): Promise<StateSnapshot> {
-    const [usedSeries, trackedSessions] = (await this.command('filesfuHousekeeping')(
+    const [usedSeries, trackedSessions, openWindows] = (await this.command('filesfuHousekeeping')(
       this.keys.series,
       this.keys.seriesUsed,
       this.keys.sessions,
+      this.keys.openWindows,
+      this.keys.forgotten,
       nowMs - this.options.seriesIdleTimeoutMs,
       nowMs - this.options.dedupWindowMs,
       this.options.maxTrackedSessions,
       this.keys.sessionPrefix,
       MAX_EVICTIONS_PER_RUN,
-    )) as [number, number];
+    )) as [number, number, number];
     const current = versionBucketIndex(nowMs, this.options);
     const bucketKeys: string[] = [];
     for (let i = 0; i < this.options.versionWindowBuckets; i++) {
@@ -219,7 +180,7 @@ export class RedisStateStore implements StateStore {
       this.options.maxVersions,
       this.options.maxTrackedVersions,
     )) as string[];
-    return { usedSeries, trackedSessions, activeVersions };
+    return { usedSeries, trackedSessions, openWindows, activeVersions };
   }
 
   ready(): boolean {

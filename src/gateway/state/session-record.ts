@@ -31,8 +31,6 @@ export interface StreamRun {
 
 /** Everything stored per session; plain JSON (nanoseconds as decimal strings). */
 export interface SessionRecord {
-  /** Increases with every change: the compare-and-set version in Redis. */
-  version: number;
   labels: SessionCommit['labels'];
   lastSeenMs: number;
   /** Latest accepted point end (decimal ns); absent before the first accepted point. */
@@ -106,7 +104,6 @@ export function commitRecord(
     if (window) closed.push(closedWindow(window, labels));
   }
   const record: SessionRecord = {
-    version: (prev?.version ?? 0) + 1,
     labels,
     lastSeenMs: Math.max(nowMs, prev?.lastSeenMs ?? nowMs),
     zeroWidth:
@@ -139,7 +136,7 @@ export function closeOpenWindow(record: SessionRecord): { record: SessionRecord;
   if (!open) return { record };
   const closedThrough = Math.max(open.window, record.closedThrough ?? open.window);
   return {
-    record: { ...rest, version: record.version + 1, closedThrough },
+    record: { ...rest, closedThrough },
     closed: closedWindow(open, record.labels),
   };
 }
