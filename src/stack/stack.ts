@@ -28,6 +28,12 @@ export interface StackOptions {
   /** Deep-partial gateway config, passed as FILESFU_GATEWAY_CONFIG_JSON. */
   gatewayConfig?: Record<string, unknown>;
   gatewayEnv?: Record<string, string>;
+  /**
+   * Directory under which each replica keeps its checkpoint (`<dir>/gateway-<index>`), so that a
+   * gateway restarted within the stack continues its sessions and counters. Default: the workDir;
+   * false: nothing persisted.
+   */
+  gatewayStateDir?: string | false;
   /** Prometheus scrape and rule evaluation interval (s). Tests want it short. Default 5. */
   prometheusIntervalSeconds?: number;
   /** Do not echo child output to stderr (default: echo only when FILESFU_STACK_ECHO=1). */
@@ -149,6 +155,10 @@ async function startStackOnce(options: StackOptions & { workDir: string }): Prom
         authKeys: `${authKeyId}:${authSecret}`,
         config: options.gatewayConfig,
         extraEnv: options.gatewayEnv,
+        stateDir:
+          options.gatewayStateDir === false
+            ? undefined
+            : join(options.gatewayStateDir ?? workDir, `gateway-${index}-state`),
         workDir,
         echo,
       }),

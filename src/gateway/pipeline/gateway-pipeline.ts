@@ -11,7 +11,13 @@ import { flatKey } from '../common/flat-key.js';
 import { gatewayError } from '../errors/index.js';
 import { ExportLoop } from '../export/index.js';
 import { CPU_HISTOGRAM, overflowPrometheusSeries, thresholdLabel } from '../../model/index.js';
-import { commitSessions, type StateSnapshot, type StateStore } from '../state/index.js';
+import {
+  commitSessions,
+  isCheckpointableStore,
+  type StateSnapshot,
+  type StateStore,
+} from '../state/index.js';
+import { CheckpointLocation, CHECKPOINT_FORMAT, type GatewayCheckpoint } from '../persistence/index.js';
 import type { RequestLimits } from '../validation/index.js';
 import { canonicalBoundIndex, validateRequest } from '../validation/index.js';
 import type { PipelineConfig } from './config.js';
@@ -60,6 +66,13 @@ export class GatewayPipeline implements Pipeline {
   /** Ingests between validation and aggregation; shutdown waits for them before the final flush. */
   private readonly ingesting = new Set<Promise<IngestOutcome>>();
   private closed = false;
+  /** This replica's checkpoint, when persistence.stateDir is set. */
+  private readonly checkpoints: CheckpointLocation | undefined;
+  /** Set while a checkpoint is captured: ingests and housekeeping wait for it before they start. */
+  private gate: Promise<void> | undefined;
+  /** Ingests and housekeeping runs past the gate (between a state commit and its aggregation). */
+  private busy = 0;
+  private onIdle: (() => void) | undefined;
 
   constructor(
     private readonly config: PipelineConfig,
@@ -87,17 +100,92 @@ export class GatewayPipeline implements Pipeline {
       () => this.limitReadings(),
       () => this.snapshot.openWindows,
     );
+    const stateDir = config.persistence.stateDir;
+    this.checkpoints = stateDir === undefined ? undefined : new CheckpointLocation(stateDir);
     this.exporter = new ExportLoop({
       store: this.aggregate,
       replicaId: deps.replicaId,
       config: config.export,
       metrics: this.metrics,
       log: deps.log,
+      ...(this.checkpoints
+        ? { durableSnapshot: () => this.checkpointThen(() => this.aggregate.snapshot()) }
+        : {}),
     });
+  }
+
+  /**
+   * Loads the last checkpoint (when persisted): the aggregate with its start times and, with the
+   * embedded store, the sessions. Throws CheckpointFileError naming the file when it is damaged.
+   */
+  private restoreCheckpoint(): void {
+    const checkpoint = this.checkpoints?.load();
+    if (!checkpoint) return;
+    if (checkpoint.replicaId !== this.deps.replicaId) {
+      this.deps.log(
+        'warn',
+        'checkpoint was written by another replica id; its series continue under this one',
+        {
+          checkpointReplicaId: checkpoint.replicaId,
+        },
+      );
+    }
+    this.aggregate.restore(checkpoint.aggregate);
+    if (checkpoint.store && isCheckpointableStore(this.store)) this.store.restore(checkpoint.store);
+    this.exporter.markDirty();
+    this.deps.log('info', 'state restored from checkpoint', {
+      file: this.checkpoints?.path,
+      savedAtMs: checkpoint.savedAtMs,
+      series: this.aggregate.seriesCount,
+      sessions: checkpoint.store?.sessions.length,
+    });
+  }
+
+  /**
+   * Captures a checkpoint while no ingest or housekeeping is between a state commit and its
+   * aggregation (new ones wait), runs `alsoCapture` at that same moment, writes the checkpoint
+   * durably, then returns what `alsoCapture` returned.
+   */
+  private async checkpointThen<T>(alsoCapture: () => T): Promise<T> {
+    const location = this.checkpoints;
+    if (!location) return alsoCapture();
+    while (this.gate) await this.gate;
+    let open!: () => void;
+    this.gate = new Promise<void>((resolve) => (open = resolve));
+    let checkpoint: GatewayCheckpoint;
+    let captured: T;
+    try {
+      if (this.busy > 0) await new Promise<void>((resolve) => (this.onIdle = resolve));
+      checkpoint = {
+        format: CHECKPOINT_FORMAT,
+        replicaId: this.deps.replicaId,
+        savedAtMs: Date.now(),
+        aggregate: this.aggregate.checkpoint(),
+        ...(isCheckpointableStore(this.store) ? { store: this.store.checkpoint() } : {}),
+      };
+      captured = alsoCapture();
+    } finally {
+      this.onIdle = undefined;
+      this.gate = undefined;
+      open();
+    }
+    await location.save(checkpoint);
+    return captured;
+  }
+
+  /** Waits while a checkpoint is being captured, then counts this run as busy until leave(). */
+  private async enter(): Promise<void> {
+    while (this.gate) await this.gate;
+    this.busy++;
+  }
+
+  private leave(): void {
+    if (--this.busy === 0) this.onIdle?.();
   }
 
   /** Starts background loops after a first housekeeping (so version/series state is warm). */
   async start(): Promise<void> {
+    this.restoreCheckpoint();
     await this.housekeeping();
     this.exporter.start();
     this.housekeepingTimer = setInterval(
@@ -114,7 +202,9 @@ export class GatewayPipeline implements Pipeline {
         gatewayError('FILESFU_GW_SHUTTING_DOWN', { retryAfterSeconds: this.config.export.retryAfterSeconds }),
       );
     }
-    const run = this.ingestNow(request, principal);
+    const run = this.enter()
+      .then(() => this.ingestNow(request, principal))
+      .finally(() => this.leave());
     this.ingesting.add(run);
     const forget = () => this.ingesting.delete(run);
     run.then(forget, forget);
@@ -205,7 +295,8 @@ export class GatewayPipeline implements Pipeline {
     const retryAfterSeconds = this.config.export.retryAfterSeconds;
     if (!this.store.ready())
       return { accepting: false, retryAfterSeconds, reason: 'state store unavailable' };
-    if (this.exporter.isBehind(this.config.export.maxUnexportedMs)) {
+    // A persisted aggregate is bounded by the series budget and survives restarts: keep accepting.
+    if (!this.checkpoints && this.exporter.isBehind(this.config.export.maxUnexportedMs)) {
       return { accepting: false, retryAfterSeconds, reason: 'collector unreachable, data not exported' };
     }
     return { accepting: true, retryAfterSeconds: 0, reason: '' };
@@ -221,8 +312,15 @@ export class GatewayPipeline implements Pipeline {
     if (this.housekeepingTimer) clearInterval(this.housekeepingTimer);
     await this.settleIngests();
     const flushed = await this.exporter.shutdown();
-    if (!flushed) this.deps.log('error', 'final flush to the collector failed; unexported data is lost');
     await this.housekeepingRun;
+    if (this.checkpoints) {
+      // The final checkpoint holds everything acknowledged: the next start exports what this flush could not.
+      await this.checkpointThen(() => undefined);
+      if (!flushed)
+        this.deps.log('warn', 'final flush to the collector failed; the checkpoint keeps the data');
+    } else if (!flushed) {
+      this.deps.log('error', 'final flush to the collector failed; unexported data is lost');
+    }
     await this.store.close();
   }
 
@@ -281,6 +379,7 @@ export class GatewayPipeline implements Pipeline {
    */
   housekeeping(): Promise<void> {
     this.housekeepingRun ??= (async () => {
+      await this.enter();
       const nowMs = Date.now();
       try {
         this.snapshot = await this.store.housekeeping(nowMs);
@@ -295,6 +394,7 @@ export class GatewayPipeline implements Pipeline {
       this.identities.clear();
       this.aggregate.expireIdle(nowMs, this.config.limits.seriesIdleTimeoutMs);
     })().finally(() => {
+      this.leave();
       this.housekeepingRun = undefined;
     });
     return this.housekeepingRun;
