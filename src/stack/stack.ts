@@ -52,8 +52,11 @@ export interface Stack {
   mintToken(installId: string): string;
   stopGateway(index: number, signal?: NodeJS.Signals): Promise<void>;
   startGateway(index: number): Promise<void>;
-  stopCollector(): Promise<void>;
+  /** SIGTERM by default; SIGKILL for a crash. */
+  stopCollector(signal?: NodeJS.Signals): Promise<void>;
   startCollector(): Promise<void>;
+  stopPrometheus(signal?: NodeJS.Signals): Promise<void>;
+  startPrometheus(): Promise<void>;
   queryPrometheus(promql: string): Promise<InstantSample[]>;
   waitFor<T>(probe: () => Promise<T | undefined>, options?: WaitOptions): Promise<T>;
   processes(): ManagedProcess[];
@@ -184,8 +187,10 @@ async function startStackOnce(options: StackOptions & { workDir: string }): Prom
       mintToken: (installId) => mintInstallToken({ installId, keyId: authKeyId, secret: authSecret }),
       stopGateway: (index, signal) => gatewayAt(index).process.stop(signal),
       startGateway: (index) => gatewayAt(index).start(),
-      stopCollector: () => collector.process.stop(),
+      stopCollector: (signal) => collector.process.stop(signal),
       startCollector: () => collector.start(),
+      stopPrometheus: (signal) => prometheus.process.stop(signal),
+      startPrometheus: () => prometheus.start(),
       queryPrometheus: (promql) => queryInstant(prometheusUrl, promql),
       waitFor: (probe, waitOptions) => waitFor(probe, { timeoutMs: 60_000, ...waitOptions }),
       processes: () => [...started],
