@@ -27,7 +27,14 @@ describe('backbone: watchdog → gateway → collector → Prometheus', () => {
   beforeAll(async () => {
     stack = await startStack({
       prometheusIntervalSeconds: 1,
-      gatewayConfig: { pipeline: { export: { flushIntervalMs: 1000 } } },
+      gatewayConfig: {
+        pipeline: {
+          export: { flushIntervalMs: 1000 },
+          // Short session windows, so that the sessions' first windows are counted within the test.
+          sessions: { windowSeconds: 5, windowGraceSeconds: 1 },
+          state: { housekeepingIntervalMs: 1000 },
+        },
+      },
     });
   });
 
@@ -98,8 +105,19 @@ describe('backbone: watchdog → gateway → collector → Prometheus', () => {
     expect(mean(IDLE_VERSION) * cores).toBeLessThan(0.05);
     expect(mean(BUSY_VERSION)).toBeGreaterThan(5 * mean(IDLE_VERSION));
 
-    const sessions = await stack.queryPrometheus('sum by (version) (filesfu_sessions_total)');
+    const sessions = await waitFor(
+      async () => {
+        const windows = await stack.queryPrometheus('sum by (version) (filesfu_session_windows_total) > 0');
+        return windows.length === 2 ? windows : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 1000, what: 'session windows of both versions in Prometheus' },
+    );
     expect(sessions.map((sample) => sample.metric.version).sort()).toEqual([BUSY_VERSION, IDLE_VERSION]);
+    // The idle process never has a high-CPU window.
+    const idleHigh = await stack.queryPrometheus(
+      `sum(filesfu_session_windows_high_cpu_total{version="${IDLE_VERSION}"})`,
+    );
+    expect(Number(idleHigh[0]?.value[1] ?? 0)).toBe(0);
   });
 });
 

@@ -3,16 +3,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../../src/stack/index.js';
 import { encodeExportMetricsServiceRequest } from '../../src/otlp/index.js';
 import { pipelineConfigSchema } from '../../src/gateway/pipeline/index.js';
-import { cpuRequest, sessionExport, type SessionExport } from '../support/cpu-requests.js';
-import { gatewayMetric, postBytes, promSum } from './gateway-pipeline-fixtures.js';
+import { isHot } from '../../src/model/index.js';
+import { cpuRequest, NS_PER_MS, sessionExport, type SessionExport } from '../support/cpu-requests.js';
+import {
+  gatewayMetric,
+  pastWindowNs,
+  postBytes,
+  promSum,
+  TEST_WINDOWS,
+} from './gateway-pipeline-fixtures.js';
 
 // Both checks rely on the final flush at SIGTERM only: the periodic flush is an hour away.
 // (d) everything a gateway acknowledged before SIGTERM reaches Prometheus;
 // (e) the cardinality attack: 100k session ids and 10k random versions cannot grow Prometheus
 //     beyond the configured series budget (Prometheus series, overflow series included), and the
 //     overflow series keeps the totals exact, per threshold too.
+// Points lie in a past session window (TEST_WINDOWS): the shutdown counts those windows in the
+// final flush.
 
-/** Prometheus series: room for the 17 reserved overflow series and about a dozen sessions' label sets. */
+/** Prometheus series: room for the 20 reserved overflow series and about a dozen sessions' label sets. */
 const MAX_SERIES = 200;
 const MAX_VERSIONS = 20;
 const ATTACK_SESSIONS = 100_000;
@@ -34,6 +43,7 @@ describe('gateway pipeline: SIGTERM drain and the cardinality attack', () => {
           export: { flushIntervalMs: 3_600_000, shutdownFlushTimeoutMs: 20_000 },
           limits: { maxSeries: MAX_SERIES, maxVersions: MAX_VERSIONS },
           state: { housekeepingIntervalMs: 1000 },
+          sessions: TEST_WINDOWS,
         },
       },
     });
@@ -46,7 +56,12 @@ describe('gateway pipeline: SIGTERM drain and the cardinality attack', () => {
   it('delivers everything acknowledged before SIGTERM to Prometheus', async () => {
     const token = stack.mintToken('install-drain');
     const requests = Array.from({ length: 12 }, () => [
-      sessionExport({ installId: 'install-drain', version: 'drain', stages: { receiving: [0.1, 0.2, 0.3] } }),
+      sessionExport({
+        installId: 'install-drain',
+        version: 'drain',
+        endNs: pastWindowNs() + 10_000n * NS_PER_MS,
+        stages: { receiving: [0.1, 0.2, 0.3] },
+      }),
     ]);
     const acknowledged: SessionExport[] = [];
     const send = async (sessions: SessionExport[]) => {
@@ -70,7 +85,7 @@ describe('gateway pipeline: SIGTERM drain and the cardinality attack', () => {
       { timeoutMs: 60_000, what: 'the final flush in Prometheus' },
     );
     expect(samples).toBe(acknowledged.length * 3);
-    expect(await promSum(stack, 'filesfu_sessions_total{version="drain"}')).toBe(acknowledged.length);
+    expect(await promSum(stack, 'filesfu_session_windows_total{version="drain"}')).toBe(acknowledged.length);
     await stack.startGateway(0);
   });
 
@@ -100,8 +115,9 @@ describe('gateway pipeline: SIGTERM drain and the cardinality attack', () => {
     const stages = ['idle', 'indexing', 'sending', 'syncing', 'gaming', 'x'.repeat(100)];
     const oses = ['linux', 'darwin', 'windows', 'beos'];
     // The stack runs the default session thresholds; counted here from the samples sent.
-    const { thresholds, overThresholdMinSamples } = pipelineConfigSchema.parse({}).sessions;
-    const overThreshold = new Map(thresholds.map((t) => [t, 0]));
+    const { thresholds, episodeMinSamples } = pipelineConfigSchema.parse({}).sessions;
+    const highWindows = new Map(thresholds.map((t) => [t, 0]));
+    const endNs = pastWindowNs() + 10_000n * NS_PER_MS;
     const startedMs = Date.now();
     for (let sent = 0, install = 0; sent < ATTACK_SESSIONS; sent += SESSIONS_PER_REQUEST, install++) {
       const installId = `attacker-${install}`;
@@ -110,6 +126,7 @@ describe('gateway pipeline: SIGTERM drain and the cardinality attack', () => {
           installId,
           version: versions[randomInt(ATTACK_VERSIONS)]!,
           osType: oses[randomInt(oses.length)]!,
+          endNs,
           stages: {
             [stages[randomInt(stages.length)]!]: Array.from({ length: SAMPLES_PER_SESSION }, () =>
               Math.random(),
@@ -117,11 +134,13 @@ describe('gateway pipeline: SIGTERM drain and the cardinality attack', () => {
           },
         }),
       );
+      // One point per session: its window is high at T when the point is hot and an episode alone.
       for (const session of sessions) {
         const samples = Object.values(session.stages).flat();
         for (const t of thresholds) {
-          if (samples.filter((v) => v > t).length >= overThresholdMinSamples)
-            overThreshold.set(t, overThreshold.get(t)! + 1);
+          const above = samples.filter((v) => v > t).length;
+          if (isHot(samples.length, above) && above >= episodeMinSamples)
+            highWindows.set(t, highWindows.get(t)! + 1);
         }
       }
       const result = await postBytes(
@@ -146,8 +165,8 @@ describe('gateway pipeline: SIGTERM drain and the cardinality attack', () => {
       await gatewayMetric(stack.gatewayUrl, 'filesfu_gateway_limit_current{limit="versions"}'),
     ).toBeLessThanOrEqual(MAX_VERSIONS);
 
-    await stack.stopGateway(0, 'SIGTERM'); // the final flush carries the attack
-    const attackSessions = 'filesfu_sessions_total{version!="drain"}';
+    await stack.stopGateway(0, 'SIGTERM'); // the final flush carries the attack and its windows
+    const attackSessions = 'filesfu_session_windows_total{version!="drain"}';
     const sessions = await stack.waitFor(
       async () => {
         const n = await promSum(stack, attackSessions);
@@ -159,24 +178,27 @@ describe('gateway pipeline: SIGTERM drain and the cardinality attack', () => {
     expect(await promSum(stack, 'process_cpu_utilization_count{version!="drain"}')).toBe(
       ATTACK_SESSIONS * SAMPLES_PER_SESSION,
     );
-    // The overflow accounts for the rest: own series + overflow series == sessions sent.
-    const overflowSessions = await promSum(stack, 'filesfu_sessions_total{otel_metric_overflow="true"}');
+    // The overflow accounts for the rest: own series + overflow series == session windows sent.
+    const overflowSessions = await promSum(
+      stack,
+      'filesfu_session_windows_total{otel_metric_overflow="true"}',
+    );
     const ownSessions = await promSum(
       stack,
-      'filesfu_sessions_total{version!="drain", otel_metric_overflow!="true"}',
+      'filesfu_session_windows_total{version!="drain", otel_metric_overflow!="true"}',
     );
     expect(overflowSessions).toBeGreaterThan(0);
     expect(ownSessions + overflowSessions).toBe(ATTACK_SESSIONS);
-    // Per threshold as well: the over-threshold overflow series keep `threshold`, so the fleet's
+    // Per threshold as well: the overflow label set's high counters keep `threshold`, so the fleet's
     // over-rate numerator misses nothing.
-    for (const [t, expected] of overThreshold) {
+    for (const [t, expected] of highWindows) {
       const selector = (overflow: string) =>
-        `filesfu_sessions_over_threshold_total{version!="drain", threshold="${t}", otel_metric_overflow${overflow}"true"}`;
+        `filesfu_session_windows_high_cpu_total{version!="drain", threshold="${t}", otel_metric_overflow${overflow}"true"}`;
       const [own, overflowed] = [await promSum(stack, selector('!=')), await promSum(stack, selector('='))];
-      console.log(`sessions over ${t}: ${own} own + ${overflowed} overflow, ${expected} sent`);
+      console.log(`high session windows at ${t}: ${own} own + ${overflowed} overflow, ${expected} sent`);
       expect(own + overflowed).toBe(expected);
     }
-    expect(await promSum(stack, 'count(filesfu_sessions_over_threshold_total{threshold=""})')).toBe(0);
+    expect(await promSum(stack, 'count(filesfu_session_windows_high_cpu_total{threshold=""})')).toBe(0);
 
     // Prometheus' own view, once its head-series gauge was scraped after the data arrived. The
     // series counts below are taken after that scrape, so they include everything it counted.

@@ -2,18 +2,32 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryExemplars, startStack, type Stack } from '../../src/stack/index.js';
 import { encodeExportMetricsServiceRequest } from '../../src/otlp/index.js';
-import { cpuRequest, nowNs, NS_PER_MS, sessionExport, type SessionExport } from '../support/cpu-requests.js';
-import { freshSum, gatewayMetric, postBytes, postRequest, promSum } from './gateway-pipeline-fixtures.js';
+import { cpuRequest, NS_PER_MS, sessionExport, type SessionExport } from '../support/cpu-requests.js';
+import {
+  freshSum,
+  gatewayMetric,
+  nextWindowNs,
+  pastWindowNs,
+  postBytes,
+  postRequest,
+  promSum,
+  settledSum,
+  TEST_WINDOWS,
+} from './gateway-pipeline-fixtures.js';
 
 // Exactly-once and shared state through the REAL chain: two gateway replicas sharing a real Redis,
 // our collector build, Prometheus. Requests of one session alternate between replicas (no sticky
-// routing) and every request is retried against the other replica.
+// routing) and every request is retried against the other replica. Points lie in past session
+// windows (TEST_WINDOWS), so the replicas' housekeeping counts each session window once, at once.
 
 /**
- * Prometheus series per replica: 17 reserved for the overflow series leave room for the label sets
- * of the earlier tests (about 70 series) and two or three versions of the budget test.
+ * Prometheus series per replica: 20 reserved for the overflow series leave room for the label sets
+ * of the earlier tests (about 85 series: a histogram of 11 and a session and a stage window label
+ * set of 3 per version and stage) and two or three versions of the budget test.
  */
-const MAX_SERIES = 120;
+const MAX_SERIES = 150;
+const FLUSH_MS = 1000;
+const SECOND_NS = 1000n * NS_PER_MS;
 const INSTALL = 'install-exactly-once';
 
 describe('gateway pipeline: exactly-once with shared Redis state', () => {
@@ -28,9 +42,10 @@ describe('gateway pipeline: exactly-once with shared Redis state', () => {
       gatewayConfig: {
         rateLimit: { enabled: false },
         pipeline: {
-          export: { flushIntervalMs: 1000 },
+          export: { flushIntervalMs: FLUSH_MS },
           limits: { maxSeries: MAX_SERIES, maxVersions: 100, admissionCacheMs: 1000 },
           state: { housekeepingIntervalMs: 1000 },
+          sessions: TEST_WINDOWS,
         },
       },
     });
@@ -45,15 +60,18 @@ describe('gateway pipeline: exactly-once with shared Redis state', () => {
     const session = sessionExport({
       installId: INSTALL,
       version: 'dedup',
+      endNs: pastWindowNs() + 10n * SECOND_NS,
       stages: { idle: [0.1, 0.2, 0.6] },
     });
     const bytes = encodeExportMetricsServiceRequest(cpuRequest([session]));
     expect((await postBytes(stack.gatewayUrls[0]!, token, bytes)).status).toBe(200);
     expect((await postBytes(stack.gatewayUrls[0]!, token, bytes)).status).toBe(200);
-    const sentMs = Date.now();
     const selector = 'process_cpu_utilization_count{version="dedup"}';
-    expect(await freshSum(stack, selector, sentMs, 'dedup CPU samples')).toBe(3);
-    expect(await promSum(stack, 'filesfu_sessions_total{version="dedup"}')).toBe(1);
+    expect(await settledSum(stack, selector, FLUSH_MS, 'dedup CPU samples')).toBe(3);
+    // Counted at the next housekeeping (1 s), then announced at zero, then exported with its total.
+    const windows = 'filesfu_session_windows_total{version="dedup"}';
+    expect(await settledSum(stack, windows, FLUSH_MS, 'dedup session windows', 3)).toBe(1);
+    expect(await promSum(stack, windows)).toBe(1);
     expect(await gatewayMetric(stack.gatewayUrls[0]!, 'filesfu_gateway_datapoints_duplicate_total')).toBe(1);
 
     // The acknowledged batch replayed after a restart (the watchdog's spool) is still a duplicate:
@@ -67,17 +85,19 @@ describe('gateway pipeline: exactly-once with shared Redis state', () => {
     expect(await gatewayMetric(stack.gatewayUrls[0]!, 'filesfu_gateway_datapoints_accepted_total')).toBe(0);
     expect(await gatewayMetric(stack.gatewayUrls[1]!, 'filesfu_gateway_datapoints_duplicate_total')).toBe(1);
     expect(await promSum(stack, selector)).toBe(3);
-    expect(await promSum(stack, 'filesfu_sessions_total{version="dedup"}')).toBe(1);
+    expect(await promSum(stack, windows)).toBe(1);
   });
 
   it('counts a zero-width interval at the watermark once when it is retried on the other replica', async () => {
     // The watchdog's shutdown export can end in the same millisecond as the one before: its
     // interval starts and ends at the session's watermark, so "before the watermark" cannot see
     // its retry.
-    const end = nowNs(-1000);
+    // Both in one session window.
+    const end = pastWindowNs() + 8n * SECOND_NS;
     const first = sessionExport({
       installId: INSTALL,
       version: 'zero-width',
+      startNs: end - 6n * SECOND_NS,
       endNs: end,
       stages: { idle: [0.1, 0.2] },
     });
@@ -93,22 +113,22 @@ describe('gateway pipeline: exactly-once with shared Redis state', () => {
     expect(await gatewayMetric(stack.gatewayUrls[0]!, 'filesfu_gateway_datapoints_duplicate_total')).toBe(
       duplicatesBefore + 1,
     );
-    const sentMs = Date.now();
     expect(
-      await freshSum(
-        stack,
-        'process_cpu_utilization_count{version="zero-width"}',
-        sentMs,
-        'zero-width samples',
-      ),
+      await settledSum(stack, 'process_cpu_utilization_count{version="zero-width"}', FLUSH_MS, 'samples'),
     ).toBe(3);
-    expect(await promSum(stack, 'filesfu_sessions_total{version="zero-width"}')).toBe(1);
+    expect(
+      await settledSum(stack, 'filesfu_session_windows_total{version="zero-width"}', FLUSH_MS, 'windows', 3),
+    ).toBe(1);
   });
 
-  it('counts sessions exactly when requests alternate between replicas and every request is retried', async () => {
+  it('counts session windows exactly when requests alternate between replicas and every request is retried', async () => {
     const sessions = 6;
     const intervals = 4;
-    const startNs = nowNs(-intervals * 10_000 - 5_000);
+    // 8 s of the next 10 s window: it stays open while the requests are sent, then the clock closes it.
+    const startNs = nextWindowNs() + SECOND_NS;
+    const closedMs =
+      Number((startNs - SECOND_NS) / NS_PER_MS) +
+      (TEST_WINDOWS.windowSeconds + TEST_WINDOWS.windowGraceSeconds) * 1000;
     let samples = 0;
     const hotSessions = new Set<string>();
     const allSessions = new Set<string>();
@@ -117,7 +137,8 @@ describe('gateway pipeline: exactly-once with shared Redis state', () => {
       allSessions.add(sessionId);
       if (s % 2 === 0) hotSessions.add(sessionId);
       for (let i = 0; i < intervals; i++) {
-        // Session s goes over 0.3 after its 5th sample above it (2 per interval → in the 3rd interval).
+        // Indexing is hot at 0.3 in every interval (2 of 3 samples): an episode from the 3rd interval
+        // on. Idle of even sessions is hot at 0.8, but its run holds only 4 samples: no episode.
         const stages = { indexing: [0.45, 0.5, 0.05], idle: s % 2 === 0 ? [0.95] : [0.01] };
         const request = cpuRequest([
           {
@@ -125,8 +146,8 @@ describe('gateway pipeline: exactly-once with shared Redis state', () => {
             installId: INSTALL,
             version: 'alternate',
             osType: 'darwin',
-            startNs: startNs + BigInt(i) * 10_000n * NS_PER_MS,
-            endNs: startNs + BigInt(i + 1) * 10_000n * NS_PER_MS,
+            startNs: startNs + BigInt(i) * 2n * SECOND_NS,
+            endNs: startNs + BigInt(i + 1) * 2n * SECOND_NS,
             stages,
           },
         ]);
@@ -140,26 +161,32 @@ describe('gateway pipeline: exactly-once with shared Redis state', () => {
     }
     const sentMs = Date.now();
     expect(
-      await freshSum(stack, 'process_cpu_utilization_count{version="alternate"}', sentMs, 'samples'),
+      await settledSum(stack, 'process_cpu_utilization_count{version="alternate"}', FLUSH_MS, 'samples'),
     ).toBe(samples);
-    expect(await freshSum(stack, 'filesfu_sessions_total{version="alternate"}', sentMs, 'sessions')).toBe(
-      sessions,
+    // Closed by the first housekeeping after the grace, announced at zero, then exported in full.
+    const countedMs = closedMs + 1000 + 2.5 * FLUSH_MS;
+    expect(
+      await freshSum(
+        stack,
+        'filesfu_session_windows_total{version="alternate"}',
+        countedMs,
+        'session windows',
+      ),
+    ).toBe(sessions);
+    const high = await stack.queryPrometheus(
+      'sum by (threshold) (filesfu_session_windows_high_cpu_total{version="alternate"})',
     );
-    const over = await stack.queryPrometheus(
-      'sum by (threshold) (filesfu_sessions_over_threshold_total{version="alternate"})',
-    );
-    // Every session has 8 samples over 0.3 in indexing (+4 in idle for even sessions); only even
-    // sessions have samples over 0.8, 4 of them: below overThresholdMinSamples (5).
-    expect(Object.fromEntries(over.map((s) => [s.metric['threshold'], Number(s.value[1])]))).toEqual({
+    expect(Object.fromEntries(high.map((s) => [s.metric['threshold'], Number(s.value[1])]))).toEqual({
       '0.3': sessions,
+      '0.8': 0,
     });
-    const stageOver = await stack.queryPrometheus(
-      'sum by (stage, threshold) (filesfu_stage_sessions_over_threshold_total{version="alternate"})',
+    const stageHigh = await stack.queryPrometheus(
+      'sum by (stage, threshold) (filesfu_stage_windows_high_cpu_total{version="alternate"})',
     );
-    expect(stageOver.map((s) => `${s.metric['stage']}@${s.metric['threshold']}=${s.value[1]}`)).toEqual([
-      `indexing@0.3=${sessions}`,
-    ]);
-    expect(await promSum(stack, 'filesfu_stage_sessions_total{version="alternate"}')).toBe(sessions * 2);
+    expect(
+      stageHigh.map((s) => `${s.metric['stage']}@${s.metric['threshold']}=${s.value[1]}`).sort(),
+    ).toEqual(['idle@0.3=0', 'idle@0.8=0', `indexing@0.3=${sessions}`, 'indexing@0.8=0']);
+    expect(await promSum(stack, 'filesfu_stage_windows_total{version="alternate"}')).toBe(sessions * 2);
     // Every flush interval's exemplar names the session with the highest sample in it, by attribute
     // and as trace id (its UUID bytes); the highest of all is one of the sessions that hit 0.95.
     const exemplars = await queryExemplars(
@@ -190,6 +217,7 @@ describe('gateway pipeline: exactly-once with shared Redis state', () => {
           installId: INSTALL,
           version: 'outage',
           osType: 'windows',
+          endNs: pastWindowNs() + 10n * SECOND_NS,
           stages: { sending: [0.2, 0.7] },
         }),
       );
@@ -212,13 +240,18 @@ describe('gateway pipeline: exactly-once with shared Redis state', () => {
       await freshSum(stack, 'process_cpu_utilization_count{version="outage"}', restartedMs, 'outage samples'),
     ).toBe(sessions.length * 2);
     expect(
-      await freshSum(stack, 'filesfu_sessions_total{version="outage"}', restartedMs, 'outage sessions'),
+      await freshSum(
+        stack,
+        'filesfu_session_windows_total{version="outage"}',
+        restartedMs,
+        'outage sessions',
+      ),
     ).toBe(sessions.length);
   });
 
   it('respects the global series budget across replicas; the overflow series keeps totals exact', async () => {
     // Replica 0 stopped exporting its "dedup" series at its restart; those stay stale in Prometheus.
-    const sessionsSelector = 'filesfu_sessions_total{version!="dedup"}';
+    const sessionsSelector = 'filesfu_session_windows_total{version!="dedup"}';
     const samplesSelector = 'process_cpu_utilization_count{version!="dedup"}';
     const sessionsBefore = await promSum(stack, sessionsSelector);
     const samplesBefore = await promSum(stack, samplesSelector);
@@ -227,6 +260,7 @@ describe('gateway pipeline: exactly-once with shared Redis state', () => {
       const session = sessionExport({
         installId: INSTALL,
         version: `budget-${i}`,
+        endNs: pastWindowNs() + 10n * SECOND_NS,
         stages: { syncing: [0.1] },
       });
       await postRequest(stack.gatewayUrls[i % 2]!, token, cpuRequest([session]));
@@ -241,7 +275,18 @@ describe('gateway pipeline: exactly-once with shared Redis state', () => {
     );
     expect(perReplica.length).toBeGreaterThan(0);
     for (const replica of perReplica) expect(Number(replica.value[1])).toBeLessThanOrEqual(MAX_SERIES);
-    expect(await promSum(stack, 'filesfu_sessions_total{otel_metric_overflow="true"}')).toBeGreaterThan(0);
+    expect(
+      await promSum(stack, 'filesfu_session_windows_total{otel_metric_overflow="true"}'),
+    ).toBeGreaterThan(0);
+    // The overflow label set of a family keeps `threshold` on its high counter only.
+    const overflowHigh = await stack.queryPrometheus(
+      'filesfu_session_windows_high_cpu_total{otel_metric_overflow="true"}',
+    );
+    expect(overflowHigh.length).toBeGreaterThan(0);
+    for (const series of overflowHigh) {
+      expect(['0.3', '0.8']).toContain(series.metric['threshold']);
+      expect(series.metric['version']).toBeUndefined();
+    }
     for (const url of stack.gatewayUrls) {
       expect(await gatewayMetric(url, 'filesfu_gateway_series_active')).toBeLessThanOrEqual(MAX_SERIES);
     }

@@ -67,7 +67,43 @@ export async function freshSum(
   );
 }
 
+/**
+ * freshSum of what the gateways hold now, read from an export at least `flushes` flush intervals
+ * later: a new series is exported at zero first and with its totals only from the next flush on.
+ */
+export async function settledSum(
+  stack: Stack,
+  selector: string,
+  flushIntervalMs: number,
+  what: string,
+  flushes = 2,
+): Promise<number> {
+  return freshSum(stack, selector, Date.now() + flushes * flushIntervalMs + flushIntervalMs / 2, what);
+}
+
 /** Lets the exporting gateways flush at least once more and Prometheus receive it. */
 export async function settle(stack: Stack, selector: string, what: string): Promise<number> {
   return freshSum(stack, selector, Date.now(), what);
+}
+
+/**
+ * Short session windows for the integration tests: a point that starts in a window which ended
+ * more than the grace ago is counted at the gateways' next housekeeping.
+ */
+export const TEST_WINDOWS = { windowSeconds: 10, windowGraceSeconds: 1 } as const;
+
+const NS_PER_MS = 1_000_000n;
+
+/** Start (ns) of the TEST_WINDOWS window `windowsAgo` windows before the current one (due at once). */
+export function pastWindowNs(windowsAgo = 4): bigint {
+  const windowMs = BigInt(TEST_WINDOWS.windowSeconds * 1000);
+  return (BigInt(Date.now()) / windowMs - BigInt(windowsAgo)) * windowMs * NS_PER_MS;
+}
+
+/**
+ * Start (ns) of the next TEST_WINDOWS window: points sent there (in the future, within the allowed
+ * clock skew) stay in one open window for at least a whole window length, then it is counted.
+ */
+export function nextWindowNs(): bigint {
+  return pastWindowNs(-1);
 }

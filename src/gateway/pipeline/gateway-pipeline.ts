@@ -1,41 +1,23 @@
 import type { ExportMetricsServiceRequest } from '../../otlp/index.js';
-import { CumulativeStore } from '../aggregation/index.js';
-import {
-  LabelBounds,
-  OverflowSeries,
-  SeriesBudget,
-  SeriesIdentities,
-  VersionBounds,
-} from '../cardinality/index.js';
-import { flatKey } from '../common/flat-key.js';
+import { LabelBounds, SeriesBudget, SeriesIdentities, VersionBounds } from '../cardinality/index.js';
 import { gatewayError } from '../errors/index.js';
 import { ExportLoop } from '../export/index.js';
-import { CPU_HISTOGRAM, overflowPrometheusSeries, thresholdLabel } from '../../model/index.js';
-import {
-  commitSessions,
-  isCheckpointableStore,
-  type StateSnapshot,
-  type StateStore,
-} from '../state/index.js';
+import { thresholdLabel } from '../../model/index.js';
+import type { StateSnapshot, StateStore } from '../state/index.js';
+import { commitSessions, isCheckpointableStore } from '../state/index.js';
 import { CheckpointLocation, CHECKPOINT_FORMAT, type GatewayCheckpoint } from '../persistence/index.js';
-import type { RequestLimits } from '../validation/index.js';
+import type { RequestLimits, SessionSamples } from '../validation/index.js';
 import { canonicalBoundIndex, validateRequest } from '../validation/index.js';
 import type { PipelineConfig } from './config.js';
 import type { Backpressure, IngestOutcome, Pipeline, PipelineDeps, Principal } from './contract.js';
 import type { LimitName, LimitReading } from './self-metrics.js';
-import { PipelineSelfMetrics } from './self-metrics.js';
-import { prepareSession, type SessionBounds } from './session-commit.js';
+import { limitReadings, PipelineSelfMetrics } from './self-metrics.js';
+import { AttributeMaxima } from './attribute-maxima.js';
+import { BudgetedAggregate } from './budgeted-aggregate.js';
+import { InFlightIngests } from './in-flight-ingests.js';
+import { prepareSession, type PreparedSession, type SessionBounds } from './session-commit.js';
 import type { Contribution } from './session-contributions.js';
 import { emptyOutcome, sessionContributions, windowContributions } from './session-contributions.js';
-
-/**
- * A session's key in the state store. Scoped by the authenticated install: session ids are not
- * secret (they are exemplars on dashboards), and keyed alone, another install could advance a
- * session's dedup watermark and have its real points dropped as duplicates.
- */
-function sessionStateKey(installId: string, sessionId: string): string {
-  return flatKey('/', [installId, sessionId]);
-}
 
 /** State-store round trips one ingest makes in sequence at most (bounds the shutdown wait). */
 const INGEST_STATE_ROUND_TRIPS = 4;
@@ -45,26 +27,19 @@ const INGEST_STATE_ROUND_TRIPS = 4;
  * (CPU histogram under the session's fixed labels, closed windows) → budget → aggregate → export.
  */
 export class GatewayPipeline implements Pipeline {
-  private readonly aggregate = new CumulativeStore();
-  private readonly labels: LabelBounds;
+  private readonly aggregate: BudgetedAggregate;
   private readonly versions: VersionBounds;
-  private readonly budget: SeriesBudget;
   private readonly identities = new SeriesIdentities();
-  private readonly overflow = new OverflowSeries();
   private readonly exporter: ExportLoop;
   private readonly metrics: PipelineSelfMetrics;
   private readonly bounds: SessionBounds;
   private readonly validationLimits: RequestLimits;
-  /** The `threshold` label value of each configured threshold, in config order. */
-  private readonly thresholdLabels: string[];
+  private readonly thresholds: number;
   private snapshot: StateSnapshot = { usedSeries: 0, trackedSessions: 0, openWindows: 0, activeVersions: [] };
-  // Largest attribute count/size seen, in the current and the previous housekeeping interval.
-  private observedAttributes = { maxAttributes: 0, maxAttributeValueBytes: 0 };
-  private previousObservedAttributes = { maxAttributes: 0, maxAttributeValueBytes: 0 };
+  private readonly attributes = new AttributeMaxima();
   private housekeepingTimer: NodeJS.Timeout | undefined;
   private housekeepingRun: Promise<void> | undefined;
-  /** Ingests between validation and aggregation; shutdown waits for them before the final flush. */
-  private readonly ingesting = new Set<Promise<IngestOutcome>>();
+  private readonly ingesting = new InFlightIngests<IngestOutcome>();
   private closed = false;
   /** This replica's checkpoint, when persistence.stateDir is set. */
   private readonly checkpoints: CheckpointLocation | undefined;
@@ -81,20 +56,23 @@ export class GatewayPipeline implements Pipeline {
   ) {
     const warn = (level: 'warn', msg: string, fields?: Record<string, unknown>) =>
       deps.log(level, msg, fields);
-    this.labels = new LabelBounds(config.limits);
+    const labels = new LabelBounds(config.limits);
     this.bounds = {
-      labels: this.labels,
+      labels,
       details: config.details,
       // The config schema only allows canonical bounds as thresholds.
       thresholdBounds: config.sessions.thresholds.map(canonicalBoundIndex),
     };
-    this.thresholdLabels = config.sessions.thresholds.map(thresholdLabel);
+    this.thresholds = config.sessions.thresholds.length;
     this.validationLimits = {
       ...config.validation,
       detailAttributes: config.details.map((d) => d.attribute),
     };
-    this.versions = new VersionBounds(store, this.labels, config.limits, warn);
-    this.budget = new SeriesBudget(store, config.limits, warn);
+    this.versions = new VersionBounds(store, labels, config.limits, warn);
+    this.aggregate = new BudgetedAggregate(
+      new SeriesBudget(store, config.limits, warn),
+      config.sessions.thresholds.map(thresholdLabel),
+    );
     this.metrics = new PipelineSelfMetrics(
       deps.registry,
       () => this.limitReadings(),
@@ -103,13 +81,13 @@ export class GatewayPipeline implements Pipeline {
     const stateDir = config.persistence.stateDir;
     this.checkpoints = stateDir === undefined ? undefined : new CheckpointLocation(stateDir);
     this.exporter = new ExportLoop({
-      store: this.aggregate,
+      store: this.aggregate.store,
       replicaId: deps.replicaId,
       config: config.export,
       metrics: this.metrics,
       log: deps.log,
       ...(this.checkpoints
-        ? { durableSnapshot: () => this.checkpointThen(() => this.aggregate.snapshot()) }
+        ? { durableSnapshot: () => this.checkpointThen(() => this.aggregate.store.snapshot()) }
         : {}),
     });
   }
@@ -130,13 +108,13 @@ export class GatewayPipeline implements Pipeline {
         },
       );
     }
-    this.aggregate.restore(checkpoint.aggregate);
+    this.aggregate.store.restore(checkpoint.aggregate);
     if (checkpoint.store && isCheckpointableStore(this.store)) this.store.restore(checkpoint.store);
     this.exporter.markDirty();
     this.deps.log('info', 'state restored from checkpoint', {
       file: this.checkpoints?.path,
       savedAtMs: checkpoint.savedAtMs,
-      series: this.aggregate.seriesCount,
+      series: this.aggregate.store.seriesCount,
       sessions: checkpoint.store?.sessions.length,
     });
   }
@@ -160,7 +138,7 @@ export class GatewayPipeline implements Pipeline {
         format: CHECKPOINT_FORMAT,
         replicaId: this.deps.replicaId,
         savedAtMs: Date.now(),
-        aggregate: this.aggregate.checkpoint(),
+        aggregate: this.aggregate.store.checkpoint(),
         ...(isCheckpointableStore(this.store) ? { store: this.store.checkpoint() } : {}),
       };
       captured = alsoCapture();
@@ -202,13 +180,11 @@ export class GatewayPipeline implements Pipeline {
         gatewayError('FILESFU_GW_SHUTTING_DOWN', { retryAfterSeconds: this.config.export.retryAfterSeconds }),
       );
     }
-    const run = this.enter()
-      .then(() => this.ingestNow(request, principal))
-      .finally(() => this.leave());
-    this.ingesting.add(run);
-    const forget = () => this.ingesting.delete(run);
-    run.then(forget, forget);
-    return run;
+    return this.ingesting.track(
+      this.enter()
+        .then(() => this.ingestNow(request, principal))
+        .finally(() => this.leave()),
+    );
   }
 
   private async ingestNow(
@@ -219,68 +195,41 @@ export class GatewayPipeline implements Pipeline {
     const validated = validateRequest(request, principal.installId, this.validationLimits, nowMs);
     this.metrics.received.inc(validated.receivedDataPoints);
     this.metrics.countRejections(validated.rejections);
-    this.observe(validated.observed);
+    this.attributes.observe(validated.observed);
 
-    const versions = await this.versions.bound(
-      validated.sessions.map((s) => s.identity.version),
-      nowMs,
-    );
-    const prepared = validated.sessions.map((session) =>
-      prepareSession(
-        // Every session of a request passed the install check against the principal.
-        sessionStateKey(principal.installId, session.identity.sessionId),
-        session,
-        versions.get(session.identity.version) ?? { value: session.identity.version, bounded: undefined },
-        this.bounds,
-      ),
-    );
-
+    const prepared = await this.boundLabels(validated.sessions, principal.installId, nowMs);
     const results = await commitSessions(
       this.store,
       prepared.map((p) => p.commit),
       nowMs,
     );
-
-    let failedSessions = 0;
-    let closedWindows = 0;
     const outcome = emptyOutcome();
-    const newSessionsByVersion = new Map<string, number>();
     results.forEach((result, i) => {
-      const session = prepared[i]!;
-      if (result.status === 'rejected') {
-        failedSessions++;
+      if (result.status === 'fulfilled') {
+        sessionContributions(prepared[i]!, result.value, this.identities, this.thresholds, outcome);
+      } else {
+        outcome.failedSessions++;
         this.deps.log('warn', 'state store commit failed', { err: String(result.reason) });
-        return;
-      }
-      sessionContributions(session, result.value, this.identities, this.thresholdLabels.length, outcome);
-      closedWindows += result.value.closed.length;
-      const raw = session.rawVersion;
-      if (result.value.newSession && !this.labels.capLength(raw).bounded) {
-        newSessionsByVersion.set(raw, (newSessionsByVersion.get(raw) ?? 0) + 1);
       }
     });
-
-    for (const [limit, n] of outcome.bounded) this.metrics.overflowed.inc({ limit }, n);
-    if (outcome.late > 0) this.metrics.late.inc(outcome.late);
-    if (closedWindows > 0) this.metrics.windowsClosed.inc({ by: 'progress' }, closedWindows);
     await this.aggregateContributions(outcome.contributions, nowMs);
-    const { accepted, duplicate } = outcome;
-    this.metrics.accepted.inc(accepted);
-    this.metrics.duplicate.inc(duplicate);
-    if (newSessionsByVersion.size > 0) {
+
+    this.metrics.countOutcome(outcome);
+    if (outcome.newSessions.size > 0) {
       this.store
-        .recordVersionUsage(newSessionsByVersion, nowMs)
+        .recordVersionUsage(outcome.newSessions, nowMs)
         .catch((err: unknown) =>
           this.deps.log('warn', 'recording version usage failed', { err: String(err) }),
         );
     }
-    if (failedSessions > 0) {
+    if (outcome.failedSessions > 0) {
       // Committed sessions are counted; on the client's retry they are duplicates, the rest is new.
       throw gatewayError('FILESFU_GW_OVERLOADED', {
         reason: 'state store unavailable',
         retryAfterSeconds: this.config.export.retryAfterSeconds,
       });
     }
+    const { accepted, duplicate } = outcome;
     const rejected = validated.rejections.total;
     return {
       acceptedDataPoints: accepted,
@@ -289,6 +238,23 @@ export class GatewayPipeline implements Pipeline {
       errorMessage: validated.rejections.message(),
       invalidRequest: rejected > 0 && accepted === 0 && duplicate === 0,
     };
+  }
+
+  /** Bounded labels and the state-store commit of each session (its labels only proposed). */
+  private async boundLabels(
+    sessions: readonly SessionSamples[],
+    installId: string,
+    nowMs: number,
+  ): Promise<PreparedSession[]> {
+    const versions = await this.versions.bound(
+      sessions.map((s) => s.identity.version),
+      nowMs,
+    );
+    return sessions.map((session) => {
+      const raw = session.identity.version;
+      const version = versions.get(raw) ?? { value: raw, bounded: undefined };
+      return prepareSession(installId, session, version, this.bounds);
+    });
   }
 
   backpressure(): Backpressure {
@@ -311,8 +277,12 @@ export class GatewayPipeline implements Pipeline {
     this.closed = true;
     if (this.housekeepingTimer) clearInterval(this.housekeepingTimer);
     await this.settleIngests();
-    const flushed = await this.exporter.shutdown();
+    // Windows whose grace has passed are counted in the final flush, not left to another replica
+    // (or, with in-memory state, lost).
     await this.housekeepingRun;
+    await this.enter(); // not while a flush captures its checkpoint
+    await this.closeDueWindows(Date.now()).finally(() => this.leave());
+    const flushed = await this.exporter.shutdown();
     if (this.checkpoints) {
       // The final checkpoint holds everything acknowledged: the next start exports what this flush could not.
       await this.checkpointThen(() => undefined);
@@ -330,19 +300,12 @@ export class GatewayPipeline implements Pipeline {
    * few in sequence (versions, commits, series budget).
    */
   private async settleIngests(): Promise<void> {
-    if (this.ingesting.size === 0) return;
-    const boundMs = INGEST_STATE_ROUND_TRIPS * this.config.state.commandTimeoutMs;
-    let timer: NodeJS.Timeout | undefined;
-    const settled = await Promise.race([
-      Promise.allSettled([...this.ingesting]).then(() => true),
-      new Promise<false>((resolve) => {
-        timer = setTimeout(() => resolve(false), boundMs);
-      }),
-    ]);
-    clearTimeout(timer);
-    if (!settled) {
+    const running = await this.ingesting.settle(
+      INGEST_STATE_ROUND_TRIPS * this.config.state.commandTimeoutMs,
+    );
+    if (running > 0) {
       this.deps.log('error', 'ingests still running at the final flush; what they add is not exported', {
-        ingests: this.ingesting.size,
+        ingests: running,
       });
     }
   }
@@ -354,20 +317,7 @@ export class GatewayPipeline implements Pipeline {
 
   private async aggregateContributions(contributions: Contribution[], nowMs: number): Promise<void> {
     if (contributions.length === 0) return;
-    const admitted = await this.budget.admit(contributions, nowMs);
-    let overflowed = 0;
-    for (const c of contributions) {
-      const own = admitted.has(c.key);
-      if (c.kind === 'histogram') {
-        if (!own) overflowed += c.points;
-        const { key, labels } = own ? c : this.overflow.of(CPU_HISTOGRAM.name);
-        this.aggregate.addHistogram(key, labels, c.delta, c.exemplar, nowMs);
-      } else {
-        if (!own) overflowed++;
-        const { key, labels } = own ? c : this.overflow.of(c.family.active);
-        this.aggregate.addWindow(c.family, key, labels, this.thresholdLabels, c.high, nowMs);
-      }
-    }
+    const overflowed = await this.aggregate.add(contributions, nowMs);
     // One labelled increment per request, not per point (prom-client hashes the labels each time).
     if (overflowed > 0) this.metrics.overflowed.inc({ limit: 'series' }, overflowed);
     this.exporter.markDirty();
@@ -388,11 +338,9 @@ export class GatewayPipeline implements Pipeline {
         this.deps.log('warn', 'state housekeeping failed', { err: (err as Error).message });
       }
       await this.closeDueWindows(nowMs);
-      this.previousObservedAttributes = this.observedAttributes;
-      this.observedAttributes = { maxAttributes: 0, maxAttributeValueBytes: 0 };
-      this.budget.prune(nowMs);
+      this.attributes.rotate();
       this.identities.clear();
-      this.aggregate.expireIdle(nowMs, this.config.limits.seriesIdleTimeoutMs);
+      this.aggregate.expire(nowMs, this.config.limits.seriesIdleTimeoutMs);
     })().finally(() => {
       this.leave();
       this.housekeepingRun = undefined;
@@ -407,7 +355,7 @@ export class GatewayPipeline implements Pipeline {
       if (closed.length === 0) return;
       const contributions: Contribution[] = [];
       for (const window of closed) {
-        windowContributions(window, this.identities, this.thresholdLabels.length, contributions);
+        windowContributions(window, this.identities, this.thresholds, contributions);
       }
       this.metrics.windowsClosed.inc({ by: 'timeout' }, closed.length);
       await this.aggregateContributions(contributions, nowMs);
@@ -416,41 +364,14 @@ export class GatewayPipeline implements Pipeline {
     }
   }
 
-  private observe(observed: { maxAttributes: number; maxAttributeValueBytes: number }): void {
-    this.observedAttributes = {
-      maxAttributes: Math.max(this.observedAttributes.maxAttributes, observed.maxAttributes),
-      maxAttributeValueBytes: Math.max(
-        this.observedAttributes.maxAttributeValueBytes,
-        observed.maxAttributeValueBytes,
-      ),
-    };
-  }
-
   /** Read on every scrape. Attribute maxima cover the last one to two housekeeping intervals. */
   private limitReadings(): Record<LimitName, LimitReading> {
-    const { limits, sessions, validation, export: exportConfig } = this.config;
-    const [a, b] = [this.observedAttributes, this.previousObservedAttributes];
-    const observed = {
-      maxAttributes: Math.max(a.maxAttributes, b.maxAttributes),
-      maxAttributeValueBytes: Math.max(a.maxAttributeValueBytes, b.maxAttributeValueBytes),
-    };
-    return {
-      // In Prometheus series; the overflow series' reserve is always part of what is in use.
-      series: {
-        current: this.snapshot.usedSeries + overflowPrometheusSeries(sessions.thresholds.length),
-        max: limits.maxSeries,
-      },
-      versions: { current: this.versions.activeCount, max: limits.maxVersions },
-      sessions: { current: this.snapshot.trackedSessions, max: sessions.maxTrackedSessions },
-      attributes: { current: observed.maxAttributes, max: validation.maxAttributes },
-      attribute_value_bytes: {
-        current: observed.maxAttributeValueBytes,
-        max: validation.maxAttributeValueBytes,
-      },
-      unexported_seconds: {
-        current: this.exporter.unexportedMs() / 1000,
-        max: exportConfig.maxUnexportedMs / 1000,
-      },
-    };
+    return limitReadings(this.config, {
+      usedSeries: this.snapshot.usedSeries,
+      trackedSessions: this.snapshot.trackedSessions,
+      activeVersions: this.versions.activeCount,
+      attributes: this.attributes.read(),
+      unexportedMs: this.exporter.unexportedMs(),
+    });
   }
 }

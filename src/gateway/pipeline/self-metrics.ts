@@ -1,6 +1,9 @@
 import type { Registry } from 'prom-client';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import type { RejectionTally } from '../validation/index.js';
+import { overflowPrometheusSeries } from '../../model/index.js';
+import type { AttributeObservations, RejectionTally } from '../validation/index.js';
+import type { PipelineConfig } from './config.js';
+import type { SessionOutcome } from './session-contributions.js';
 
 /** Every limit the pipeline enforces, as the `limit` label of the current/max gauges. */
 export type LimitName =
@@ -143,6 +146,15 @@ export class PipelineSelfMetrics {
     for (const result of ['success', 'failure']) this.exportTotal.inc({ result }, 0);
   }
 
+  /** What one request's committed sessions amounted to. */
+  countOutcome(outcome: SessionOutcome): void {
+    this.accepted.inc(outcome.accepted);
+    this.duplicate.inc(outcome.duplicate);
+    for (const [limit, n] of outcome.bounded) this.overflowed.inc({ limit }, n);
+    if (outcome.late > 0) this.late.inc(outcome.late);
+    if (outcome.closedWindows > 0) this.windowsClosed.inc({ by: 'progress' }, outcome.closedWindows);
+  }
+
   countRejections(tally: RejectionTally): void {
     for (const [reason, n] of tally.entries()) this.rejected.inc({ reason }, n);
   }
@@ -152,4 +164,33 @@ export class PipelineSelfMetrics {
     this.exportDuration.observe(durationSeconds);
     if (result === 'success') this.exportLastSuccess.set(nowMs / 1000);
   }
+}
+
+/** What the limit gauges read besides the config. */
+export interface LimitState {
+  /** Prometheus series of the admitted label sets (the state store's, after housekeeping). */
+  usedSeries: number;
+  trackedSessions: number;
+  activeVersions: number;
+  attributes: AttributeObservations;
+  unexportedMs: number;
+}
+
+export function limitReadings(config: PipelineConfig, state: LimitState): Record<LimitName, LimitReading> {
+  const { limits, sessions, validation, export: exportConfig } = config;
+  return {
+    // In Prometheus series; the overflow series' reserve is always part of what is in use.
+    series: {
+      current: state.usedSeries + overflowPrometheusSeries(sessions.thresholds.length),
+      max: limits.maxSeries,
+    },
+    versions: { current: state.activeVersions, max: limits.maxVersions },
+    sessions: { current: state.trackedSessions, max: sessions.maxTrackedSessions },
+    attributes: { current: state.attributes.maxAttributes, max: validation.maxAttributes },
+    attribute_value_bytes: {
+      current: state.attributes.maxAttributeValueBytes,
+      max: validation.maxAttributeValueBytes,
+    },
+    unexported_seconds: { current: state.unexportedMs / 1000, max: exportConfig.maxUnexportedMs / 1000 },
+  };
 }

@@ -2,6 +2,7 @@
 // its points become the state store's SessionCommit (DESIGN §4).
 import { bucketLabel, cpuCoresLabel } from '../../model/index.js';
 import type { BoundedValue, LabelBounds } from '../cardinality/index.js';
+import { flatKey } from '../common/flat-key.js';
 import type { DetailCell, SessionCommit, SessionPoint } from '../state/index.js';
 import type { CpuSample, SessionSamples } from '../validation/index.js';
 import { samplesAboveBound } from '../validation/index.js';
@@ -48,11 +49,21 @@ function detailCells(
 }
 
 /**
- * Bounds a validated session's labels and builds its commit. The labels are only proposed: the
+ * A session's key in the state store. Scoped by the authenticated install: session ids are not
+ * secret (they are exemplars on dashboards), and keyed alone, another install could advance a
+ * session's dedup watermark and have its real points dropped as duplicates.
+ */
+export function sessionStateKey(installId: string, sessionId: string): string {
+  return flatKey('/', [installId, sessionId]);
+}
+
+/**
+ * Bounds a validated session's labels and builds its commit (every session of a request passed
+ * the install check against the principal, `installId`). The labels are only proposed: the
  * store keeps those of the session's first admission (SessionCommitResult.labels).
  */
 export function prepareSession(
-  sessionKey: string,
+  installId: string,
   session: SessionSamples,
   version: BoundedValue,
   bounds: SessionBounds,
@@ -88,6 +99,6 @@ export function prepareSession(
     os,
     samples,
     stages,
-    commit: { sessionKey, labels, points },
+    commit: { sessionKey: sessionStateKey(installId, identity.sessionId), labels, points },
   };
 }

@@ -48,13 +48,28 @@ export interface SessionOutcome {
   accepted: number;
   duplicate: number;
   late: number;
+  /** Windows the commits closed (a later window's point arrived). */
+  closedWindows: number;
+  /** Sessions whose commit failed in the state store. */
+  failedSessions: number;
+  /** Sessions first admitted now, per raw version (length-bounded ones left out): the version ranking. */
+  newSessions: Map<string, number>;
   contributions: Contribution[];
   /** Accepted points whose label value a limit replaced, per limit. */
   bounded: Map<BoundingLimit, number>;
 }
 
 export function emptyOutcome(): SessionOutcome {
-  return { accepted: 0, duplicate: 0, late: 0, contributions: [], bounded: new Map() };
+  return {
+    accepted: 0,
+    duplicate: 0,
+    late: 0,
+    closedWindows: 0,
+    failedSessions: 0,
+    newSessions: new Map(),
+    contributions: [],
+    bounded: new Map(),
+  };
 }
 
 function countBounded(outcome: SessionOutcome, limit: BoundingLimit | undefined): void {
