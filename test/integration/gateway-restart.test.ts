@@ -6,7 +6,8 @@ import { freshSum, promSum } from './gateway-pipeline-fixtures.js';
 // The embedded (in-memory) default through the REAL chain — gateway process, collector,
 // Prometheus — under load from simulated sessions that retry until acknowledged: a SIGTERM restart
 // and a collector outage longer than maxUnexportedMs leave Prometheus with exactly the samples and
-// session windows the clients had acknowledged, and no counter reset.
+// session windows the clients had acknowledged, and no counter reset. A SIGKILL too: a request is
+// answered only once a checkpoint holds it.
 
 const WINDOW_SECONDS = 3;
 const MAX_UNEXPORTED_MS = 1_000;
@@ -73,6 +74,18 @@ describe('gateway with in-memory state and a state directory', () => {
     const totals = await clients.stop(30_000);
     expect(totals.retries).toBeGreaterThan(0); // the restart was felt by the clients
     await expectExact('restart-sigterm', totals);
+  });
+
+  it('SIGKILL at a random moment under load: exactly once after the restart', async () => {
+    const clients = fleet('restart-sigkill');
+    clients.start();
+    await sleep(2_000 + Math.random() * 3_000);
+    await stack.stopGateway(0, 'SIGKILL');
+    await stack.startGateway(0);
+    await sleep(3_000);
+    const totals = await clients.stop(30_000);
+    expect(totals.retries).toBeGreaterThan(0);
+    await expectExact('restart-sigkill', totals);
   });
 
   it('collector down longer than maxUnexportedMs: the gateway keeps accepting and exports it all', async () => {

@@ -203,7 +203,16 @@ export const persistenceConfigSchema = z
       .min(1)
       .optional()
       .describe(
-        "Directory of this replica's checkpoint (FILESFU_GATEWAY_STATE_DIR): the aggregate with its start times and, with in-memory state, the sessions, series budget and version set; written before every export and at SIGTERM, loaded at start. While it is set the gateway keeps accepting during collector outages (export.maxUnexportedMs does not apply). Unset = nothing survives a restart. One directory per replica",
+        "Directory of this replica's checkpoint (FILESFU_GATEWAY_STATE_DIR): the aggregate with its start times and, with in-memory state, the sessions, series budget and version set; written before every export, before answering requests (see groupCommitMs) and at SIGTERM, loaded at start. While it is set the gateway keeps accepting during collector outages (export.maxUnexportedMs does not apply). Unset = nothing survives a restart. One directory per replica",
+      ),
+    groupCommitMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(1000)
+      .default(5)
+      .describe(
+        'With a state directory, a request is answered only once a checkpoint holding it is on disk; requests within this many milliseconds share one checkpoint (group commit)',
       ),
   })
   .default({});

@@ -48,6 +48,8 @@ export class GatewayPipeline implements Pipeline {
   /** Ingests and housekeeping runs past the gate (between a state commit and its aggregation). */
   private busy = 0;
   private onIdle: (() => void) | undefined;
+  /** The checkpoint the requests aggregated now wait for (see durable()). */
+  private groupCommit: Promise<void> | undefined;
 
   constructor(
     private readonly config: PipelineConfig,
@@ -183,8 +185,32 @@ export class GatewayPipeline implements Pipeline {
     return this.ingesting.track(
       this.enter()
         .then(() => this.ingestNow(request, principal))
-        .finally(() => this.leave()),
+        .finally(() => this.leave())
+        .then((outcome) => (this.checkpoints ? this.durable().then(() => outcome) : outcome)),
     );
+  }
+
+  /**
+   * Resolves once a checkpoint captured after this call is on disk (group commit): the requests
+   * aggregated within persistence.groupCommitMs share one checkpoint, and each is answered only
+   * when what it added is durable. Rejects with a retryable 503 when the checkpoint fails.
+   */
+  private durable(): Promise<void> {
+    this.groupCommit ??= (async () => {
+      await new Promise((resolve) => setTimeout(resolve, this.config.persistence.groupCommitMs));
+      // Requests aggregated from now on need the next checkpoint: this one may be captured already.
+      this.groupCommit = undefined;
+      await this.checkpointThen(() => undefined);
+    })().catch((err: unknown) => {
+      this.deps.log('error', 'checkpoint failed; requests are refused until one succeeds', {
+        err: (err as Error).message,
+      });
+      throw gatewayError('FILESFU_GW_OVERLOADED', {
+        reason: 'state directory not writable',
+        retryAfterSeconds: this.config.export.retryAfterSeconds,
+      });
+    });
+    return this.groupCommit;
   }
 
   private async ingestNow(

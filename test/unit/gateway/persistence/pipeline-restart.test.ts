@@ -96,6 +96,28 @@ describe('pipeline restart from its checkpoint', () => {
     await after.shutdown();
   });
 
+  it('answers a request only once a checkpoint holds it: a crash right after loses nothing acknowledged', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'filesfu-crash-'));
+    const crashed = await pipelineOn(stateDir);
+    const requests = [0, 1, 2].map((i) =>
+      cpuRequest([sessionExport({ endNs: nowNs(-i * 1000), stages: { idle: [0.1, 0.2, 0.3] } })]),
+    );
+    // Concurrent requests share group commits; each resolves only after its checkpoint is written.
+    await Promise.all(requests.map((r) => crashed.ingest(r, PRINCIPAL)));
+    // No shutdown: the next pipeline starts from whatever is on disk now, as after SIGKILL.
+    const restarted = await pipelineOn(stateDir);
+    for (const request of requests) {
+      expect(await restarted.ingest(request, PRINCIPAL)).toMatchObject({
+        acceptedDataPoints: 0,
+        duplicateDataPoints: 1,
+      });
+    }
+    expect(await restarted.flushNow()).toBe(true);
+    expect(exported().samples).toBe(9);
+    await restarted.shutdown();
+    await crashed.shutdown();
+  });
+
   it('keeps accepting while the collector is down, beyond maxUnexportedMs, and exports it all afterwards', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'filesfu-outage-'));
     const pipeline = await pipelineOn(stateDir, 1);
