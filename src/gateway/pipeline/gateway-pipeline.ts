@@ -357,13 +357,14 @@ export class GatewayPipeline implements Pipeline {
     this.housekeepingRun ??= (async () => {
       await this.enter();
       const nowMs = Date.now();
+      // Windows first, so that the snapshot's open windows are those still open after it.
+      await this.closeDueWindows(nowMs);
       try {
         this.snapshot = await this.store.housekeeping(nowMs);
         this.versions.refresh(this.snapshot.activeVersions, nowMs);
       } catch (err) {
         this.deps.log('warn', 'state housekeeping failed', { err: (err as Error).message });
       }
-      await this.closeDueWindows(nowMs);
       this.attributes.rotate();
       this.identities.clear();
       this.aggregate.expire(nowMs, this.config.limits.seriesIdleTimeoutMs);

@@ -196,8 +196,14 @@ export function sessionContributions(
     outcome.contributions.push(open);
   }
   outcome.late += result.latePoints;
-  for (const closed of result.closed)
+  outcome.closedWindows += result.closed.length;
+  for (const closed of result.closed) {
     windowContributions(closed, identities, thresholds, outcome.contributions);
+  }
+  if (result.newSession && session.version.bounded !== 'label_value_length') {
+    const raw = session.rawVersion;
+    outcome.newSessions.set(raw, (outcome.newSessions.get(raw) ?? 0) + 1);
+  }
 }
 
 /** One increment per window family cell of a closed session window: session, each stage, each detail bucket. */

@@ -21,12 +21,7 @@ import {
   WINDOW_FAMILIES,
   windowFamilyCost,
 } from '../../../../src/model/index.js';
-import {
-  cpuRequest,
-  nowNs,
-  sessionExport,
-  type SessionExport,
-} from '../../../support/cpu-requests.js';
+import { cpuRequest, nowNs, sessionExport, type SessionExport } from '../../../support/cpu-requests.js';
 import {
   exportedHistograms,
   exportedSums,

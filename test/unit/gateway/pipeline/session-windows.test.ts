@@ -128,9 +128,12 @@ describe('session windows through the pipeline', () => {
     const others = [1, 2, 3].map(() => sessionExport({ version: '8.0.0', stages: { idle: quiet(10) } }));
     await pipeline.ingest(cpuRequest(others), PRINCIPAL);
     await pipeline.housekeeping();
-    // A point of the next window closes the first one.
+    // A point of the next window closes the first one; a new 8.0.0 session now gets its version.
     await pipeline.ingest(
-      cpuRequest([interval(faulty, w, 60, { idle: quiet(10) }, { extraResourceAttributes: cores })]),
+      cpuRequest([
+        interval(faulty, w, 60, { idle: quiet(10) }, { extraResourceAttributes: cores }),
+        sessionExport({ version: '8.0.0', stages: { idle: quiet(10) } }),
+      ]),
       PRINCIPAL,
     );
     expect(await pipeline.flushNow()).toBe(true);
@@ -157,6 +160,7 @@ describe('session windows through the pipeline', () => {
       [`${detail},threshold=0.3`]: 1,
       [`${detail},threshold=0.8`]: 1,
     });
+    expect(exportedHistograms(latest).some((h) => h.labels['version'] === '8.0.0')).toBe(true);
     // The point sent after the re-rank still lands under the fixed version.
     const versions = exportedHistograms(latest).filter((h) => h.labels['version'] === '7.0.0');
     expect(versions.reduce((n, h) => n + h.point.count, 0)).toBe(30);
