@@ -258,6 +258,8 @@ function envLayer(env: Env, problems: string[]): Tree {
   if (logLevel) set(['server', 'logLevel'], logLevel);
   const collectorUrl = env['FILESFU_GATEWAY_COLLECTOR_URL'];
   if (collectorUrl) set(['pipeline', 'export', 'collectorUrl'], collectorUrl);
+  const stateDir = env['FILESFU_GATEWAY_STATE_DIR'];
+  if (stateDir) set(['pipeline', 'persistence', 'stateDir'], stateDir);
   const redisUrl = env['FILESFU_GATEWAY_REDIS_URL'];
   if (redisUrl) {
     set(['pipeline', 'state', 'redisUrl'], redisUrl);

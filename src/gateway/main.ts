@@ -1,5 +1,6 @@
 // Process entry of one gateway replica: `node --import tsx src/gateway/main.ts`.
-// Exit codes: 0 after a clean shutdown, 1 on a fatal runtime error, 2 on invalid configuration.
+// Exit codes: 0 after a clean shutdown, 1 on a fatal runtime error, 2 on invalid configuration or
+// a damaged checkpoint.
 // `--config-reference` prints the generated configuration table; `--write-reference-docs` rewrites
 // the generated tables (configuration, error codes) inside docs/gateway.md.
 
@@ -8,6 +9,7 @@ import { ConfigError, loadGatewayConfig, renderConfigReference, type GatewayConf
 import { renderErrorReference } from './errors/index.js';
 import { createJsonLog } from './http/index.js';
 import { startGateway } from './index.js';
+import { CheckpointFileError } from './persistence/index.js';
 
 async function main(): Promise<void> {
   if (process.argv.includes('--config-reference')) {
@@ -32,7 +34,17 @@ async function main(): Promise<void> {
   const log = createJsonLog(config.server.logLevel);
   process.on('unhandledRejection', (error) => log('error', 'unhandled promise rejection', { error }));
 
-  const gateway = await startGateway(config, { log });
+  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  try {
+    gateway = await startGateway(config, { log });
+  } catch (error) {
+    if (error instanceof CheckpointFileError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw error;
+  }
   // Handlers before the 'listening' line: whoever waits for it may signal right away.
   const shutdown = (signal: NodeJS.Signals): void => {
     log('info', 'shutdown requested', { signal });

@@ -13,6 +13,8 @@ export interface GatewayProcessOptions {
   authKeys: string;
   config: Record<string, unknown> | undefined;
   extraEnv: Record<string, string> | undefined;
+  /** The replica's checkpoint directory (FILESFU_GATEWAY_STATE_DIR); undefined = not persisted. */
+  stateDir?: string | undefined;
   workDir: string;
   echo: boolean;
 }
@@ -23,7 +25,8 @@ export function gatewayProcess(options: GatewayProcessOptions): {
   url: string;
   start: () => Promise<void>;
 } {
-  const { index, port, collectorUrl, redisUrl, authKeys, config, extraEnv, workDir, echo } = options;
+  const { index, port, collectorUrl, redisUrl, authKeys, config, extraEnv, stateDir, workDir, echo } =
+    options;
   const url = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -34,6 +37,7 @@ export function gatewayProcess(options: GatewayProcessOptions): {
     FILESFU_GATEWAY_REPLICA_ID: `gateway-${index}`,
     FILESFU_GATEWAY_AUTH_KEYS: authKeys,
     ...(redisUrl ? { FILESFU_GATEWAY_REDIS_URL: redisUrl } : {}),
+    ...(stateDir ? { FILESFU_GATEWAY_STATE_DIR: stateDir } : {}),
     ...(config ? { FILESFU_GATEWAY_CONFIG_JSON: JSON.stringify(config) } : {}),
     ...extraEnv,
   };

@@ -5,6 +5,7 @@ export { ManagedProcess, type ManagedProcessOptions } from './managed-process.js
 export {
   queryInstant,
   queryExemplars,
+  querySamples,
   PrometheusQueryError,
   type InstantSample,
   type ExemplarSeries,

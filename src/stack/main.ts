@@ -8,6 +8,8 @@ const HELP = `Usage: npm run stack -- [options]
   --collector-port N        collector OTLP/HTTP port (env FILESFU_STACK_COLLECTOR_PORT, default 4319)
   --collector-health-port N collector health_check port (env FILESFU_STACK_COLLECTOR_HEALTH_PORT, default 13133)
   --collector-metrics-port N collector self-metrics port (env FILESFU_STACK_COLLECTOR_METRICS_PORT, default 8888)
+  --state-dir DIR           keep the gateways' checkpoints here, across stack runs (default: the run's
+                            data directory)
   --redis                   also start redis-server and share gateway state through it
   --replicas N              gateway replicas (default 1; extra replicas take free ports)
   --verbose                 echo every component's log to this terminal`;
@@ -30,6 +32,7 @@ const { values } = parseArgs({
     'collector-port': { type: 'string' },
     'collector-health-port': { type: 'string' },
     'collector-metrics-port': { type: 'string' },
+    'state-dir': { type: 'string' },
     redis: { type: 'boolean', default: false },
     replicas: { type: 'string', default: '1' },
     verbose: { type: 'boolean', default: false },
@@ -59,6 +62,7 @@ const stack = await startStack({
   },
   redis: values.redis,
   gatewayReplicas: replicas,
+  ...(values['state-dir'] !== undefined ? { gatewayStateDir: values['state-dir'] } : {}),
 });
 
 const demoInstall = 'demo-install';

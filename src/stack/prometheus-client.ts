@@ -62,3 +62,17 @@ export async function queryExemplars(
     end: String(endSeconds),
   });
 }
+
+/** Every raw sample of each series of `selector` in the last `rangeSeconds` (a range-vector query). */
+export async function querySamples(
+  baseUrl: string,
+  selector: string,
+  rangeSeconds: number,
+): Promise<Array<{ metric: Record<string, string>; values: number[] }>> {
+  const data = await call<{ resultType: string; result: unknown }>(baseUrl, '/api/v1/query', {
+    query: `${selector}[${Math.ceil(rangeSeconds)}s]`,
+  });
+  if (data.resultType !== 'matrix') throw new PrometheusQueryError(`${selector}: expected a range vector`);
+  const matrix = data.result as Array<{ metric: Record<string, string>; values: Array<[number, string]> }>;
+  return matrix.map((series) => ({ metric: series.metric, values: series.values.map(([, v]) => Number(v)) }));
+}

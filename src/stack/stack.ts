@@ -28,6 +28,12 @@ export interface StackOptions {
   /** Deep-partial gateway config, passed as FILESFU_GATEWAY_CONFIG_JSON. */
   gatewayConfig?: Record<string, unknown>;
   gatewayEnv?: Record<string, string>;
+  /**
+   * Directory under which each replica keeps its checkpoint (`<dir>/gateway-<index>`), so that a
+   * gateway restarted within the stack continues its sessions and counters. Default: the workDir;
+   * false: nothing persisted.
+   */
+  gatewayStateDir?: string | false;
   /** Prometheus scrape and rule evaluation interval (s). Tests want it short. Default 5. */
   prometheusIntervalSeconds?: number;
   /** Do not echo child output to stderr (default: echo only when FILESFU_STACK_ECHO=1). */
@@ -46,8 +52,11 @@ export interface Stack {
   mintToken(installId: string): string;
   stopGateway(index: number, signal?: NodeJS.Signals): Promise<void>;
   startGateway(index: number): Promise<void>;
-  stopCollector(): Promise<void>;
+  /** SIGTERM by default; SIGKILL for a crash. */
+  stopCollector(signal?: NodeJS.Signals): Promise<void>;
   startCollector(): Promise<void>;
+  stopPrometheus(signal?: NodeJS.Signals): Promise<void>;
+  startPrometheus(): Promise<void>;
   queryPrometheus(promql: string): Promise<InstantSample[]>;
   waitFor<T>(probe: () => Promise<T | undefined>, options?: WaitOptions): Promise<T>;
   processes(): ManagedProcess[];
@@ -149,6 +158,10 @@ async function startStackOnce(options: StackOptions & { workDir: string }): Prom
         authKeys: `${authKeyId}:${authSecret}`,
         config: options.gatewayConfig,
         extraEnv: options.gatewayEnv,
+        stateDir:
+          options.gatewayStateDir === false
+            ? undefined
+            : join(options.gatewayStateDir ?? workDir, `gateway-${index}-state`),
         workDir,
         echo,
       }),
@@ -174,8 +187,10 @@ async function startStackOnce(options: StackOptions & { workDir: string }): Prom
       mintToken: (installId) => mintInstallToken({ installId, keyId: authKeyId, secret: authSecret }),
       stopGateway: (index, signal) => gatewayAt(index).process.stop(signal),
       startGateway: (index) => gatewayAt(index).start(),
-      stopCollector: () => collector.process.stop(),
+      stopCollector: (signal) => collector.process.stop(signal),
       startCollector: () => collector.start(),
+      stopPrometheus: (signal) => prometheus.process.stop(signal),
+      startPrometheus: () => prometheus.start(),
       queryPrometheus: (promql) => queryInstant(prometheusUrl, promql),
       waitFor: (probe, waitOptions) => waitFor(probe, { timeoutMs: 60_000, ...waitOptions }),
       processes: () => [...started],

@@ -1,4 +1,5 @@
-import { CPU_BUCKETS, LABEL, type WindowFamily } from '../../model/index.js';
+import { CPU_BUCKETS, LABEL, WINDOW_FAMILIES, type WindowFamily } from '../../model/index.js';
+import type { AggregateCheckpoint } from './aggregate-checkpoint.js';
 import type { ExemplarCandidate } from './session-exemplar.js';
 import { higherCandidate } from './session-exemplar.js';
 
@@ -196,6 +197,69 @@ export class CumulativeStore {
       }
     }
     return expired;
+  }
+
+  /** A copy of every series with its start time and export progress (see AggregateCheckpoint). */
+  checkpoint(): AggregateCheckpoint {
+    return {
+      histograms: [...this.histograms].map(([key, s]) => [
+        key,
+        {
+          labels: s.labels,
+          startTimeUnixNano: s.startTimeUnixNano.toString(),
+          lastUpdateMs: s.lastUpdateMs,
+          announced: s.announced,
+          updates: s.updates,
+          exportedUpdates: s.exportedUpdates,
+          bucketCounts: [...s.bucketCounts],
+          count: s.count,
+          sum: s.sum,
+          ...(s.min === undefined ? {} : { min: s.min }),
+          ...(s.max === undefined ? {} : { max: s.max }),
+        },
+      ]),
+      windows: [...this.windows].map(([key, s]) => [
+        key,
+        {
+          family: s.family.name,
+          labels: s.labels,
+          highLabels: [...s.highLabels],
+          startTimeUnixNano: s.startTimeUnixNano.toString(),
+          lastUpdateMs: s.lastUpdateMs,
+          announced: s.announced,
+          updates: s.updates,
+          exportedUpdates: s.exportedUpdates,
+          active: s.active,
+          high: [...s.high],
+        },
+      ]),
+    };
+  }
+
+  /** Replaces every series by a checkpoint's (at start, before anything is aggregated). */
+  restore(checkpoint: AggregateCheckpoint): void {
+    this.histograms.clear();
+    this.windows.clear();
+    for (const [key, s] of checkpoint.histograms) {
+      this.histograms.set(key, {
+        ...s,
+        bucketCounts: [...s.bucketCounts],
+        min: s.min,
+        max: s.max,
+        startTimeUnixNano: BigInt(s.startTimeUnixNano),
+        exemplar: undefined,
+      });
+    }
+    for (const [key, s] of checkpoint.windows) {
+      const family = WINDOW_FAMILIES.find((f) => f.name === s.family);
+      if (!family) throw new Error(`checkpoint names an unknown window family "${s.family}"`);
+      this.windows.set(key, {
+        ...s,
+        family,
+        high: [...s.high],
+        startTimeUnixNano: BigInt(s.startTimeUnixNano),
+      });
+    }
   }
 
   snapshot(): AggregateSnapshot {

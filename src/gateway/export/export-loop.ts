@@ -16,6 +16,12 @@ export interface ExportLoopDeps {
   /** Test seam; defaults to OTLP/HTTP protobuf. */
   post?: typeof postOtlpMetrics;
   now?: () => number;
+  /**
+   * Replaces store.snapshot() when the aggregate is persisted: a snapshot taken together with a
+   * checkpoint written before the export, so that nothing exported is ever ahead of what a restart
+   * restores. A rejection fails this export (the next flush tries again).
+   */
+  durableSnapshot?: () => Promise<AggregateSnapshot>;
 }
 
 const NS_PER_MS = 1_000_000n;
@@ -111,7 +117,16 @@ export class ExportLoop {
   private async exportOnce(): Promise<boolean> {
     const { store, config, replicaId, metrics, log } = this.deps;
     const generation = this.generation;
-    const snapshot: AggregateSnapshot = store.snapshot();
+    let snapshot: AggregateSnapshot;
+    try {
+      snapshot = this.deps.durableSnapshot ? await this.deps.durableSnapshot() : store.snapshot();
+    } catch (err) {
+      this.lastAttemptFailed = true;
+      log('error', 'checkpoint before export failed; not exporting until a checkpoint succeeds', {
+        err: (err as Error).message,
+      });
+      return false;
+    }
     if (snapshot.histograms.length === 0 && snapshot.windows.length === 0) {
       this.dirtySinceMs = undefined;
       this.lastAttemptFailed = false;

@@ -191,7 +191,7 @@ export const exportConfigSchema = z
     maxUnexportedMs: positiveInt()
       .default(60_000)
       .describe(
-        'Milliseconds accepted data may stay unexported while exports fail (collector down) before the gateway refuses new data with 503',
+        'Milliseconds accepted data may stay unexported while exports fail (collector down) before the gateway refuses new data with 503; only without persistence.stateDir (with it, the persisted aggregate absorbs the outage)',
       ),
     retryAfterSeconds: positiveInt()
       .default(30)
@@ -202,6 +202,27 @@ export const exportConfigSchema = z
   })
   .default({});
 
+export const persistenceConfigSchema = z
+  .object({
+    stateDir: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Directory of this replica's checkpoint (FILESFU_GATEWAY_STATE_DIR): the aggregate with its start times and, with in-memory state, the sessions, series budget and version set; written before every export, before answering requests (see groupCommitMs) and at SIGTERM, loaded at start. While it is set the gateway keeps accepting during collector outages (export.maxUnexportedMs does not apply). Unset = nothing survives a restart. One directory per replica",
+      ),
+    groupCommitMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(1000)
+      .default(5)
+      .describe(
+        'With a state directory, a request is answered only once a checkpoint holding it is on disk; requests within this many milliseconds share one checkpoint (group commit)',
+      ),
+  })
+  .default({});
+
 export const pipelineConfigSchema = z.object({
   validation: validationConfigSchema,
   limits: limitsConfigSchema,
@@ -209,6 +230,7 @@ export const pipelineConfigSchema = z.object({
   state: stateConfigSchema,
   export: exportConfigSchema,
   details: detailsConfigSchema,
+  persistence: persistenceConfigSchema,
 });
 
 export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;
@@ -217,6 +239,7 @@ export type LimitsConfig = PipelineConfig['limits'];
 export type SessionsConfig = PipelineConfig['sessions'];
 export type StateConfig = PipelineConfig['state'];
 export type ExportConfig = PipelineConfig['export'];
+export type PersistenceConfig = PipelineConfig['persistence'];
 export type { DetailConfig } from './details-config.js';
 
 /**

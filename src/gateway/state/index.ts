@@ -18,3 +18,5 @@ export { RedisStateStore } from './redis-store.js';
 export type { RedisStateStoreOptions } from './redis-store.js';
 export { SessionContentionError } from './redis-sessions.js';
 export { rankVersions, versionBucketIndex } from './version-window.js';
+export type { CheckpointableStore, MemoryStoreCheckpoint } from './store-checkpoint.js';
+export { isCheckpointableStore } from './store-checkpoint.js';

@@ -16,6 +16,7 @@ import type {
   StateStore,
   StateStoreOptions,
 } from './state-store.js';
+import type { CheckpointableStore, MemoryStoreCheckpoint } from './store-checkpoint.js';
 import { rankVersions, versionBucketIndex } from './version-window.js';
 
 /** Sessions forgotten per housekeeping run at most (bounds one run's work). */
@@ -28,7 +29,7 @@ const MAX_SESSION_EXPIRIES_PER_RUN = 10_000;
  * maxTrackedVersions per bucket. A forgotten session's open window is closed and returned by the
  * next closeDueWindows, never dropped.
  */
-export class MemoryStateStore implements StateStore {
+export class MemoryStateStore implements StateStore, CheckpointableStore {
   /** Session records in least-recently-seen order (Map order: a commit re-inserts its session). */
   private readonly sessions = new Map<string, SessionRecord>();
   private readonly due = new DueQueue();
@@ -126,6 +127,38 @@ export class MemoryStateStore implements StateStore {
 
   ready(): boolean {
     return true;
+  }
+
+  /** Copies of the records are not needed: commits replace records, they never change one in place. */
+  checkpoint(): MemoryStoreCheckpoint {
+    return {
+      sessions: [...this.sessions.entries()],
+      pendingClosed: [...this.pendingClosed],
+      series: [...this.series.entries()].map(([key, s]) => [key, { ...s }]),
+      activeVersions: [...this.activeVersions],
+      versionBuckets: [...this.versionBuckets.entries()].map(([index, bucket]) => [index, [...bucket]]),
+    };
+  }
+
+  restore(checkpoint: MemoryStoreCheckpoint): void {
+    this.sessions.clear();
+    this.openWindows = 0;
+    for (const [key, record] of checkpoint.sessions) {
+      this.sessions.set(key, record);
+      const dueMs = openWindowCloseMs(record, this.options);
+      if (record.open) this.openWindows++;
+      if (dueMs !== undefined) this.due.push({ dueMs, sessionKey: key, window: record.open!.window });
+    }
+    this.pendingClosed = [...checkpoint.pendingClosed];
+    this.series.clear();
+    this.usedSeries = 0;
+    for (const [key, admitted] of checkpoint.series) {
+      this.series.set(key, { ...admitted });
+      this.usedSeries += admitted.cost;
+    }
+    this.activeVersions = new Set(checkpoint.activeVersions);
+    this.versionBuckets.clear();
+    for (const [index, bucket] of checkpoint.versionBuckets) this.versionBuckets.set(index, new Map(bucket));
   }
 
   async close(): Promise<void> {}

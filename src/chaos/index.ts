@@ -1,0 +1,1 @@
+export { ClientFleet, type ClientFleetOptions, type FleetTotals } from './client-fleet.js';

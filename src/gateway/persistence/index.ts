@@ -1,0 +1,3 @@
+export { CheckpointFileError, readCheckpointFile, writeCheckpointFile } from './checkpoint-file.js';
+export { CHECKPOINT_FILE_NAME, CHECKPOINT_FORMAT, CheckpointLocation } from './gateway-checkpoint.js';
+export type { GatewayCheckpoint } from './gateway-checkpoint.js';
