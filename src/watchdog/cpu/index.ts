@@ -16,3 +16,4 @@ export {
   type CpuSamplerOptions,
   type CpuSamplerStats,
 } from './cpu-sampler.js';
+export { logicalCpuCount } from './logical-cpus.js';

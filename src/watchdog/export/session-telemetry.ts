@@ -20,6 +20,7 @@ import {
   STAGE_ATTRIBUTE,
 } from '../../model/index.js';
 import { resourceAttributes, type SessionIdentity } from '../session/index.js';
+import { validDetailAttributes } from '../stage/stage-details.js';
 import { DiskSpool, MemorySpool, type Spool, type SpoolStats } from '../spool/index.js';
 import { createHttpPoster, otlpMetricsUrl } from './http-poster.js';
 import { OrderedSender, type SenderStats } from './ordered-sender.js';
@@ -60,8 +61,11 @@ export interface SessionTelemetryStats {
 export interface SessionTelemetry {
   /** Resolves once the spool is open; rejects with the reason when it cannot be (then nothing is kept). */
   ready(): Promise<void>;
-  /** Records one CPU sample (0..1, normalised by logical CPUs) in `stage`. */
-  recordCpu(utilization: number, stage: string): void;
+  /**
+   * Records one CPU sample (0..1, normalised by logical CPUs) in `stage`, with the stage's detail
+   * attributes (wire.ts STAGE_DETAILS names → non-negative integers; others are not exported).
+   */
+  recordCpu(utilization: number, stage: string, details?: Readonly<Record<string, number>>): void;
   /** Exports what was recorded so far and waits (bounded) until the spool is delivered. */
   forceFlush(): Promise<void>;
   /** Final export, bounded drain, stop. Undelivered disk-spool entries stay for the next run. */
@@ -140,9 +144,12 @@ export function createSessionTelemetry(options: SessionTelemetryOptions): Sessio
     async ready() {
       await spoolReady;
     },
-    recordCpu(utilization, stage) {
+    recordCpu(utilization, stage, details) {
       if (shutdownPromise || !Number.isFinite(utilization)) return;
-      histogram.record(Math.min(1, Math.max(0, utilization)), { [STAGE_ATTRIBUTE]: stage });
+      histogram.record(Math.min(1, Math.max(0, utilization)), {
+        ...validDetailAttributes(details),
+        [STAGE_ATTRIBUTE]: stage,
+      });
       samplesRecorded += 1;
     },
     async forceFlush() {
