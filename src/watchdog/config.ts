@@ -112,6 +112,13 @@ export const watchdogConfigSchema = z
       1000,
       30 * 24 * HOUR_MS,
     ),
+    processTree: z
+      .union([z.boolean(), z.enum(['true', 'false'])])
+      .transform((v) => v === true || v === 'true')
+      .default(true)
+      .describe(
+        "Add the CPU of the process's descendants (children, grandchildren; Linux only, elsewhere the process alone)",
+      ),
     spoolFsync: z
       .union([z.boolean(), z.enum(['true', 'false'])])
       .transform((v) => v === true || v === 'true')

@@ -117,7 +117,7 @@ async function startLocked(
   lock: StateDirLock,
 ): Promise<Watchdog> {
   const { onSample } = hooks;
-  const source = createCpuSource(config.pid);
+  const source = createCpuSource(config.pid, process.platform, { processTree: config.processTree });
   let processRunId: string;
   try {
     processRunId = await source.processRunId();
