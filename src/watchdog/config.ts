@@ -119,6 +119,13 @@ export const watchdogConfigSchema = z
       .describe(
         "Add the CPU of the process's descendants (children, grandchildren; Linux only, elsewhere the process alone)",
       ),
+    sampleJournal: z
+      .union([z.boolean(), z.enum(['true', 'false'])])
+      .transform((v) => v === true || v === 'true')
+      .default(true)
+      .describe(
+        'Journal each sample to <stateDir>/spool as it is recorded (a crash loses at most one sample)',
+      ),
     spoolFsync: z
       .union([z.boolean(), z.enum(['true', 'false'])])
       .transform((v) => v === true || v === 'true')

@@ -140,6 +140,7 @@ async function startLocked(
     spoolMaxBytes: config.spoolMaxBytes,
     spoolMaxAgeMs: config.spoolMaxAge,
     spoolFsync: config.spoolFsync,
+    sampleJournal: config.sampleJournal,
     requestTimeoutMs: config.requestTimeout,
     retry: {
       baseDelayMs: config.retryBaseDelay,
@@ -223,6 +224,8 @@ async function startLocked(
     sampleIntervalMs: config.sampleInterval,
     logger,
     onSample: (utilization) => {
+      // Logged before it is recorded: a crash in between loses the sample, never counts it unlogged.
+      logger.debug('cpu.sample', { utilization, stage });
       telemetry.recordCpu(utilization, stage, details);
       onSample?.(utilization, stage, details);
     },
