@@ -112,6 +112,20 @@ export const watchdogConfigSchema = z
       1000,
       30 * 24 * HOUR_MS,
     ),
+    processTree: z
+      .union([z.boolean(), z.enum(['true', 'false'])])
+      .transform((v) => v === true || v === 'true')
+      .default(true)
+      .describe(
+        "Add the CPU of the process's descendants (children, grandchildren; Linux only, elsewhere the process alone)",
+      ),
+    sampleJournal: z
+      .union([z.boolean(), z.enum(['true', 'false'])])
+      .transform((v) => v === true || v === 'true')
+      .default(true)
+      .describe(
+        'Journal each sample to <stateDir>/spool as it is recorded (a crash loses at most one sample)',
+      ),
     spoolFsync: z
       .union([z.boolean(), z.enum(['true', 'false'])])
       .transform((v) => v === true || v === 'true')

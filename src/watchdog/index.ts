@@ -27,7 +27,19 @@ export type {
   ReplayConsentHook,
   RetrySettings,
 } from './export/index.js';
-export { localIdentity, resourceAttributes, semconvHostArch, semconvOsType } from './session/index.js';
+export {
+  localIdentity,
+  logicalCpuCount,
+  resourceAttributes,
+  semconvHostArch,
+  semconvOsType,
+} from './session/index.js';
+export {
+  stageDetailAttributes,
+  NO_DETAILS,
+  STAGE_DETAIL_ATTRIBUTES,
+  type StageDetailAttributes,
+} from './stage/index.js';
 export type { SessionIdentity } from './session/index.js';
 export { createStageReporter } from './stage/index.js';
 export type { StageReporter, StageReporterOptions } from './stage/index.js';

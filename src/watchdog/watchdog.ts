@@ -30,7 +30,10 @@ import {
 } from './session/index.js';
 import {
   defaultStageSocketPath,
+  NO_DETAILS,
+  stageDetailAttributes,
   startStageServer,
+  type StageDetailAttributes,
   type StageServer,
   type StageServerStats,
 } from './stage/index.js';
@@ -38,8 +41,8 @@ import {
 export interface WatchdogHooks {
   /** Replay consent for a large backlog; overrides the `replayConsent` setting. */
   onReplayConsent?: ReplayConsentHook;
-  /** Called with every recorded sample (after it was recorded). */
-  onSample?: (utilization: number, stage: string) => void;
+  /** Called with every recorded sample (after it was recorded), with the stage's detail attributes. */
+  onSample?: (utilization: number, stage: string, details: StageDetailAttributes) => void;
   logger?: Logger;
   fetch?: typeof fetch;
 }
@@ -62,11 +65,14 @@ export interface Watchdog {
   readonly socketPath: string | undefined;
   /** The app's current stage (last reported, INITIAL_STAGE before any report). */
   readonly stage: string;
+  /** The current stage's exportable details (point attributes), NO_DETAILS when none. */
+  readonly details: StageDetailAttributes;
   /**
    * Sets the stage directly (embedded use, no socket needed). Same rules as the socket: any non-empty
-   * value up to maxStageLength; returns false (stage unchanged) otherwise.
+   * value up to maxStageLength, and `detail` as the protocol's detail object (unknown keys and invalid
+   * values ignored); returns false (stage unchanged) otherwise.
    */
-  setStage(stage: string): boolean;
+  setStage(stage: string, detail?: Readonly<Record<string, unknown>>): boolean;
   /** CPU samples recorded by this watchdog run. */
   readonly samplesRecorded: number;
   /** Resolves when the watchdog has finished (flushed), with the reason. */
@@ -111,7 +117,7 @@ async function startLocked(
   lock: StateDirLock,
 ): Promise<Watchdog> {
   const { onSample } = hooks;
-  const source = createCpuSource(config.pid);
+  const source = createCpuSource(config.pid, process.platform, { processTree: config.processTree });
   let processRunId: string;
   try {
     processRunId = await source.processRunId();
@@ -134,6 +140,7 @@ async function startLocked(
     spoolMaxBytes: config.spoolMaxBytes,
     spoolMaxAgeMs: config.spoolMaxAge,
     spoolFsync: config.spoolFsync,
+    sampleJournal: config.sampleJournal,
     requestTimeoutMs: config.requestTimeout,
     retry: {
       baseDelayMs: config.retryBaseDelay,
@@ -155,6 +162,7 @@ async function startLocked(
   }
 
   let stage: string = INITIAL_STAGE;
+  let details: StageDetailAttributes = NO_DETAILS;
   let stageServer: StageServer | undefined;
   if (config.socket !== 'off') {
     const socketPath =
@@ -165,9 +173,10 @@ async function startLocked(
         socketPath,
         maxLineBytes: config.maxLineBytes,
         maxStageLength: config.maxStageLength,
-        onStage: (next) => {
+        onStage: (next, nextDetails) => {
           if (next !== stage) logger.debug('stage.set', { from: stage, to: next });
           stage = next;
+          details = nextDetails;
         },
         onHello: (appVersion) => {
           if (appVersion && appVersion !== config.appVersion) {
@@ -215,8 +224,10 @@ async function startLocked(
     sampleIntervalMs: config.sampleInterval,
     logger,
     onSample: (utilization) => {
-      telemetry.recordCpu(utilization, stage);
-      onSample?.(utilization, stage);
+      // Logged before it is recorded: a crash in between loses the sample, never counts it unlogged.
+      logger.debug('cpu.sample', { utilization, stage });
+      telemetry.recordCpu(utilization, stage, details);
+      onSample?.(utilization, stage, details);
     },
     onProcessGone: (err) => {
       logger.info('watchdog.process_gone', { pid: config.pid, reason: err.message });
@@ -246,9 +257,15 @@ async function startLocked(
     get stage() {
       return stage;
     },
-    setStage(next) {
+    get details() {
+      return details;
+    },
+    setStage(next, detail) {
       if (next.trim() === '' || next.length > config.maxStageLength) return false;
+      const { attributes, ignored } = stageDetailAttributes(detail);
+      if (ignored.length > 0) logger.debug('stage.detail_ignored', { stage: next, keys: ignored });
       stage = next;
+      details = attributes;
       return true;
     },
     get samplesRecorded() {

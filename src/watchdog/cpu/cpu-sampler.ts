@@ -7,8 +7,8 @@
 //   sample over that gap would be a meaningless near-zero average. When the wall delta exceeds
 //   SUSPEND_FACTOR × the interval, the sampler re-baselines instead of recording.
 // - CPU time going backwards (a different process behind the same pid) also re-baselines.
-import { cpus } from 'node:os';
 import { describeError, silentLogger, type Logger } from '../log.js';
+import { logicalCpuCount } from './logical-cpus.js';
 import { ProcessGoneError, type CpuTimeSource } from './cpu-source.js';
 
 /** A wall delta above this multiple of the sampling interval is treated as a suspend/resume gap. */
@@ -50,9 +50,8 @@ export class CpuSampler {
   readonly stats: CpuSamplerStats = { samples: 0, rebaselines: 0, readErrors: 0 };
 
   constructor(private readonly options: CpuSamplerOptions) {
-    // All logical CPUs of the machine (the semantic convention's divisor), not availableParallelism():
-    // that is the watchdog's own CPU affinity, which says nothing about the app's.
-    this.cpuCount = options.cpuCount ?? Math.max(1, cpus().length);
+    // The same count the resource exports (filesfu.host.cpu.logical_count): see logicalCpuCount().
+    this.cpuCount = options.cpuCount ?? logicalCpuCount();
     this.nowNs = options.nowNs ?? (() => process.hrtime.bigint());
     this.logger = options.logger ?? silentLogger;
   }

@@ -1,14 +1,18 @@
 // Where CPU time comes from. The sampler only needs "total CPU seconds so far" and "has the process
 // gone", so each platform plugs in one small source:
-// - Linux, by pid: /proc/<pid>/stat (exact, tick resolution, no child process spawned).
-// - the watchdog's own process (`self`, when embedded as a library): process.cpuUsage().
-// - macOS / Windows, by pid: pidusage, which shells out to `ps` / `wmic` (or reads the PowerShell
+// - Linux, by pid: /proc/<pid>/stat (exact, tick resolution, no child process spawned); with
+//   `processTree` (the default) the watched process's descendants too (procfs-tree.ts, tree-cpu-account.ts).
+// - the watchdog's own process (`self`, when embedded as a library): process.cpuUsage(); on Linux with
+//   `processTree`, procfs for this process and its descendants instead.
+// - macOS / Windows, by pid: pidusage (the process alone: it has no portable way to list descendants), which shells out to `ps` / `wmic` (or reads the PowerShell
 //   equivalent) on every read. Coarser: `ps` reports CPU time at 10 ms-1 s resolution depending on the
 //   platform and each read costs a process spawn, so prefer sampleIntervalMs >= 1 s there.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { clockTicksPerSecond } from './clock-ticks.js';
 import { parseProcStat } from './proc-stat.js';
+import { readProcessTree } from './procfs-tree.js';
+import { TreeCpuAccount } from './tree-cpu-account.js';
 
 /** The watched process no longer exists (exited, reaped, or its pid was reused by another process). */
 export class ProcessGoneError extends Error {
@@ -26,12 +30,23 @@ export interface CpuTimeSource {
 
 export type CpuTarget = number | 'self';
 
+export interface CpuSourceOptions {
+  /** Add the CPU time of the process's descendants (Linux only; elsewhere the process alone). */
+  processTree?: boolean;
+}
+
 export function createCpuSource(
   target: CpuTarget,
   platform: NodeJS.Platform = process.platform,
+  options: CpuSourceOptions = {},
 ): CpuTimeSource {
-  if (target === 'self') return new SelfCpuSource();
-  if (platform === 'linux') return new ProcfsCpuSource(target);
+  const processTree = options.processTree ?? false;
+  if (target === 'self') {
+    return platform === 'linux' && processTree
+      ? new ProcfsCpuSource(process.pid, '/proc', { processTree })
+      : new SelfCpuSource();
+  }
+  if (platform === 'linux') return new ProcfsCpuSource(target, '/proc', { processTree });
   return new PidusageCpuSource(target);
 }
 
@@ -43,12 +58,24 @@ function isGoneErrno(err: unknown): boolean {
 export class ProcfsCpuSource implements CpuTimeSource {
   readonly description: string;
   private startTimeTicks: number | undefined;
+  private readonly tree: TreeCpuAccount | undefined;
 
   constructor(
     private readonly pid: number,
     private readonly procRoot = '/proc',
+    options: CpuSourceOptions = {},
   ) {
-    this.description = `procfs pid ${pid}`;
+    this.tree = options.processTree ? new TreeCpuAccount() : undefined;
+    this.description = `procfs pid ${pid}${this.tree ? ' and descendants' : ''}`;
+  }
+
+  private checkRun(stat: ReturnType<typeof parseProcStat>): void {
+    // A zombie has already exited; only its parent has not reaped it yet.
+    if (stat.state === 'Z' || stat.state === 'X') throw new ProcessGoneError(`process ${this.pid} exited`);
+    if (this.startTimeTicks === undefined) this.startTimeTicks = stat.startTimeTicks;
+    else if (stat.startTimeTicks !== this.startTimeTicks) {
+      throw new ProcessGoneError(`process ${this.pid} exited and its pid was reused`);
+    }
   }
 
   private async readStat(): Promise<ReturnType<typeof parseProcStat>> {
@@ -60,18 +87,22 @@ export class ProcfsCpuSource implements CpuTimeSource {
       throw err;
     }
     const stat = parseProcStat(text);
-    // A zombie has already exited; only its parent has not reaped it yet.
-    if (stat.state === 'Z' || stat.state === 'X') throw new ProcessGoneError(`process ${this.pid} exited`);
-    if (this.startTimeTicks === undefined) this.startTimeTicks = stat.startTimeTicks;
-    else if (stat.startTimeTicks !== this.startTimeTicks) {
-      throw new ProcessGoneError(`process ${this.pid} exited and its pid was reused`);
-    }
+    this.checkRun(stat);
     return stat;
   }
 
   async readCpuSeconds(): Promise<number> {
+    if (this.tree) return this.readTreeSeconds(this.tree);
     const stat = await this.readStat();
     return (stat.utimeTicks + stat.stimeTicks) / clockTicksPerSecond();
+  }
+
+  /** The tree's CPU seconds since the first reading (monotonic: see TreeCpuAccount). */
+  private readTreeSeconds(tree: TreeCpuAccount): number {
+    const reading = readProcessTree(this.procRoot, this.pid);
+    if (!reading) throw new ProcessGoneError(`process ${this.pid} exited`);
+    this.checkRun(reading.root);
+    return tree.update(reading.processes) / clockTicksPerSecond();
   }
 
   async processRunId(): Promise<string> {

@@ -16,3 +16,12 @@ export {
   type CpuSamplerOptions,
   type CpuSamplerStats,
 } from './cpu-sampler.js';
+export { logicalCpuCount } from './logical-cpus.js';
+export {
+  TreeCpuAccount,
+  CREDIT_TTL_READINGS,
+  GONE_TTL_READINGS,
+  type ProcessReading,
+} from './tree-cpu-account.js';
+export { readProcessTree, MAX_TREE_PROCESSES, type TreeReading } from './procfs-tree.js';
+export type { CpuSourceOptions } from './cpu-source.js';

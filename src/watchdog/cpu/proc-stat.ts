@@ -7,10 +7,14 @@ export interface ProcStat {
   comm: string;
   /** Field 3, e.g. 'R', 'S', 'Z'. */
   state: string;
+  /** Field 4: the parent's pid. */
+  ppid: number;
   /** Field 14: user-mode CPU time in clock ticks. */
   utimeTicks: number;
   /** Field 15: kernel-mode CPU time in clock ticks. */
   stimeTicks: number;
+  /** Fields 16+17: CPU time of this process's children that it has waited for (reaped), in ticks. */
+  reapedChildrenTicks: number;
   /** Field 22: process start time in clock ticks after boot; with the pid it identifies one process run. */
   startTimeTicks: number;
 }
@@ -23,6 +27,9 @@ export class ProcStatParseError extends Error {
 const FIRST_FIELD_AFTER_COMM = 3;
 const UTIME_FIELD = 14;
 const STIME_FIELD = 15;
+const PPID_FIELD = 4;
+const CUTIME_FIELD = 16;
+const CSTIME_FIELD = 17;
 const STARTTIME_FIELD = 22;
 
 export function parseProcStat(text: string): ProcStat {
@@ -51,8 +58,10 @@ export function parseProcStat(text: string): ProcStat {
     pid,
     comm: text.slice(open + 1, close),
     state: field(3),
+    ppid: ticks(PPID_FIELD),
     utimeTicks: ticks(UTIME_FIELD),
     stimeTicks: ticks(STIME_FIELD),
+    reapedChildrenTicks: ticks(CUTIME_FIELD) + ticks(CSTIME_FIELD),
     startTimeTicks: ticks(STARTTIME_FIELD),
   };
 }

@@ -5,6 +5,7 @@
 // brings tracing, logs, auto-instrumentation and resource detectors the watchdog does not need, costs
 // startup time and memory, and cannot be instantiated thousands of times in one process (the simulator).
 // The resource is built from attributes only (no detectors) so it is exactly docs/metrics.md §1.
+import { join } from 'node:path';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   MeterProvider,
@@ -20,6 +21,9 @@ import {
   STAGE_ATTRIBUTE,
 } from '../../model/index.js';
 import { resourceAttributes, type SessionIdentity } from '../session/index.js';
+import { validDetailAttributes } from '../stage/stage-details.js';
+import { JOURNAL_FILE, SampleJournal } from '../spool/sample-journal.js';
+import { CPU_METRIC_DESCRIPTION } from './cpu-points.js';
 import { DiskSpool, MemorySpool, type Spool, type SpoolStats } from '../spool/index.js';
 import { createHttpPoster, otlpMetricsUrl } from './http-poster.js';
 import { OrderedSender, type SenderStats } from './ordered-sender.js';
@@ -43,6 +47,11 @@ export interface SessionTelemetryOptions {
   spoolMaxAgeMs?: number;
   /** fsync each spool segment (disk spool only). Default true. */
   spoolFsync?: boolean;
+  /**
+   * Journal every sample to disk as it is recorded (disk spool only; default true), so a crash loses
+   * at most one sample instead of the current export interval (spool/sample-journal.ts).
+   */
+  sampleJournal?: boolean;
   requestTimeoutMs?: number;
   retry?: Partial<RetrySettings>;
   /** Gate replay of a previous run's backlog larger than thresholdBytes (disk spool only). */
@@ -60,8 +69,11 @@ export interface SessionTelemetryStats {
 export interface SessionTelemetry {
   /** Resolves once the spool is open; rejects with the reason when it cannot be (then nothing is kept). */
   ready(): Promise<void>;
-  /** Records one CPU sample (0..1, normalised by logical CPUs) in `stage`. */
-  recordCpu(utilization: number, stage: string): void;
+  /**
+   * Records one CPU sample (0..1, normalised by logical CPUs) in `stage`, with the stage's detail
+   * attributes (wire.ts STAGE_DETAILS names → non-negative integers; others are not exported).
+   */
+  recordCpu(utilization: number, stage: string, details?: Readonly<Record<string, number>>): void;
   /** Exports what was recorded so far and waits (bounded) until the spool is delivered. */
   forceFlush(): Promise<void>;
   /** Final export, bounded drain, stop. Undelivered disk-spool entries stay for the next run. */
@@ -86,9 +98,14 @@ export function createSessionTelemetry(options: SessionTelemetryOptions): Sessio
     logger.warn('spool.dropped', { seq: entry.seq, bytes: entry.bytes, reason });
 
   let gate: (() => Promise<void>) | undefined;
+  const journal =
+    options.spoolDir && options.sampleJournal !== false
+      ? new SampleJournal(join(options.spoolDir, JOURNAL_FILE), options.identity, logger)
+      : undefined;
   const spoolReady: Promise<Spool> = options.spoolDir
     ? DiskSpool.open({ dir: options.spoolDir, ...bounds, fsync: options.spoolFsync ?? true, onDrop }).then(
-        (spool) => {
+        async (spool) => {
+          await journal?.open(spool);
           const backlog = spool.backlog();
           if (backlog.entries > 0)
             logger.info('spool.replay', { entries: backlog.entries, bytes: backlog.bytes });
@@ -113,7 +130,12 @@ export function createSessionTelemetry(options: SessionTelemetryOptions): Sessio
     logger,
     ...(options.retry ? { retry: options.retry } : {}),
   });
-  const exporter = new SpoolingMetricExporter({ spool: spoolReady, onSpooled: () => sender.wake(), logger });
+  const exporter = new SpoolingMetricExporter({
+    spool: spoolReady,
+    onSpooled: () => sender.wake(),
+    logger,
+    ...(journal ? { journal } : {}),
+  });
   const reader = new PeriodicExportingMetricReader({
     exporter,
     exportIntervalMillis: options.exportIntervalMs,
@@ -126,8 +148,7 @@ export function createSessionTelemetry(options: SessionTelemetryOptions): Sessio
   const provider = new MeterProvider(providerOptions);
   const histogram = provider.getMeter(SCOPE_NAME).createHistogram(CPU_METRIC_NAME, {
     unit: CPU_METRIC_UNIT,
-    description:
-      'CPU utilization of the FilesForYou app, 0..1 normalised by logical CPUs, one sample per period',
+    description: CPU_METRIC_DESCRIPTION,
     advice: { explicitBucketBoundaries: [...CPU_BUCKETS] },
   });
   sender.start();
@@ -140,9 +161,12 @@ export function createSessionTelemetry(options: SessionTelemetryOptions): Sessio
     async ready() {
       await spoolReady;
     },
-    recordCpu(utilization, stage) {
+    recordCpu(utilization, stage, details) {
       if (shutdownPromise || !Number.isFinite(utilization)) return;
-      histogram.record(Math.min(1, Math.max(0, utilization)), { [STAGE_ATTRIBUTE]: stage });
+      const value = Math.min(1, Math.max(0, utilization));
+      const valid = validDetailAttributes(details);
+      histogram.record(value, { ...valid, [STAGE_ATTRIBUTE]: stage });
+      journal?.record({ timeNs: BigInt(Date.now()) * 1_000_000n, stage, details: valid, utilization: value });
       samplesRecorded += 1;
     },
     async forceFlush() {
@@ -156,6 +180,7 @@ export function createSessionTelemetry(options: SessionTelemetryOptions): Sessio
         const spool = await spoolReady.catch(() => undefined);
         const drained = spool ? await sender.drain(drainTimeoutMs) : true;
         await sender.stop();
+        journal?.close();
         if (spool && !drained) {
           logger.warn('export.shutdown_undelivered', {
             entries: spool.backlog().entries,

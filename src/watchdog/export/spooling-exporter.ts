@@ -14,9 +14,17 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { describeError, silentLogger, type Logger } from '../log.js';
 import type { Spool } from '../spool/index.js';
+import { batchExtent } from './cpu-points.js';
+
+/** The sample journal's side of a batch (sample-journal.ts): a marker before the append, then done. */
+export interface BatchJournal {
+  beginBatch(samples: number, endNs: bigint): string;
+  endBatch(id: string): void;
+}
 
 export interface SpoolingMetricExporterOptions {
   spool: Spool | Promise<Spool>;
+  journal?: BatchJournal;
   /** Called after each append so the sender can send at once. */
   onSpooled?: () => void;
   logger?: Logger;
@@ -66,7 +74,16 @@ export class SpoolingMetricExporter implements PushMetricExporter {
     const payload = ProtobufMetricsSerializer.serializeRequest(metrics);
     if (!payload) throw new Error('ProtobufMetricsSerializer produced no bytes');
     const spool = await this.options.spool;
-    await spool.append(payload);
+    const journal = this.options.journal;
+    const { samples, endNs } = batchExtent(metrics);
+    const id = journal && endNs !== undefined ? journal.beginBatch(samples, endNs) : undefined;
+    try {
+      await spool.append(payload, id);
+    } finally {
+      // Synchronously after the append resolved, before the sender can deliver and delete the segment.
+      // A failed append lost the batch with the SDK (DELTA): the journal lets its samples go as well.
+      if (journal && id !== undefined) journal.endBatch(id);
+    }
     this.options.onSpooled?.();
   }
 

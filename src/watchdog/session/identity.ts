@@ -1,5 +1,6 @@
 // Who is reporting: the resource attributes of docs/metrics.md §1.
 import { arch, platform, release } from 'node:os';
+import { logicalCpuCount } from '../cpu/logical-cpus.js';
 import { RESOURCE_KEYS, SERVICE_NAME } from '../../model/index.js';
 
 export interface SessionIdentity {
@@ -12,6 +13,8 @@ export interface SessionIdentity {
   osType: string;
   osVersion: string;
   hostArch: string;
+  /** Logical CPUs the utilization is normalised by (`filesfu.host.cpu.logical_count`); omitted if unknown. */
+  cpuLogicalCount?: number | undefined;
 }
 
 // OTel semconv os.type values, keyed by Node's process.platform.
@@ -50,10 +53,18 @@ export function localIdentity(fields: {
   sessionId: string;
   appVersion: string;
 }): SessionIdentity {
-  return { ...fields, osType: semconvOsType(), osVersion: release(), hostArch: semconvHostArch() };
+  return {
+    ...fields,
+    osType: semconvOsType(),
+    osVersion: release(),
+    hostArch: semconvHostArch(),
+    cpuLogicalCount: logicalCpuCount(),
+  };
 }
 
-export function resourceAttributes(identity: SessionIdentity): Record<string, string> {
+export function resourceAttributes(identity: SessionIdentity): Record<string, string | number> {
+  const count = identity.cpuLogicalCount;
+  const cores = count !== undefined && Number.isSafeInteger(count) && count > 0 ? count : undefined;
   return {
     [RESOURCE_KEYS.serviceName]: SERVICE_NAME,
     [RESOURCE_KEYS.serviceVersion]: identity.appVersion,
@@ -62,5 +73,6 @@ export function resourceAttributes(identity: SessionIdentity): Record<string, st
     [RESOURCE_KEYS.osType]: identity.osType,
     [RESOURCE_KEYS.osVersion]: identity.osVersion,
     [RESOURCE_KEYS.hostArch]: identity.hostArch,
+    ...(cores !== undefined ? { [RESOURCE_KEYS.cpuLogicalCount]: cores } : {}),
   };
 }

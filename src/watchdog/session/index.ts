@@ -5,6 +5,7 @@ export {
   semconvOsType,
   type SessionIdentity,
 } from './identity.js';
+export { logicalCpuCount } from '../cpu/logical-cpus.js';
 export { loadOrCreateInstallId, INSTALL_ID_FILE } from './install-id.js';
 export {
   resolveSession,

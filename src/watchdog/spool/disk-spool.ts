@@ -1,5 +1,6 @@
 // The offline spool: a directory of numbered segment files, one serialized export request each, named
-// `<seq:12 digits>-<createdAtMs>.pb` so that order and age are known from a directory listing alone.
+// `<seq:12 digits>-<createdAtMs>[-<tag>].pb` so that order and age are known from a directory listing
+// alone; the optional tag names a batch of the sample journal (sample-journal.ts).
 //
 // Durability: each segment is written to a `.tmp` file, fsync'ed (unless `fsync: false`), then renamed
 // into place, so a crash leaves either the whole segment or none (stray `.tmp` files are removed on open).
@@ -12,7 +13,8 @@ import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promis
 import { join } from 'node:path';
 import { IndexedSpool, type DropReason, type SpoolBounds, type SpoolEntry } from './spool.js';
 
-const SEGMENT_PATTERN = /^(\d{12})-(\d+)\.pb$/;
+const SEGMENT_PATTERN = /^(\d{12})-(\d+)(?:-([A-Za-z0-9]{1,32}))?\.pb$/;
+const TAG_PATTERN = /^[A-Za-z0-9]{1,32}$/;
 export const DEAD_LETTER_DIR = 'dead-letter';
 
 export interface DiskSpoolOptions extends SpoolBounds {
@@ -30,6 +32,8 @@ export class DiskSpool extends IndexedSpool {
   private readonly deadLetterMaxFiles: number;
   /** Payloads appended while the queue was empty: the live fast path sends them without a disk read. */
   private readonly cache = new Map<number, Uint8Array>();
+  /** Tags of the segments present (found on open or appended), by seq. */
+  private readonly tags = new Map<number, string>();
   private appendChain: Promise<void> = Promise.resolve();
 
   private constructor(options: DiskSpoolOptions) {
@@ -57,25 +61,33 @@ export class DiskSpool extends IndexedSpool {
       if (!segment) continue;
       const size = (await stat(join(this.dir, name))).size;
       found.push({ ...segment, bytes: size });
+      if (segment.tag !== undefined) this.tags.set(segment.seq, segment.tag);
     }
     found.sort((a, b) => a.seq - b.seq);
     for (const entry of found) this.index(entry);
   }
 
   private path(entry: SpoolEntry): string {
-    return join(this.dir, segmentName(entry));
+    return join(this.dir, segmentName(entry, this.tags.get(entry.seq)));
   }
 
-  append(payload: Uint8Array): Promise<void> {
+  hasTag(tag: string): boolean {
+    for (const value of this.tags.values()) if (value === tag) return true;
+    return false;
+  }
+
+  append(payload: Uint8Array, tag?: string): Promise<void> {
+    if (tag !== undefined && !TAG_PATTERN.test(tag))
+      return Promise.reject(new Error(`spool tag must be 1-32 letters or digits, got "${tag}"`));
     // Serialised so that sequence order == durable order: the sender can never see seq n+1 before n.
-    const next = this.appendChain.then(() => this.write(payload));
+    const next = this.appendChain.then(() => this.write(payload, tag));
     this.appendChain = next.catch(() => {});
     return next;
   }
 
-  private async write(payload: Uint8Array): Promise<void> {
+  private async write(payload: Uint8Array, tag: string | undefined): Promise<void> {
     const entry: SpoolEntry = { seq: this.nextSeq++, createdAtMs: Date.now(), bytes: payload.byteLength };
-    const target = this.path(entry);
+    const target = join(this.dir, segmentName(entry, tag));
     const tmp = `${target}.tmp`;
     try {
       const handle = await open(tmp, 'w', 0o600);
@@ -86,6 +98,7 @@ export class DiskSpool extends IndexedSpool {
         await handle.close();
       }
       await rename(tmp, target);
+      if (tag !== undefined) this.tags.set(entry.seq, tag);
     } catch (err) {
       // A full disk must not also leave a partial file behind per export interval.
       await rm(tmp, { force: true }).catch(() => {});
@@ -102,22 +115,26 @@ export class DiskSpool extends IndexedSpool {
 
   protected async deletePayload(entry: SpoolEntry): Promise<void> {
     this.cache.delete(entry.seq);
-    await rm(this.path(entry), { force: true });
+    const path = this.path(entry);
+    this.tags.delete(entry.seq);
+    await rm(path, { force: true });
   }
 
   protected async storeDeadLetter(entry: SpoolEntry, reason: string): Promise<void> {
     this.cache.delete(entry.seq);
     const deadDir = join(this.dir, DEAD_LETTER_DIR);
     await mkdir(deadDir, { recursive: true, mode: 0o700 });
-    const name = segmentName(entry);
+    const source = this.path(entry);
+    const name = segmentName(entry, this.tags.get(entry.seq));
+    this.tags.delete(entry.seq);
     try {
-      await rename(this.path(entry), join(deadDir, name));
+      await rename(source, join(deadDir, name));
       await open(join(deadDir, `${name}.reason.txt`), 'w', 0o600).then(async (h) => {
         await h.writeFile(reason + '\n');
         await h.close();
       });
     } catch {
-      await rm(this.path(entry), { force: true });
+      await rm(source, { force: true });
     }
     await this.trimDeadLetters(deadDir);
   }
@@ -138,12 +155,14 @@ export class DiskSpool extends IndexedSpool {
   }
 }
 
-/** A segment's file name: the zero-padded sequence number, then its creation time. */
-function segmentName(entry: Pick<SpoolEntry, 'seq' | 'createdAtMs'>): string {
-  return `${String(entry.seq).padStart(12, '0')}-${entry.createdAtMs}.pb`;
+/** A segment's file name: the zero-padded sequence number, its creation time, then its tag if any. */
+function segmentName(entry: Pick<SpoolEntry, 'seq' | 'createdAtMs'>, tag?: string): string {
+  return `${String(entry.seq).padStart(12, '0')}-${entry.createdAtMs}${tag !== undefined ? `-${tag}` : ''}.pb`;
 }
 
-function parseSegmentName(name: string): Pick<SpoolEntry, 'seq' | 'createdAtMs'> | undefined {
+function parseSegmentName(
+  name: string,
+): (Pick<SpoolEntry, 'seq' | 'createdAtMs'> & { tag: string | undefined }) | undefined {
   const match = SEGMENT_PATTERN.exec(name);
-  return match ? { seq: Number(match[1]), createdAtMs: Number(match[2]) } : undefined;
+  return match ? { seq: Number(match[1]), createdAtMs: Number(match[2]), tag: match[3] } : undefined;
 }

@@ -17,6 +17,10 @@ export class MemorySpool extends IndexedSpool {
     return Promise.resolve();
   }
 
+  hasTag(): boolean {
+    return false;
+  }
+
   read(entry: SpoolEntry): Promise<Uint8Array> {
     const payload = this.payloads.get(entry.seq);
     return payload ? Promise.resolve(payload) : Promise.reject(new Error(`spool entry ${entry.seq} is gone`));

@@ -29,8 +29,14 @@ export interface SpoolBounds {
 }
 
 export interface Spool {
-  /** Appends one serialized export request. Resolves once it is durable (disk) or queued (memory). */
-  append(payload: Uint8Array): Promise<void>;
+  /**
+   * Appends one serialized export request. Resolves once it is durable (disk) or queued (memory).
+   * `tag` (letters and digits) names the batch so that hasTag() can tell, after a crash, whether it
+   * reached the spool (the sample journal's recovery); the memory spool ignores it.
+   */
+  append(payload: Uint8Array, tag?: string): Promise<void>;
+  /** Whether an entry with this tag was found on open or appended since (delivered ones excluded). */
+  hasTag(tag: string): boolean;
   /** The oldest entry still to send, after dropping entries beyond the bounds. */
   oldest(nowMs?: number): SpoolEntry | undefined;
   read(entry: SpoolEntry): Promise<Uint8Array>;
@@ -71,7 +77,8 @@ export abstract class IndexedSpool implements Spool {
     private readonly onDrop: (entry: SpoolEntry, reason: DropReason) => void = () => {},
   ) {}
 
-  abstract append(payload: Uint8Array): Promise<void>;
+  abstract append(payload: Uint8Array, tag?: string): Promise<void>;
+  abstract hasTag(tag: string): boolean;
   abstract read(entry: SpoolEntry): Promise<Uint8Array>;
   protected abstract deletePayload(entry: SpoolEntry): Promise<void>;
   protected abstract storeDeadLetter(entry: SpoolEntry, reason: string): Promise<void>;

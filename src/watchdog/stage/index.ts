@@ -14,3 +14,11 @@ export {
   type StageServerStats,
 } from './stage-server.js';
 export { createStageReporter, type StageReporter, type StageReporterOptions } from './client.js';
+export {
+  stageDetailAttributes,
+  validDetailAttributes,
+  NO_DETAILS,
+  STAGE_DETAIL_ATTRIBUTES,
+  type StageDetailAttributes,
+  type StageDetailsResult,
+} from './stage-details.js';

@@ -2,9 +2,13 @@
 //
 //   {"type":"hello","appVersion":"6.4.0"}                              optional, once per connection
 //   {"type":"stage","stage":"indexing"}                                the app entered a stage
-//   {"type":"stage","stage":"receiving","detail":{"fileNameLength":57}} detail: optional flat object,
-//                                                                      logged at debug, never exported
+//   {"type":"stage","stage":"receiving","detail":{"fileNameLength":57}} detail: optional flat object
 //   {"type":"bye"}                                                     the app is closing the connection
+//
+// `detail` holds numeric facts about the stage event. Each key listed in STAGE_DETAILS (model/wire.ts)
+// whose value is a non-negative integer is exported as a point attribute of the CPU samples taken
+// while the stage lasts (`fileNameLength` → `filesfu.file.name.length`); other keys and values are
+// logged at debug and ignored (stage-details.ts). A stage message without `detail` clears the details.
 //
 // Stage values outside docs/metrics.md's list are accepted as-is (the gateway folds them into `other`);
 // only their length is bounded here. Anything else is reported and ignored.

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describeError, silentLogger, type Logger } from '../log.js';
 import { LineSplitter } from './line-splitter.js';
 import { parseStageLine, type StageMessage } from './protocol.js';
+import { stageDetailAttributes, type StageDetailAttributes } from './stage-details.js';
 
 export interface StageServerOptions {
   socketPath: string;
@@ -16,7 +17,8 @@ export interface StageServerOptions {
   maxStageLength: number;
   /** Concurrent client connections accepted; more are closed at once. */
   maxConnections?: number;
-  onStage: (stage: string) => void;
+  /** The app entered `stage`; `details` are its exportable stage details (NO_DETAILS when none). */
+  onStage: (stage: string, details: StageDetailAttributes) => void;
   onHello?: (appVersion: string | undefined) => void;
   logger?: Logger;
 }
@@ -52,8 +54,10 @@ export async function startStageServer(options: StageServerOptions): Promise<Sta
   const handle = (message: StageMessage, peer: number): void => {
     stats.messages += 1;
     if (message.type === 'stage') {
+      const { attributes, ignored } = stageDetailAttributes(message.detail);
       logger.debug('stage.changed', { stage: message.stage, detail: message.detail, connection: peer });
-      options.onStage(message.stage);
+      if (ignored.length > 0) logger.debug('stage.detail_ignored', { stage: message.stage, keys: ignored });
+      options.onStage(message.stage, attributes);
     } else if (message.type === 'hello') {
       logger.info('stage.hello', { appVersion: message.appVersion, connection: peer });
       options.onHello?.(message.appVersion);

@@ -32,14 +32,16 @@ function statLine(pid: number, comm: string, utime: number, stime: number, start
 }
 
 describe('parseProcStat', () => {
-  it('reads utime, stime and starttime by field position', () => {
+  it('reads ppid, utime, stime, cutime+cstime and starttime by field position', () => {
     const stat = parseProcStat(statLine(4242, 'node', 1500, 250, 987654));
     expect(stat).toEqual({
       pid: 4242,
       comm: 'node',
       state: 'S',
+      ppid: 1,
       utimeTicks: 1500,
       stimeTicks: 250,
+      reapedChildrenTicks: 15,
       startTimeTicks: 987654,
     });
   });

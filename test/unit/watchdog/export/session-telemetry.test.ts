@@ -161,6 +161,61 @@ describe('createSessionTelemetry', () => {
     expect((await readdir(spoolDir)).filter((n) => n.endsWith('.pb'))).toEqual([]);
   });
 
+  it('exports the logical core count as a resource attribute when the identity has one', async () => {
+    const { fetchImpl, requests } = recordingFetch();
+    const telemetry = createSessionTelemetry({
+      identity: { ...identity, cpuLogicalCount: 8 },
+      endpoint: 'http://127.0.0.1:9',
+      exportIntervalMs: 600_000,
+      fetch: fetchImpl,
+    });
+    telemetry.recordCpu(0.1, 'idle');
+    await telemetry.shutdown();
+    const { resource } = histogramOf(requests[0]?.body ?? new Uint8Array());
+    expect(attr(resource, 'filesfu.host.cpu.logical_count')).toBe(8);
+  });
+
+  it('records one point per (stage, detail values), exporting only STAGE_DETAILS with valid values', async () => {
+    const { fetchImpl, requests } = recordingFetch();
+    const telemetry = createSessionTelemetry({
+      identity,
+      endpoint: 'http://127.0.0.1:9',
+      exportIntervalMs: 600_000,
+      fetch: fetchImpl,
+    });
+    telemetry.recordCpu(0.9, 'receiving', { 'filesfu.file.name.length': 57 });
+    telemetry.recordCpu(0.8, 'receiving', { 'filesfu.file.name.length': 57 });
+    telemetry.recordCpu(0.2, 'receiving', { 'filesfu.file.name.length': 12, 'filesfu.file.size': 4096 });
+    telemetry.recordCpu(0.1, 'receiving');
+    // Not exported: an unknown attribute, a negative and a fractional value.
+    telemetry.recordCpu(0.3, 'receiving', { 'x.y': 3, 'filesfu.file.count': -1 });
+    telemetry.recordCpu(0.4, 'receiving', { 'filesfu.file.name.length': 1.5 });
+    await telemetry.shutdown();
+    const { metric } = histogramOf(requests[0]?.body ?? new Uint8Array());
+    const points = metric.dataPoints.map((p) => ({
+      attributes: Object.fromEntries(p.attributes.map((kv) => [kv.key, kv.value])),
+      count: p.count,
+    }));
+    expect(points).toHaveLength(3);
+    expect(points).toEqual(
+      expect.arrayContaining([
+        {
+          attributes: { 'filesfu.app.stage': 'receiving', 'filesfu.file.name.length': 57 },
+          count: 2,
+        },
+        {
+          attributes: {
+            'filesfu.app.stage': 'receiving',
+            'filesfu.file.name.length': 12,
+            'filesfu.file.size': 4096,
+          },
+          count: 1,
+        },
+        { attributes: { 'filesfu.app.stage': 'receiving' }, count: 3 },
+      ]),
+    );
+  });
+
   it('ignores non-finite samples and clamps out-of-range ones', async () => {
     const { fetchImpl, requests } = recordingFetch();
     const telemetry = createSessionTelemetry({

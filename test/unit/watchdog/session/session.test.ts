@@ -1,5 +1,5 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -89,6 +89,7 @@ describe('identity', () => {
     const identity = localIdentity({ installId: 'i', sessionId: 's', appVersion: '6.4.0' });
     expect(Object.keys(resourceAttributes(identity)).sort()).toEqual(
       [
+        'filesfu.host.cpu.logical_count',
         'host.arch',
         'os.type',
         'os.version',
@@ -99,5 +100,10 @@ describe('identity', () => {
       ].sort(),
     );
     expect(resourceAttributes(identity)['service.name']).toBe('filesfu-desktop');
+    expect(resourceAttributes(identity)['filesfu.host.cpu.logical_count']).toBe(availableParallelism());
+    // Unknown or invalid counts are left out rather than sent as a wrong number.
+    expect(resourceAttributes({ ...identity, cpuLogicalCount: 0 })).not.toHaveProperty(
+      'filesfu.host.cpu.logical_count',
+    );
   });
 });

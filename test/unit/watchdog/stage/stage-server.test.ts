@@ -34,16 +34,20 @@ afterEach(async () => {
 async function server(overrides: { socketPath?: string } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'filesfu-stage-'));
   const stages: string[] = [];
+  const details: Array<Readonly<Record<string, number>>> = [];
   const hellos: Array<string | undefined> = [];
   const instance: StageServer = await startStageServer({
     socketPath: overrides.socketPath ?? join(dir, 'stage.sock'),
     maxLineBytes: 256,
     maxStageLength: 32,
-    onStage: (stage) => stages.push(stage),
+    onStage: (stage, stageDetails) => {
+      stages.push(stage);
+      details.push(stageDetails);
+    },
     onHello: (version) => hellos.push(version),
   });
   cleanups.push(() => instance.close());
-  return { instance, stages, hellos, dir };
+  return { instance, stages, details, hellos, dir };
 }
 
 describe.skipIf(process.platform === 'win32')('stage server (Unix socket)', () => {
@@ -55,6 +59,19 @@ describe.skipIf(process.platform === 'win32')('stage server (Unix socket)', () =
     await until(() => stages.length === 2, 'two stages');
     expect(stages).toEqual(['login', 'indexing']);
     expect(hellos).toEqual(['6.4.0']);
+    socket.destroy();
+  });
+
+  it('passes the known, valid stage details as point attributes; a stage without detail clears them', async () => {
+    const { instance, stages, details } = await server();
+    const socket = await client(instance.socketPath);
+    socket.write(
+      '{"type":"stage","stage":"receiving","detail":{"fileNameLength":57,"name":"x","fileCount":-1}}\n',
+    );
+    socket.write('{"type":"stage","stage":"idle"}\n');
+    await until(() => stages.length === 2, 'two stages');
+    expect(details).toEqual([{ 'filesfu.file.name.length': 57 }, {}]);
+    expect(instance.stats.rejected).toEqual({});
     socket.destroy();
   });
 
