@@ -32,3 +32,15 @@ export const PROM = Object.freeze({
 
 /** Scrape jobs of prometheus/prometheus.yml. */
 export const JOBS = Object.freeze({ gateway: 'gateway', collector: 'otel-collector' } as const);
+
+/**
+ * Exemplar labels that may carry a session id, in order of preference: the gateway sets `session.id`
+ * and the trace id (the session UUID's 32 hex digits); other encodings spell them differently.
+ */
+export const EXEMPLAR_SESSION_LABELS: readonly string[] = Object.freeze([
+  'session.id',
+  'session_id',
+  'trace_id',
+  'traceID',
+  'trace.id',
+]);
