@@ -1,7 +1,7 @@
 // Count tables → the report's statistics: the search (explain.ts) and its results as report rows.
 // No Prometheus here, so the replay test, the fault-class tests and the power table run it directly.
 import type { CountTables, Dimension, FamilyName } from './cells.js';
-import type { ContrastTest } from './contrasts.js';
+import { intervalsOf, type ContrastTest } from './contrasts.js';
 import { searchCauses, type Cause, type SearchSettings } from './explain.js';
 import type { Culprit, DispersionRow, TestRow } from './report.js';
 
@@ -13,7 +13,8 @@ export interface Analysis {
   tests: TestRow[];
 }
 
-export function testRow(test: ContrastTest): TestRow {
+export function testRow(test: ContrastTest, confidenceLevel: number): TestRow {
+  const intervals = intervalsOf(test, test.dispersion, confidenceLevel);
   return {
     cell: test.cell,
     family: test.family,
@@ -23,18 +24,19 @@ export function testRow(test: ContrastTest): TestRow {
     rate: test.rate,
     complement: { n: test.n0, k: test.k0, rate: test.baselineRate },
     riskDifference: test.riskDifference,
-    riskDifferenceInterval: test.riskDifferenceInterval,
+    riskDifferenceInterval: intervals.riskDifferenceInterval,
     relativeRisk: Number.isFinite(test.relativeRisk) ? test.relativeRisk : null,
-    relativeRiskInterval: test.relativeRiskInterval,
+    relativeRiskInterval: intervals.relativeRiskInterval,
     p: test.p,
     q: test.q,
     verdict: test.verdict,
   };
 }
 
-function culpritOf(cause: Cause, rank: number): Culprit {
+function culpritOf(cause: Cause, rank: number, confidenceLevel: number): Culprit {
   // The weakest contrast (largest p) is what the naming rests on; its numbers represent the cell.
   const weakest = [...cause.contrasts].sort((a, b) => b.p - a.p)[0]!;
+  const intervals = intervalsOf(weakest, weakest.dispersion, confidenceLevel);
   return {
     rank,
     cell: cause.cell,
@@ -44,14 +46,14 @@ function culpritOf(cause: Cause, rank: number): Culprit {
     rate: cause.counts.n > 0 ? cause.counts.k / cause.counts.n : 0,
     baselineRate: Math.max(...cause.contrasts.map((t) => t.baselineRate)),
     riskDifference: weakest.riskDifference,
-    riskDifferenceInterval: weakest.riskDifferenceInterval,
+    riskDifferenceInterval: intervals.riskDifferenceInterval,
     relativeRisk: Number.isFinite(weakest.relativeRisk) ? weakest.relativeRisk : null,
-    relativeRiskInterval: weakest.relativeRiskInterval,
+    relativeRiskInterval: intervals.relativeRiskInterval,
     p: weakest.p,
     q: Math.max(...cause.contrasts.map((t) => t.q)),
     excessWindows: cause.excess,
     round: cause.round,
-    contrasts: cause.contrasts.map(testRow),
+    contrasts: cause.contrasts.map((t) => testRow(t, confidenceLevel)),
     exampleSessions: [],
   };
 }
@@ -70,7 +72,9 @@ export function analyzeCounts(tables: CountTables, settings: SearchSettings): An
     fleet: { n, k, rate: n > 0 ? k / n : 0 },
     dispersion,
     search: { cells: result.cells, tests: result.tests.length, milliseconds },
-    culprits: result.causes.map((cause, index) => culpritOf(cause, index + 1)),
-    tests: result.tests.map(testRow).sort((a, b) => a.q - b.q || a.p - b.p),
+    culprits: result.causes.map((cause, index) => culpritOf(cause, index + 1, settings.confidenceLevel)),
+    tests: [...result.tests]
+      .sort((a, b) => a.q - b.q || a.p - b.p)
+      .map((t) => testRow(t, settings.confidenceLevel)),
   };
 }

@@ -38,9 +38,12 @@ export interface CellCounts {
 }
 
 export function cellKey(cell: Cell): string {
-  return DIMENSIONS.filter((d) => cell[d] !== undefined)
-    .map((d) => `${d}=${cell[d]}`)
-    .join('|');
+  let key = '';
+  for (const d of DIMENSIONS) {
+    const value = cell[d];
+    if (value !== undefined) key += key ? `|${d}=${value}` : `${d}=${value}`;
+  }
+  return key;
 }
 
 /** The key of a cell as counted in `family` (the same labels mean different units in different families). */
@@ -49,8 +52,8 @@ export function keyIn(family: FamilyName, cell: Cell): string {
 }
 
 export function without(cell: Cell, ...dimensions: Dimension[]): Cell {
-  const copy = { ...cell };
-  for (const d of dimensions) delete copy[d];
+  const copy: Cell = {};
+  for (const d of DIMENSIONS) if (cell[d] !== undefined && !dimensions.includes(d)) copy[d] = cell[d];
   return copy;
 }
 
@@ -158,7 +161,7 @@ export function aggregateCells(tables: CountTables, tails: OrdinalTails): Map<st
     if (known) {
       known.n += n;
       known.k += k;
-    } else cells.set(key, { key, cell, family, n, k });
+    } else cells.set(key, { key, cell: without(cell), family, n, k });
   };
   const choices = (value: string | undefined, tailMap?: Map<string, string[]>): Array<string | undefined> =>
     value === undefined ? [undefined] : [undefined, ...valuesOf(value, tailMap)];
@@ -185,9 +188,6 @@ export function aggregateCells(tables: CountTables, tails: OrdinalTails): Map<st
         for (const o of choices(os))
           for (const b of choices(bucket, tails.buckets.get(detail)))
             add('detail', { version: v, stage: s, os: o, detail, detail_bucket: b }, row.n, row.k);
-  }
-  for (const counts of cells.values()) {
-    for (const d of DIMENSIONS) if (counts.cell[d] === undefined) delete counts.cell[d];
   }
   return cells;
 }

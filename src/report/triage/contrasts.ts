@@ -29,6 +29,8 @@ export interface TestSettings {
   confidenceLevel: number;
 }
 
+export const DEFAULT_CONFIDENCE_LEVEL = 0.95;
+
 export type Verdict = 'significant' | 'below-effect-floor' | 'not-significant' | 'no-power';
 
 /** The counts of one comparison: the cell (n, k) and its complement (n0, k0), in windows. */
@@ -44,14 +46,19 @@ export interface ComparisonResult {
   baselineRate: number;
   /** rate − baselineRate (fraction; 0.05 = 5 points). */
   riskDifference: number;
-  riskDifferenceInterval: [number, number];
   /** rate ÷ baselineRate; Infinity when the complement had no high window. */
   relativeRisk: number;
-  relativeRiskInterval: [number, number];
   /** One-sided mid-p value (cell higher than complement). */
   p: number;
   /** The smallest p this test could give (every window of the cell high). */
   minimumP: number;
+  /** The dispersion the test allowed for (the intervals use it too). */
+  dispersion: Dispersion;
+}
+
+export interface Intervals {
+  riskDifferenceInterval: [number, number];
+  relativeRiskInterval: [number, number];
 }
 
 export interface ContrastTest extends Comparison, ComparisonResult {
@@ -74,25 +81,47 @@ function integral(c: Comparison): Comparison {
   return { n, k, n0, k0 };
 }
 
-/** The exact overdispersed test and the intervals of one comparison. */
-export function compare(raw: Comparison, dispersion: Dispersion, confidenceLevel: number): ComparisonResult {
+/** Null mean: the complement's rate, kept off 0 and 1 (½ a window each way). */
+function nullMean(c: Comparison): number {
+  return (c.k0 + 0.5) / (c.n0 + 1);
+}
+
+/** Rate-variance share of the healthy spread between siblings: tau2 · p(1 − p) (logit-normal). */
+function betweenShare(dispersion: Dispersion, mean: number): number {
+  return dispersion.tau2 * mean * (1 - mean);
+}
+
+/** The exact overdispersed one-sided test of one comparison. */
+export function compare(raw: Comparison, dispersion: Dispersion): ComparisonResult {
   const { n, k, n0, k0 } = integral(raw);
-  const { phi, tau2 } = dispersion;
+  const { phi } = dispersion;
   const rate = n > 0 ? k / n : 0;
   const baselineRate = n0 > 0 ? k0 / n0 : 0;
-  // Null mean: the complement's rate, kept off 0 and 1 (½ a window each way) so a small complement
-  // with no high window does not make one high window impossible.
-  const mean = (k0 + 0.5) / (n0 + 1);
-  const between = tau2 * mean * (1 - mean);
-  const spread = Math.min(0.999, between + phi / Math.max(1, n0));
+  const mean = nullMean({ n, k, n0, k0 });
+  // The complement's own rate is uncertain too: its sampling variance joins the between-cell one.
+  const spread = Math.min(0.999, betweenShare(dispersion, mean) + phi / Math.max(1, n0));
   const effectiveN = Math.max(1, Math.round(n / phi));
   const effectiveK = Math.min(effectiveN, Math.round((k * effectiveN) / Math.max(1, n)));
   const model = { n: effectiveN, p: mean, spread };
-  const z = normalQuantile(1 - (1 - confidenceLevel) / 2);
   return {
     rate,
     baselineRate,
     riskDifference: rate - baselineRate,
+    relativeRisk: baselineRate > 0 ? rate / baselineRate : rate > 0 ? Infinity : 1,
+    p: n > 0 ? upperMidP(effectiveK, model).p : 1,
+    minimumP: n > 0 ? upperMidP(effectiveN, model).p : 1,
+    dispersion,
+  };
+}
+
+/** Intervals of the risk difference and relative risk, on effective counts and widened by tau2. */
+export function intervalsOf(raw: Comparison, dispersion: Dispersion, confidenceLevel: number): Intervals {
+  const { n, k, n0, k0 } = integral(raw);
+  const { phi } = dispersion;
+  const mean = nullMean({ n, k, n0, k0 });
+  const between = betweenShare(dispersion, mean);
+  const z = normalQuantile(1 - (1 - confidenceLevel) / 2);
+  return {
     riskDifferenceInterval: riskDifferenceInterval(
       k / phi,
       n / phi,
@@ -101,7 +130,6 @@ export function compare(raw: Comparison, dispersion: Dispersion, confidenceLevel
       z,
       between * mean * (1 - mean),
     ),
-    relativeRisk: baselineRate > 0 ? rate / baselineRate : rate > 0 ? Infinity : 1,
     relativeRiskInterval: relativeRiskInterval(
       k / phi,
       n / phi,
@@ -110,8 +138,6 @@ export function compare(raw: Comparison, dispersion: Dispersion, confidenceLevel
       z,
       (between * (1 - mean)) / mean,
     ),
-    p: n > 0 ? upperMidP(effectiveK, model).p : 1,
-    minimumP: n > 0 ? upperMidP(effectiveN, model).p : 1,
   };
 }
 
@@ -160,7 +186,7 @@ export function testAll(
         family: counts.family,
         dimension,
         ...comparison,
-        ...compare(comparison, d, settings.confidenceLevel),
+        ...compare(comparison, d),
       });
     }
   }

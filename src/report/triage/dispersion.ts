@@ -6,7 +6,7 @@
 //            rates with variance tau2 · (p(1 − p))², seen in large ones.
 // Each sibling's rate is compared with the median of its OTHER siblings (so one culprit among four
 // or more siblings moves no healthy deviation), and phi, tau2 are the values at which the median
-// squared standardised deviation is the median of χ²₁ (a culprit is an outlier a median ignores);
+// squared standardised deviation is the lower quartile of χ²₁ (a culprit is an outlier it ignores);
 // then, with the outliers beyond OUTLIER_Z left out, where their mean is its expected value.
 import { isTestable } from './contrasts.js';
 import {
@@ -27,8 +27,8 @@ export interface Dispersion {
 
 export const NO_DISPERSION: Dispersion = Object.freeze({ phi: 1, tau2: 0, deviations: 0 });
 
-/** Median of the χ² distribution with one degree of freedom. */
-const CHI2_1_MEDIAN = 0.454936;
+/** Lower quartile of the χ² distribution with one degree of freedom. */
+const CHI2_1_LOWER_QUARTILE = 0.101531;
 
 /** Standardised deviations beyond this are outliers (culprits), left out of the estimate. */
 const OUTLIER_Z = 3.5;
@@ -36,6 +36,8 @@ const OUTLIER_Z = 3.5;
 interface Deviation {
   /** The sibling's value of the dimension (its version, OS, …). */
   value: string;
+  /** An outlier value: not a reference, and left out of the fit (still checked each round). */
+  excluded: boolean;
   squared: number;
   /** p(1 − p) of the context. */
   variance: number;
@@ -56,10 +58,11 @@ export function dispersionKey(family: FamilyName, dimension: Dimension): string 
   return `${family}/${dimension}`;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+/** The median of sorted `values` without the element at `skip`. */
+function medianWithout(values: readonly number[], skip: number): number {
+  const m = skip < 0 ? values.length : values.length - 1;
+  const at = (i: number) => values[skip < 0 || i < skip ? i : i + 1]!;
+  return m % 2 ? at((m - 1) / 2) : (at(m / 2 - 1) + at(m / 2)) / 2;
 }
 
 /** How a set of squared standardised deviations is summarised, and its value under the model. */
@@ -68,8 +71,17 @@ interface Target {
   expected: number;
 }
 
-/** First fit: the median (robust to any culprit among the deviations). */
-const MEDIAN: Target = { summary: median, expected: CHI2_1_MEDIAN };
+/**
+ * First fit: the lower quartile, robust even when a large culprit is a quarter or more of the
+ * deviations (a dominant release is the largest sibling in every context).
+ */
+const LOWER_QUARTILE: Target = {
+  summary: (values) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.floor((sorted.length - 1) / 4)]!;
+  },
+  expected: CHI2_1_LOWER_QUARTILE,
+};
 
 /**
  * Later fits, on the inliers: the mean, far less noisy than a median; E[z² | |z| ≤ c] for a
@@ -116,22 +128,26 @@ function deviationsOf(groups: SiblingGroup[], excluded: Map<string, Set<string>>
   const byKey = new Map<string, Deviation[]>();
   for (const group of groups) {
     const out = excluded.get(group.key);
-    const siblings = out
+    const references = out
       ? group.siblings.filter((s) => !out.has(s.cell[group.dimension] ?? ''))
       : group.siblings;
-    if (siblings.length < 3) continue;
+    if (references.length < 3) continue;
     const list = byKey.get(group.key) ?? [];
     byKey.set(group.key, list);
-    const others = siblings.length - 1;
-    // A median of m estimates varies about π/2 times as much as their mean.
-    const referenceShare = Math.PI / 2 / others;
-    for (const sibling of siblings) {
-      const rest = siblings.filter((other) => other !== sibling);
-      const reference = median(rest.map((other) => other.k / other.n));
-      const meanInverseN = rest.reduce((sum, other) => sum + 1 / other.n, 0) / others;
+    const rates = references.map((s) => s.k / s.n).sort((a, b) => a - b);
+    const inverseSum = references.reduce((sum, s) => sum + 1 / s.n, 0);
+    for (const sibling of group.siblings) {
+      const isReference = references.includes(sibling);
+      const others = isReference ? references.length - 1 : references.length;
+      // A median of m estimates varies about π/2 times as much as their mean.
+      const referenceShare = Math.PI / 2 / others;
+      const rate = sibling.k / sibling.n;
+      const reference = isReference ? medianWithout(rates, rates.indexOf(rate)) : medianWithout(rates, -1);
+      const meanInverseN = (inverseSum - (isReference ? 1 / sibling.n : 0)) / others;
       list.push({
         value: sibling.cell[group.dimension] ?? '',
-        squared: (sibling.k / sibling.n - reference) ** 2,
+        excluded: !isReference,
+        squared: (rate - reference) ** 2,
         variance: group.variance,
         sampling: 1 / sibling.n + referenceShare * meanInverseN,
         between: group.variance * (1 + referenceShare),
@@ -160,13 +176,14 @@ function fit(groups: SiblingGroup[], settings: DispersionSettings): Map<string, 
   const zSquared = (key: string, d: Deviation) =>
     d.squared / (d.variance * (phi * d.sampling + (tau2s.get(key) ?? 0) * d.between));
   for (let round = 0; round < 4; round++) {
-    const target = round === 0 ? MEDIAN : TRUNCATED_MEAN;
-    for (const [key, list] of byKey) {
+    const target = round === 0 ? LOWER_QUARTILE : TRUNCATED_MEAN;
+    for (const [key, all] of byKey) {
+      const list = all.filter((d) => !d.excluded);
       const tau2 =
         list.length < 3
           ? 0
           : solve(
-              largeHalf(list),
+              round === 0 ? list : largeHalf(list),
               (d, x) => d.squared / (d.variance * (phi * d.sampling + x * d.between)),
               0,
               settings.maxTau2,
@@ -176,7 +193,7 @@ function fit(groups: SiblingGroup[], settings: DispersionSettings): Map<string, 
     }
     const keyOf = new Map<Deviation, string>();
     for (const [key, list] of byKey) for (const d of list) keyOf.set(d, key);
-    const pooled = [...byKey.values()].flat();
+    const pooled = [...byKey.values()].flat().filter((d) => !d.excluded);
     phi =
       pooled.length < 3
         ? 1
@@ -190,10 +207,7 @@ function fit(groups: SiblingGroup[], settings: DispersionSettings): Map<string, 
           );
     const next = new Map<string, Set<string>>();
     for (const [key, list] of byKey) {
-      const outliers = new Set([
-        ...(excluded.get(key) ?? []),
-        ...list.filter((d) => zSquared(key, d) > OUTLIER_Z ** 2).map((d) => d.value),
-      ]);
+      const outliers = new Set(list.filter((d) => zSquared(key, d) > OUTLIER_Z ** 2).map((d) => d.value));
       if (outliers.size) next.set(key, outliers);
     }
     excluded = next;
@@ -205,7 +219,7 @@ function fit(groups: SiblingGroup[], settings: DispersionSettings): Map<string, 
       result.set(group.key, {
         phi,
         tau2: tau2s.get(group.key) ?? 0,
-        deviations: byKey.get(group.key)?.length ?? 0,
+        deviations: byKey.get(group.key)?.filter((d) => !d.excluded).length ?? 0,
       });
   }
   return result;

@@ -121,7 +121,6 @@ function restElevated(
     const result = compare(
       { n: part.n, k: part.k, n0: context.n - part.n, k0: context.k - part.k },
       dispersionOf(round, counts, dimension),
-      settings.confidenceLevel,
     );
     return result.p <= settings.alpha && result.riskDifference > 0;
   });
@@ -213,7 +212,6 @@ function narrowerTails(
       const restResult = compare(
         { n: rest.n, k: rest.k, n0: comparison.n0, k0: comparison.k0 },
         dispersionOf(round, current, dimension),
-        settings.confidenceLevel,
       );
       if (!(restResult.p <= settings.alpha && restResult.riskDifference > 0)) result.push(candidate);
     }

@@ -94,6 +94,9 @@ function pmfRatio(model: TailModel, j: number): number {
   return ((n - j) / (j + 1)) * ((j + p * total) / (n - j - 1 + (1 - p) * total));
 }
 
+/** Above this (and above 50 trials), a one-sided p-value is the normal approximation: no test is significant there. */
+export const NORMAL_ENOUGH = 0.2;
+
 /**
  * One-sided mid-p value P(K > k) + ½ P(K = k), summed exactly term by term from P(K = k) outwards
  * (ratios of consecutive terms, so no underflow far in the tail). Returns its natural log as well,
@@ -103,6 +106,11 @@ export function upperMidP(k: number, model: TailModel): { p: number; logP: numbe
   const { n, p } = model;
   if (n <= 0 || p >= 1) return { p: 1, logP: 0 };
   if (p <= 0 && model.spread <= 0) return k > 0 ? { p: 0, logP: -Infinity } : { p: 0.5, logP: Math.log(0.5) };
+  // Far from significance the exact digits do not matter: a continuity-corrected normal value with
+  // the beta-binomial variance is returned when it is above NORMAL_ENOUGH.
+  const sd = Math.sqrt(n * p * (1 - p) * (1 + (n - 1) * model.spread));
+  const approximate = 1 - normalCdf((k - 0.5 - n * p) / sd);
+  if (n > 50 && approximate > NORMAL_ENOUGH) return { p: approximate, logP: Math.log(approximate) };
   const logAtK = logPmf(model, k);
   if (k >= n * p) {
     let term = 1;
@@ -114,13 +122,6 @@ export function upperMidP(k: number, model: TailModel): { p: number; logP: numbe
     }
     const logP = logAtK + Math.log(sum + 0.5);
     return { p: Math.exp(logP), logP };
-  }
-  // Below the mean the p-value is about ½ or more: never significant, so a normal approximation
-  // (continuity-corrected, with the beta-binomial variance) is accurate enough and far cheaper.
-  if (n > 200) {
-    const variance = n * p * (1 - p) * (1 + (n - 1) * model.spread);
-    const value = 1 - normalCdf((k - n * p) / Math.sqrt(variance));
-    return { p: value, logP: Math.log(value) };
   }
   let term = 1;
   let sum = 0;

@@ -242,7 +242,7 @@ export function randomHealthySpec(seed: number): FleetSpec {
   return {
     seed,
     windows: Math.round(Math.exp(rng.uniform(Math.log(300), Math.log(60_000)))),
-    versions: rng.integer(1, 50),
+    versions: Math.round(Math.exp(rng.uniform(0, Math.log(50)))),
     skew: rng.uniform(0, 2),
     noise: Math.exp(rng.uniform(Math.log(0.5), Math.log(8))),
     heterogeneity: rng.uniform(0, 0.25),
