@@ -51,7 +51,7 @@ const CLASSES: FaultClass[] = [
       fleet(seed, {
         versions: 20,
         skew: 0.5,
-        windows: 9000,
+        windows: 1300,
         noise: 10,
         faults: [{ cell: { version: versionName(17) }, add: 0.35 }],
       }),
