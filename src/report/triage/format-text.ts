@@ -1,104 +1,79 @@
-// The triage as readable text: the summary sentence, then each step of the drill-down with counts.
-import { count, pValue, percent, thresholdText, times } from './format.js';
-import type { RankedGroup, Verdict } from './ranking.js';
-import type { TriageReport } from './report.js';
+// The triage as readable text: the drill-down sentence, the culprits with their evidence, the
+// dispersion the tests allowed for, and the strongest tests (the full list is in --json).
+import type { Cell } from './cells.js';
+import { count, pValue, percent, points, thresholdText, times } from './format.js';
+import type { TestRow, TriageReport } from './report.js';
 
-const VERDICT_TEXT: Record<Verdict, string> = {
-  suspect: 'SUSPECT',
-  'too-few-sessions': 'too few sessions',
-  'too-few-over': 'too few high-CPU',
-  'effect-too-small': 'effect too small',
-  'not-significant': 'not significant',
-  'no-comparison': 'nothing to compare',
-};
+/** How many tests the text lists (all of them are in --json). */
+export const TEXT_TESTS_SHOWN = 15;
 
-/** `= 0.003` or `< 1e-12`, for running text. */
-function pEquals(value: number): string {
-  const text = pValue(value);
-  return text.startsWith('<') ? `< ${text.slice(1)}` : `= ${text}`;
+export function cellText(cell: Cell): string {
+  const parts = [
+    cell.version === undefined ? undefined : `version ${cell.version}`,
+    cell.stage === undefined ? undefined : cell.stage,
+    cell.os,
+    cell.cpu_cores === undefined ? undefined : `${cell.cpu_cores} CPUs`,
+    cell.detail_bucket === undefined ? undefined : `${cell.detail} ${cell.detail_bucket}`,
+  ].filter((part): part is string => part !== undefined);
+  const text = parts.join(' / ') || 'whole fleet';
+  return cell.version === undefined ? `${text} (all versions)` : text;
 }
 
-function table(header: string[], rows: string[][]): string[] {
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, column) =>
-        column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
-      )
-      .join('  ');
-  return [line(header), ...rows.map(line)].map((text) => `  ${text.trimEnd()}`);
+function interval([low, high]: [number, number], format: (v: number) => string): string {
+  return `[${format(low)}, ${format(high)}]`;
 }
 
-function groupRows(groups: readonly RankedGroup<string>[], baselineTitle: string): string[] {
-  return table(
-    ['', 'sessions', 'high-CPU', 'over-rate', baselineTitle, 'lift', 'p (BH)', 'verdict'],
-    groups.map((group) => [
-      group.key,
-      count(group.sessions),
-      count(group.overSessions),
-      percent(group.overRate),
-      percent(group.comparisonRate),
-      times(group.lift),
-      pValue(group.adjustedPValue),
-      VERDICT_TEXT[group.verdict],
-    ]),
+function testLine(test: TestRow): string {
+  return (
+    `${cellText(test.cell)} vs other ${test.dimension} values: ${percent(test.rate)} of ${count(test.n)} vs ` +
+    `${percent(test.complement.rate)} of ${count(test.complement.n)}, ${points(test.riskDifference)} pts, ` +
+    `p ${pValue(test.p)}, q ${pValue(test.q)} — ${test.verdict}`
   );
 }
 
 export function formatTriageText(report: TriageReport): string {
-  const { criteria } = report;
+  const level = Math.round(report.settings.confidenceLevel * 100);
   const lines = [
     `FilesFU CPU triage — last ${report.range}, threshold ${thresholdText(report.threshold)}, at ${report.generatedAt}`,
-    `(Prometheus ${report.prometheusUrl})`,
+    `(Prometheus ${report.prometheusUrl}; unit: ${report.unit})`,
     '',
     report.summary,
     '',
-    `1. How bad: ${percent(report.fleet.overRate)} of ${count(report.fleet.sessions)} sessions went over ` +
-      `${thresholdText(report.threshold)}` +
-      (report.fleet.cpuP95 === undefined ? '.' : `; CPU p95 of all samples ${percent(report.fleet.cpuP95)}.`),
   ];
-  if (report.fleet.sessions <= 0) return `${lines.join('\n')}\n`;
+  if (!report.culprits.length) {
+    lines.push(
+      `Culprits: none — no cell is higher than its complement by ≥ ${points(report.settings.minRiskDifference)} points ` +
+        `with q ≤ ${report.settings.alpha} (Benjamini–Hochberg over all ${count(report.search.tests)} tests).`,
+    );
+  } else lines.push('Culprits (strongest first; each later one after removing those before it):');
+  for (const culprit of report.culprits) {
+    lines.push(
+      `  ${culprit.rank}. ${cellText(culprit.cell)}: ${percent(culprit.rate)} of ${count(culprit.n)} windows high vs ` +
+        `${percent(culprit.baselineRate)} in its complement; ${points(culprit.riskDifference)} points ` +
+        `${interval(culprit.riskDifferenceInterval, points)}, RR ${times(culprit.relativeRisk)} ` +
+        `${interval(culprit.relativeRiskInterval, (v) => times(v))} (${level}% CI); p ${pValue(culprit.p)}, q ${pValue(culprit.q)}; ` +
+        `${count(culprit.excessWindows)} excess high windows`,
+    );
+    for (const contrast of culprit.contrasts) lines.push(`       ${testLine(contrast)}`);
+    if (culprit.exampleSessions.length) {
+      lines.push(
+        `     example sessions: ${culprit.exampleSessions
+          .map((e) => `${e.sessionId} (${e.exemplarsAboveThreshold}× over, max ${percent(e.maxCpu, 0)})`)
+          .join(', ')}`,
+      );
+    }
+  }
   lines.push(
     '',
-    '2. Versions (lift = share of high-CPU sessions ÷ share of all sessions; tested against all other versions):',
-    ...groupRows(report.versions, 'others'),
+    `Searched ${count(report.search.cells)} cells with ${count(report.search.tests)} tests in ${count(report.search.milliseconds)} ms.`,
+    `Overdispersion allowed for (phi: window clustering; tau2: healthy spread between siblings, logit²): ${
+      report.dispersion
+        .map((d) => `${d.family}/${d.dimension} phi ${d.phi.toFixed(2)} tau2 ${d.tau2.toFixed(3)}`)
+        .join('; ') || 'none estimable'
+    }.`,
+    '',
+    `Strongest tests (all ${count(report.tests.length)} in --json):`,
+    ...report.tests.slice(0, TEXT_TESTS_SHOWN).map((test) => `  ${testLine(test)}`),
   );
-  for (const drill of report.drillDowns) {
-    lines.push(
-      '',
-      `3. Stages of ${drill.version} (lift against the same stage fleet-wide; tested against other versions):`,
-    );
-    lines.push(...groupRows(drill.stages, 'others'));
-    for (const stage of drill.stageDrillDowns) {
-      lines.push(
-        '',
-        `4. Operating systems of ${drill.version} in ${stage.stage}:`,
-        ...groupRows(stage.systems, 'others'),
-      );
-    }
-  }
-  lines.push('', 'Suspects (ranked by lift):');
-  if (!report.suspects.length) {
-    lines.push(
-      `  none — no version has ≥ ${criteria.minSessions} sessions, ≥ ${criteria.minOverSessions} high-CPU sessions, ` +
-        `lift ≥ ${criteria.minLift}, +${percent(criteria.minRateDifference, 0)} over the rest and a significant ` +
-        `difference (BH, α = ${criteria.alpha}).`,
-    );
-  }
-  for (const suspect of report.suspects) {
-    const where = [suspect.version, suspect.stage, suspect.os].filter(Boolean).join(' / ');
-    lines.push(
-      `  ${suspect.rank}. ${where}: ${percent(suspect.overRate)} of ${count(suspect.sessions)} sessions over ` +
-        `${thresholdText(report.threshold)} vs ${percent(suspect.baselineRate)} elsewhere — lift ${times(suspect.lift)}, ` +
-        `p ${pEquals(suspect.pValue)} (BH-adjusted ${pEquals(suspect.adjustedPValue)})`,
-    );
-    if (suspect.exampleSessions.length) {
-      lines.push(
-        `     example sessions: ${suspect.exampleSessions.map((example) => `${example.sessionId} (max ${percent(example.cpu, 0)})`).join(', ')}`,
-      );
-    }
-  }
   return `${lines.join('\n')}\n`;
 }

@@ -1,11 +1,12 @@
-// npm run triage -- [--prometheus URL] [--range 12h] [--threshold 0.3] [--min-sessions N] [--json]
+// npm run triage -- [--prometheus URL] [--range 12h] [--threshold 0.3] [--alpha 0.01]
+//                   [--min-risk-difference 0.05] [--max-culprits 5] [--examples 5] [--json]
 import { parseArgs } from 'node:util';
 import { formatTriageText } from './format-text.js';
 import { runTriage } from './run-triage.js';
 
-const USAGE = `usage: npm run triage -- [--prometheus URL] [--range 12h] [--threshold 0.3] [--min-sessions 50]
-                         [--min-over-sessions 5] [--min-lift 1.5] [--min-rate-difference 0.05]
-                         [--alpha 0.01] [--examples 5] [--json]`;
+const USAGE = `usage: npm run triage -- [--prometheus URL] [--range 12h] [--threshold 0.3] [--alpha 0.01]
+                         [--min-risk-difference 0.05] [--confidence 0.95] [--max-culprits 5]
+                         [--examples 5] [--json]`;
 
 /** Flags arrive as strings; the options schema validates the numbers (NaN included). */
 function numeric(value: string | undefined): number | undefined {
@@ -20,11 +21,10 @@ async function main(): Promise<number> {
         prometheus: { type: 'string' },
         range: { type: 'string' },
         threshold: { type: 'string' },
-        'min-sessions': { type: 'string' },
-        'min-over-sessions': { type: 'string' },
-        'min-lift': { type: 'string' },
-        'min-rate-difference': { type: 'string' },
         alpha: { type: 'string' },
+        'min-risk-difference': { type: 'string' },
+        confidence: { type: 'string' },
+        'max-culprits': { type: 'string' },
         examples: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -45,11 +45,10 @@ async function main(): Promise<number> {
       prometheusUrl: values.prometheus ?? process.env.FILESFU_PROMETHEUS_URL,
       range: values.range,
       threshold: numeric(values.threshold),
-      minSessions: numeric(values['min-sessions']),
-      minOverSessions: numeric(values['min-over-sessions']),
-      minLift: numeric(values['min-lift']),
-      minRateDifference: numeric(values['min-rate-difference']),
       alpha: numeric(values.alpha),
+      minRiskDifference: numeric(values['min-risk-difference']),
+      confidenceLevel: numeric(values.confidence),
+      maxCulprits: numeric(values['max-culprits']),
       exampleSessions: numeric(values.examples),
     });
     process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatTriageText(report));

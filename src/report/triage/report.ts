@@ -1,43 +1,62 @@
-// The triage's result: plain data, printed as text (format-text.ts) or as JSON (--json).
-import type { RankedGroup, RankingCriteria } from './ranking.js';
+// The triage's result: plain data, printed as text (format-text.ts) or as JSON (--json). Every rate
+// is a share of session windows (docs/report.md "The statistic"); counts are windows.
+import type { Cell, Dimension, FamilyName } from './cells.js';
+import type { Verdict } from './contrasts.js';
 import type { ExampleSession } from './session-ids.js';
 
-export interface VersionRow extends RankedGroup<string> {
-  /** Share of all high-CPU sessions that ran this version. */
-  highCpuShare: number;
-  /** Share of all sessions that ran this version. */
-  sessionShare: number;
-  /** p95 of the version's CPU samples (share of all CPUs), if the histogram has data. */
-  cpuP95: number | undefined;
+/** One test: a cell against its complement along one dimension. */
+export interface TestRow {
+  cell: Cell;
+  family: FamilyName;
+  /** Compared with the other values of this dimension in the same context. */
+  dimension: Dimension;
+  /** Active and high windows of the cell. */
+  n: number;
+  k: number;
+  rate: number;
+  complement: { n: number; k: number; rate: number };
+  /** rate − complement rate (fraction of windows; 0.05 = 5 points). */
+  riskDifference: number;
+  riskDifferenceInterval: [number, number];
+  /** rate ÷ complement rate; null when the complement had no high window. */
+  relativeRisk: number | null;
+  relativeRiskInterval: [number, number];
+  p: number;
+  q: number;
+  verdict: Verdict;
 }
 
-export interface StageDrillDown {
-  stage: string;
-  /** OS cells of this stage (only for stages that are suspects). */
-  systems: RankedGroup<string>[];
-}
-
-export interface VersionDrillDown {
-  version: string;
-  stages: RankedGroup<string>[];
-  stageDrillDowns: StageDrillDown[];
-}
-
-export interface Suspect {
+export interface Culprit {
   rank: number;
-  version: string;
-  stage: string | undefined;
-  os: string | undefined;
-  /** Over-rate ÷ the fleet's over-rate at the same level (fleet; same stage; same stage and OS). */
-  lift: number;
-  overRate: number;
-  /** Over-rate of the rest it was tested against (other versions, same stage / OS). */
+  /** The cause (DESIGN §5): absent keys = every value. */
+  cell: Cell;
+  family: FamilyName;
+  n: number;
+  k: number;
+  rate: number;
+  /** The highest complement rate among its contrasts (the most conservative baseline). */
   baselineRate: number;
-  sessions: number;
-  overSessions: number;
-  pValue: number;
-  adjustedPValue: number;
+  riskDifference: number;
+  riskDifferenceInterval: [number, number];
+  relativeRisk: number | null;
+  relativeRiskInterval: [number, number];
+  /** The largest p and q among its contrasts (each must be significant). */
+  p: number;
+  q: number;
+  /** High windows beyond the baseline: k − n × baselineRate. */
+  excessWindows: number;
+  /** 1 = found on the data as measured; later: after removing the causes ranked before it. */
+  round: number;
+  contrasts: TestRow[];
   exampleSessions: ExampleSession[];
+}
+
+export interface DispersionRow {
+  family: FamilyName;
+  dimension: Dimension;
+  phi: number;
+  tau2: number;
+  deviations: number;
 }
 
 export interface TriageReport {
@@ -46,11 +65,23 @@ export interface TriageReport {
   prometheusUrl: string;
   range: string;
   threshold: number;
-  criteria: RankingCriteria;
-  fleet: { sessions: number; overSessions: number; overRate: number; cpuP95: number | undefined };
-  versions: VersionRow[];
-  drillDowns: VersionDrillDown[];
-  suspects: Suspect[];
-  /** The drill-down in one sentence, like the original study's. */
+  /** What n and k count. */
+  unit: string;
+  settings: {
+    alpha: number;
+    minRiskDifference: number;
+    confidenceLevel: number;
+    maxCulprits: number;
+    minExpected: number;
+    maxTau2: number;
+  };
+  fleet: { n: number; k: number; rate: number };
+  dispersion: DispersionRow[];
+  /** Cells counted (all families, tails included) and tests run. */
+  search: { cells: number; tests: number; milliseconds: number };
+  culprits: Culprit[];
+  /** The seed's drill-down sentence for the top culprit (or the fleet alone). */
   summary: string;
+  /** Every test of the first round. */
+  tests: TestRow[];
 }

@@ -1,6 +1,9 @@
-// Example session ids from exemplars. The gateway puts the session UUID in the exemplar's trace id
-// (32 hex digits, no dashes); some encodings also carry it as a `session_id`/`session.id` label.
-import { EXEMPLAR_SESSION_LABELS } from '../metric-names.js';
+// Example sessions of a culprit from exemplars. The gateway attaches to each CPU histogram point a
+// session id exemplar (docs/metrics.md); the triage asks for the culprit cell's buckets above the
+// threshold and keeps exemplars whose value is above it, so every example had samples over T in
+// that cell. Sessions seen over T in more flushes come first: a sustained episode, not one spike.
+import { CPU_BUCKETS, EXEMPLAR_SESSION_LABELS, LABEL, PROM } from '../../model/index.js';
+import type { Cell } from './cells.js';
 import type { ExemplarSeries } from './prometheus-api.js';
 
 /** 32 hex digits → 8-4-4-4-12 UUID; anything else is returned unchanged. */
@@ -20,29 +23,64 @@ export function sessionIdOf(labels: Record<string, string>): string | undefined 
 
 export interface ExampleSession {
   sessionId: string;
-  /** The exemplar's value: the session's highest CPU sample in that gateway flush. */
-  cpu: number;
-  timestamp: number;
-  labels: Record<string, string>;
+  /** Exemplars of this session above the threshold in the cell (one per gateway flush and series). */
+  exemplarsAboveThreshold: number;
+  /** The highest exemplar value (share of all CPUs). */
+  maxCpu: number;
+  /** Unix seconds of the latest such exemplar. */
+  lastSeen: number;
 }
 
-/** The sessions with the highest CPU exemplars, each session once. */
-export function topExampleSessions(series: readonly ExemplarSeries[], limit: number): ExampleSession[] {
-  const best = new Map<string, ExampleSession>();
+function escape(value: string): string {
+  return value.replaceAll('\\', '\\\\').replaceAll('"', '\\"');
+}
+
+/**
+ * The exemplar selector of a cell: its version, stage and OS (the histogram's labels; cpu_cores
+ * and event details are not on it) and the buckets whose upper bound is above the threshold.
+ */
+export function exemplarSelector(cell: Cell, threshold: number): string {
+  const matchers = (['version', 'stage', 'os'] as const)
+    .filter((d) => cell[d] !== undefined)
+    .map((d) => `${LABEL[d]}="${escape(cell[d]!)}"`);
+  const above = CPU_BUCKETS.filter((bound) => bound > threshold).flatMap((bound) =>
+    Number.isInteger(bound) ? [String(bound), bound.toFixed(1)] : [String(bound)],
+  );
+  const le = [...above, '\\\\+Inf'].map((v) => v.replaceAll('.', '\\\\.')).join('|');
+  return `${PROM.cpuBucket}{${[...matchers, `le=~"${le}"`].join(', ')}}`;
+}
+
+/** Sessions with exemplars above the threshold, the most often seen first, then the highest. */
+export function exampleSessions(
+  series: readonly ExemplarSeries[],
+  threshold: number,
+  limit: number,
+): ExampleSession[] {
+  const bySession = new Map<string, ExampleSession & { seen: Set<string> }>();
   for (const entry of series) {
     for (const exemplar of entry.exemplars) {
+      if (!(exemplar.value > threshold)) continue;
       const sessionId = sessionIdOf(exemplar.labels);
       if (!sessionId) continue;
-      const known = best.get(sessionId);
-      if (!known || exemplar.value > known.cpu) {
-        best.set(sessionId, {
-          sessionId,
-          cpu: exemplar.value,
-          timestamp: exemplar.timestamp,
-          labels: entry.seriesLabels,
-        });
+      const known = bySession.get(sessionId) ?? {
+        sessionId,
+        exemplarsAboveThreshold: 0,
+        maxCpu: 0,
+        lastSeen: 0,
+        seen: new Set<string>(),
+      };
+      const identity = `${JSON.stringify(entry.seriesLabels)}@${exemplar.timestamp}`;
+      if (!known.seen.has(identity)) {
+        known.seen.add(identity);
+        known.exemplarsAboveThreshold += 1;
       }
+      known.maxCpu = Math.max(known.maxCpu, exemplar.value);
+      known.lastSeen = Math.max(known.lastSeen, exemplar.timestamp);
+      bySession.set(sessionId, known);
     }
   }
-  return [...best.values()].sort((a, b) => b.cpu - a.cpu).slice(0, limit);
+  return [...bySession.values()]
+    .sort((a, b) => b.exemplarsAboveThreshold - a.exemplarsAboveThreshold || b.maxCpu - a.maxCpu)
+    .slice(0, limit)
+    .map(({ seen: _seen, ...example }) => example);
 }

@@ -6,13 +6,15 @@ describe('triage options', () => {
     const options = parseTriageOptions({});
     expect(options.range).toBe('12h');
     expect(options.threshold).toBe(0.3);
-    expect(options.minSessions).toBeGreaterThan(0);
+    expect(options.alpha).toBe(0.01);
+    expect(options.minRiskDifference).toBe(0.05);
   });
 
   it('rejects bad values with a message naming the option', () => {
     expect(() => parseTriageOptions({ range: '12 hours' })).toThrow(/range/);
     expect(() => parseTriageOptions({ threshold: 3 })).toThrow(/threshold/);
-    expect(() => parseTriageOptions({ minSessions: Number('x') })).toThrow(/minSessions/);
+    expect(() => parseTriageOptions({ alpha: Number('x') })).toThrow(/alpha/);
+    expect(() => parseTriageOptions({ minRiskDifference: 2 })).toThrow(/minRiskDifference/);
     expect(() => parseTriageOptions({ prometheusUrl: 'not a url' })).toThrow(/prometheusUrl/);
   });
 

@@ -1,46 +1,44 @@
 import { describe, expect, it } from 'vitest';
+import type { ExemplarSeries } from '../../../../src/report/triage/prometheus-api.js';
 import {
+  exampleSessions,
+  exemplarSelector,
   formatSessionId,
-  sessionIdOf,
-  topExampleSessions,
 } from '../../../../src/report/triage/session-ids.js';
 
-describe('session ids from exemplars', () => {
+const A = '0123456789abcdef0123456789abcdef';
+const B = 'fedcba9876543210fedcba9876543210';
+
+describe('example sessions from exemplars', () => {
   it('formats a 32-hex trace id as a UUID', () => {
-    expect(formatSessionId('3F0C1D2E4A5B4C6D8E9FA0B1C2D3E4F5')).toBe('3f0c1d2e-4a5b-4c6d-8e9f-a0b1c2d3e4f5');
-    expect(formatSessionId('3f0c1d2e-4a5b-4c6d-8e9f-a0b1c2d3e4f5')).toBe(
-      '3f0c1d2e-4a5b-4c6d-8e9f-a0b1c2d3e4f5',
-    );
-    expect(formatSessionId('not-a-uuid')).toBe('not-a-uuid');
+    expect(formatSessionId(A)).toBe('01234567-89ab-cdef-0123-456789abcdef');
   });
 
-  it('prefers an explicit session id label over the trace id', () => {
-    expect(
-      sessionIdOf({ 'session.id': 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', trace_id: 'b'.repeat(32) }),
-    ).toBe('aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa');
-    expect(sessionIdOf({ session_id: 'c'.repeat(32) })).toBe('cccccccc-cccc-cccc-cccc-cccccccccccc');
-    expect(sessionIdOf({ trace_id: 'd'.repeat(32) })).toBe('dddddddd-dddd-dddd-dddd-dddddddddddd');
-    expect(sessionIdOf({ span_id: '1234' })).toBeUndefined();
+  it("selects the culprit cell's histogram buckets above the threshold", () => {
+    const selector = exemplarSelector(
+      { version: '7.0.0', stage: 'login', detail: 'x', detail_bucket: '>1' },
+      0.3,
+    );
+    expect(selector).toContain('version="7.0.0"');
+    expect(selector).toContain('stage="login"');
+    expect(selector).not.toContain('detail');
+    expect(selector).toContain('le=~"0\\\\.5|0\\\\.8|0\\\\.9|1|1\\\\.0|\\\\+Inf"');
   });
 
-  it('keeps each session once, at its highest CPU, highest first', () => {
-    const top = topExampleSessions(
-      [
-        {
-          seriesLabels: { version: '7.0.0' },
-          exemplars: [
-            { labels: { trace_id: 'a'.repeat(32) }, value: 0.5, timestamp: 1 },
-            { labels: { trace_id: 'b'.repeat(32) }, value: 0.9, timestamp: 2 },
-            { labels: { trace_id: 'a'.repeat(32) }, value: 0.95, timestamp: 3 },
-            { labels: {}, value: 1, timestamp: 4 },
-          ],
-        },
-      ],
-      5,
-    );
-    expect(top.map((example) => [example.sessionId.slice(0, 8), example.cpu])).toEqual([
-      ['aaaaaaaa', 0.95],
-      ['bbbbbbbb', 0.9],
-    ]);
+  it('keeps exemplars above the threshold only, sessions seen over it most often first', () => {
+    const series: ExemplarSeries[] = [
+      {
+        seriesLabels: { le: '1' },
+        exemplars: [
+          { labels: { trace_id: A }, value: 0.95, timestamp: 1 },
+          { labels: { trace_id: B }, value: 0.6, timestamp: 1 },
+          { labels: { trace_id: B }, value: 0.7, timestamp: 2 },
+          { labels: { 'session.id': 'healthy-noise' }, value: 0.1, timestamp: 3 },
+        ],
+      },
+    ];
+    const examples = exampleSessions(series, 0.3, 5);
+    expect(examples.map((e) => e.sessionId)).toEqual([formatSessionId(B), formatSessionId(A)]);
+    expect(examples[0]).toMatchObject({ exemplarsAboveThreshold: 2, maxCpu: 0.7, lastSeen: 2 });
   });
 });

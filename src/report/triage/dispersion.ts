@@ -1,0 +1,273 @@
+// Overdispersion of sibling cells, estimated robustly from the data (docs/report.md "The statistic").
+// Two factors per family and contrast dimension:
+//   phi ≥ 1: the sampling variance of a cell's rate is phi · p(1 − p) / n (windows of one session are
+//            not independent), seen in small cells;
+//   tau2 ≥ 0: healthy sibling cells' true rates differ on the logit scale with variance tau2, so their
+//            rates with variance tau2 · (p(1 − p))², seen in large ones.
+// Each sibling's rate is compared with the median of its OTHER siblings (so one culprit among four
+// or more siblings moves no healthy deviation), and phi, tau2 are the values at which the median
+// squared standardised deviation is the lower quartile of χ²₁ (a culprit is an outlier it ignores);
+// then, with the outliers beyond OUTLIER_Z left out, where their mean is its expected value.
+import { isTestable } from './contrasts.js';
+import {
+  CONTRAST_DIMENSIONS,
+  keyIn,
+  without,
+  type CellCounts,
+  type Dimension,
+  type FamilyName,
+} from './cells.js';
+
+export interface Dispersion {
+  phi: number;
+  tau2: number;
+  /** Sibling deviations the estimate rests on (0 = nothing to estimate from: phi 1, tau2 0). */
+  deviations: number;
+}
+
+export const NO_DISPERSION: Dispersion = Object.freeze({ phi: 1, tau2: 0, deviations: 0 });
+
+/** Lower quartile of the χ² distribution with one degree of freedom. */
+const CHI2_1_LOWER_QUARTILE = 0.101531;
+
+/** Standardised deviations beyond this are outliers (culprits), left out of the estimate. */
+const OUTLIER_Z = 3.5;
+
+interface Deviation {
+  /** The sibling's value of the dimension (its version, OS, …). */
+  value: string;
+  /** An outlier value: not a reference, and left out of the fit (still checked each round). */
+  excluded: boolean;
+  squared: number;
+  /** p(1 − p) of the context. */
+  variance: number;
+  /** Weight of phi in the deviation's variance (1/n of the cell plus the reference's share). */
+  sampling: number;
+  /** Weight of tau2: (p(1 − p))² times one plus the reference's share. */
+  between: number;
+}
+
+export interface DispersionSettings {
+  /** A sibling informs the estimate when it expects at least this many high and this many other windows. */
+  minExpected: number;
+  /** Largest tau2 the estimate may reach (variance on the logit scale). */
+  maxTau2: number;
+}
+
+export function dispersionKey(family: FamilyName, dimension: Dimension): string {
+  return `${family}/${dimension}`;
+}
+
+/** The median of sorted `values` without the element at `skip`. */
+function medianWithout(values: readonly number[], skip: number): number {
+  const m = skip < 0 ? values.length : values.length - 1;
+  const at = (i: number) => values[skip < 0 || i < skip ? i : i + 1]!;
+  return m % 2 ? at((m - 1) / 2) : (at(m / 2 - 1) + at(m / 2)) / 2;
+}
+
+/** How a set of squared standardised deviations is summarised, and its value under the model. */
+interface Target {
+  summary: (values: number[]) => number;
+  expected: number;
+}
+
+/**
+ * First fit: the lower quartile, robust even when a large culprit is a quarter or more of the
+ * deviations (a dominant release is the largest sibling in every context).
+ */
+const LOWER_QUARTILE: Target = {
+  summary: (values) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.floor((sorted.length - 1) / 4)]!;
+  },
+  expected: CHI2_1_LOWER_QUARTILE,
+};
+
+/**
+ * Later fits, on the inliers: the mean, far less noisy than a median; E[z² | |z| ≤ c] for a
+ * standard normal z is 1 − 2cφ(c) / (2Φ(c) − 1).
+ */
+const TRUNCATED_MEAN: Target = {
+  summary: (values) => values.reduce((a, b) => a + b, 0) / values.length,
+  expected: 1 - (2 * OUTLIER_Z * Math.exp(-(OUTLIER_Z ** 2) / 2)) / Math.sqrt(2 * Math.PI) / 0.99953,
+};
+
+/** The value x in [low, high] where the summary of f(x) meets its expected value (f decreasing in x). */
+function solve(
+  deviations: Deviation[],
+  z2: (d: Deviation, x: number) => number,
+  low: number,
+  high: number,
+  target: Target,
+): number {
+  const at = (x: number) => target.summary(deviations.map((d) => z2(d, x)));
+  if (deviations.length === 0 || at(low) <= target.expected) return low;
+  if (at(high) > target.expected) return high;
+  let a = low;
+  let b = high;
+  for (let i = 0; i < 50; i++) {
+    const mid = (a + b) / 2;
+    if (at(mid) > target.expected) a = mid;
+    else b = mid;
+  }
+  return (a + b) / 2;
+}
+
+interface SiblingGroup {
+  key: string;
+  dimension: Dimension;
+  variance: number;
+  siblings: CellCounts[];
+}
+
+/**
+ * Each informative sibling's deviation from the median of the other informative siblings, leaving
+ * out the siblings whose value is in `excluded` (as subjects and as references).
+ */
+function deviationsOf(groups: SiblingGroup[], excluded: Map<string, Set<string>>): Map<string, Deviation[]> {
+  const byKey = new Map<string, Deviation[]>();
+  for (const group of groups) {
+    const out = excluded.get(group.key);
+    const references = out
+      ? group.siblings.filter((s) => !out.has(s.cell[group.dimension] ?? ''))
+      : group.siblings;
+    if (references.length < 3) continue;
+    const list = byKey.get(group.key) ?? [];
+    byKey.set(group.key, list);
+    const rates = references.map((s) => s.k / s.n).sort((a, b) => a - b);
+    const inverseSum = references.reduce((sum, s) => sum + 1 / s.n, 0);
+    for (const sibling of group.siblings) {
+      const isReference = references.includes(sibling);
+      const others = isReference ? references.length - 1 : references.length;
+      // A median of m estimates varies about π/2 times as much as their mean.
+      const referenceShare = Math.PI / 2 / others;
+      const rate = sibling.k / sibling.n;
+      const reference = isReference ? medianWithout(rates, rates.indexOf(rate)) : medianWithout(rates, -1);
+      const meanInverseN = (inverseSum - (isReference ? 1 / sibling.n : 0)) / others;
+      list.push({
+        value: sibling.cell[group.dimension] ?? '',
+        excluded: !isReference,
+        squared: (rate - reference) ** 2,
+        variance: group.variance,
+        sampling: 1 / sibling.n + referenceShare * meanInverseN,
+        between: group.variance * (1 + referenceShare),
+      });
+    }
+  }
+  return byKey;
+}
+
+/**
+ * phi is one factor for the whole fleet (how much windows of one session cling together does not
+ * depend on the dimension); tau2 one per family and dimension. Small cells inform phi, large ones
+ * tau2. A value (a version, an OS) whose deviation is beyond OUTLIER_Z standard deviations in any
+ * context is a culprit, not healthy spread: the next fit leaves it out everywhere, as a subject and
+ * as a reference (a culprit deviates a little in each small context and a lot in the large ones).
+ */
+function fit(groups: SiblingGroup[], settings: DispersionSettings): Map<string, Dispersion> {
+  const smallHalf = (list: Deviation[]) =>
+    [...list].sort((a, b) => b.sampling - a.sampling).slice(0, Math.max(2, Math.ceil(list.length / 2)));
+  const largeHalf = (list: Deviation[]) =>
+    [...list].sort((a, b) => a.sampling - b.sampling).slice(0, Math.max(2, Math.ceil(list.length / 2)));
+  const tau2s = new Map<string, number>();
+  let phi = 1;
+  let excluded = new Map<string, Set<string>>();
+  let byKey = deviationsOf(groups, excluded);
+  const zSquared = (key: string, d: Deviation) =>
+    d.squared / (d.variance * (phi * d.sampling + (tau2s.get(key) ?? 0) * d.between));
+  for (let round = 0; round < 4; round++) {
+    const target = round === 0 ? LOWER_QUARTILE : TRUNCATED_MEAN;
+    for (const [key, all] of byKey) {
+      const list = all.filter((d) => !d.excluded);
+      const tau2 =
+        list.length < 3
+          ? 0
+          : solve(
+              round === 0 ? list : largeHalf(list),
+              (d, x) => d.squared / (d.variance * (phi * d.sampling + x * d.between)),
+              0,
+              settings.maxTau2,
+              target,
+            );
+      tau2s.set(key, tau2);
+    }
+    const keyOf = new Map<Deviation, string>();
+    for (const [key, list] of byKey) for (const d of list) keyOf.set(d, key);
+    const pooled = [...byKey.values()].flat().filter((d) => !d.excluded);
+    phi =
+      pooled.length < 3
+        ? 1
+        : solve(
+            smallHalf(pooled),
+            (d, x) =>
+              d.squared / (d.variance * (x * d.sampling + (tau2s.get(keyOf.get(d)!) ?? 0) * d.between)),
+            1,
+            100,
+            target,
+          );
+    const next = new Map<string, Set<string>>();
+    for (const [key, list] of byKey) {
+      const outliers = new Set(list.filter((d) => zSquared(key, d) > OUTLIER_Z ** 2).map((d) => d.value));
+      if (outliers.size) next.set(key, outliers);
+    }
+    excluded = next;
+    byKey = deviationsOf(groups, excluded);
+  }
+  const result = new Map<string, Dispersion>();
+  for (const group of groups) {
+    if (!result.has(group.key))
+      result.set(group.key, {
+        phi,
+        tau2: tau2s.get(group.key) ?? 0,
+        deviations: byKey.get(group.key)?.filter((d) => !d.excluded).length ?? 0,
+      });
+  }
+  return result;
+}
+
+/**
+ * phi and tau2 per family and contrast dimension, from base (non-tail) sibling cells: the cells
+ * that share a context and differ in one contrast dimension. `isBase` says whether a cell's ordinal
+ * values are single buckets.
+ */
+export function estimateDispersion(
+  cells: ReadonlyMap<string, CellCounts>,
+  isBase: (counts: CellCounts) => boolean,
+  settings: DispersionSettings,
+): Map<string, Dispersion> {
+  const contexts = new Map<
+    string,
+    { family: FamilyName; dimension: Dimension; context: CellCounts; siblings: CellCounts[] }
+  >();
+  for (const counts of cells.values()) {
+    if (!isBase(counts) || !isTestable(counts)) continue;
+    for (const dimension of CONTRAST_DIMENSIONS) {
+      if (counts.cell[dimension] === undefined) continue;
+      const contextCell = without(counts.cell, dimension);
+      if (dimension === 'detail_bucket' && contextCell.detail === undefined) continue;
+      const context = cells.get(keyIn(counts.family, contextCell));
+      if (!context) continue;
+      const key = `${dispersionKey(counts.family, dimension)}#${context.key}`;
+      let entry = contexts.get(key);
+      if (!entry) contexts.set(key, (entry = { family: counts.family, dimension, context, siblings: [] }));
+      entry.siblings.push(counts);
+    }
+  }
+  const groups: SiblingGroup[] = [];
+  for (const entry of contexts.values()) {
+    const p = entry.context.n > 0 ? entry.context.k / entry.context.n : 0;
+    const variance = p * (1 - p);
+    if (variance <= 0) continue;
+    const informative = entry.siblings.filter(
+      (s) => s.n * p >= settings.minExpected && s.n * (1 - p) >= settings.minExpected,
+    );
+    if (informative.length < 3) continue;
+    groups.push({
+      key: dispersionKey(entry.family, entry.dimension),
+      dimension: entry.dimension,
+      variance,
+      siblings: informative,
+    });
+  }
+  return fit(groups, settings);
+}

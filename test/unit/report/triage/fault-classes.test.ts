@@ -1,0 +1,155 @@
+// The fault classes of issue #19 on synthetic count tables, each over many random seeds: the search
+// must name the injected cell first (and every one of several), at the right generality, and the
+// controls must name nothing. Matching follows DESIGN §5: every key the expectation names is equal,
+// and the culprit names no other key.
+import { describe, expect, it } from 'vitest';
+import type { Cell } from '../../../../src/report/triage/cells.js';
+import { searchCauses } from '../../../../src/report/triage/explain.js';
+import { parseSearchSettings } from '../../../../src/report/triage/options.js';
+import {
+  syntheticFleet,
+  versionName,
+  type FleetSpec,
+} from '../../../../src/report/triage/synthetic-fleet.js';
+
+const SETTINGS = parseSearchSettings();
+const SEEDS = 20;
+/** Share of seeds in which the class must be localised exactly. */
+const REQUIRED = 0.9;
+
+function matches(found: Cell, expected: Cell): boolean {
+  const keys = new Set([...Object.keys(found), ...Object.keys(expected)]) as Set<keyof Cell>;
+  return [...keys].every((key) => found[key] === expected[key]);
+}
+
+function fleet(seed: number, overrides: Partial<FleetSpec>): FleetSpec {
+  return {
+    seed,
+    windows: 8000,
+    versions: 8,
+    skew: 1,
+    noise: 3,
+    heterogeneity: 0.03,
+    cluster: 1,
+    faults: [],
+    ...overrides,
+  };
+}
+
+interface FaultClass {
+  name: string;
+  spec: (seed: number) => FleetSpec;
+  expected: Cell[];
+}
+
+const DETAIL = { detail: 'file_name_length', detail_bucket: '>42' };
+
+const CLASSES: FaultClass[] = [
+  {
+    name: 'small release (≤ 40 session windows), 28% baseline',
+    spec: (seed) =>
+      fleet(seed, {
+        versions: 20,
+        skew: 0.5,
+        windows: 1300,
+        noise: 10,
+        faults: [{ cell: { version: versionName(17) }, add: 0.35 }],
+      }),
+    expected: [{ version: versionName(17) }],
+  },
+  {
+    name: 'mild regression: +8 points, RR ≈ 1.4',
+    spec: (seed) =>
+      fleet(seed, { windows: 20_000, noise: 7, faults: [{ cell: { version: versionName(1) }, add: 0.08 }] }),
+    expected: [{ version: versionName(1) }],
+  },
+  {
+    name: 'dominant release (70% of windows)',
+    spec: (seed) =>
+      fleet(seed, { firstShare: 0.7, faults: [{ cell: { version: versionName(0) }, add: 0.1 }] }),
+    expected: [{ version: versionName(0) }],
+  },
+  {
+    name: 'two simultaneous faults in different versions, stages and OSes',
+    spec: (seed) =>
+      fleet(seed, {
+        faults: [
+          { cell: { version: versionName(1), stage: 'login', os: 'windows' }, add: 0.6 },
+          { cell: { version: versionName(3), stage: 'indexing', os: 'linux' }, add: 0.4 },
+        ],
+      }),
+    expected: [
+      { version: versionName(1), stage: 'login', os: 'windows' },
+      { version: versionName(3), stage: 'indexing', os: 'linux' },
+    ],
+  },
+  {
+    name: 'one OS within one version and stage',
+    spec: (seed) =>
+      fleet(seed, {
+        faults: [{ cell: { version: versionName(2), stage: 'login', os: 'windows' }, add: 0.6 }],
+      }),
+    expected: [{ version: versionName(2), stage: 'login', os: 'windows' }],
+  },
+  {
+    name: 'one version in one stage on every OS → version / stage, no OS',
+    spec: (seed) =>
+      fleet(seed, { faults: [{ cell: { version: versionName(2), stage: 'login' }, add: 0.5 }] }),
+    expected: [{ version: versionName(2), stage: 'login' }],
+  },
+  {
+    name: 'one OS across all versions',
+    spec: (seed) => fleet(seed, { faults: [{ cell: { stage: 'receiving', os: 'darwin' }, add: 0.3 }] }),
+    expected: [{ stage: 'receiving', os: 'darwin' }],
+  },
+  {
+    name: 'a fault conditioned on an event detail (file name longer than 42)',
+    spec: (seed) =>
+      fleet(seed, {
+        faults: [{ cell: { version: versionName(1), stage: 'receiving', detail_bucket: '>42' }, add: 0.6 }],
+      }),
+    expected: [{ version: versionName(1), stage: 'receiving', ...DETAIL }],
+  },
+];
+
+const CONTROLS: Array<{ name: string; spec: (seed: number) => FleetSpec }> = [
+  { name: 'tiny versions', spec: (seed) => fleet(seed, { versions: 40, skew: 0.3, windows: 1500 }) },
+  {
+    name: 'heavy noise (≈ 40% baseline) with healthy spread',
+    spec: (seed) => fleet(seed, { noise: 20, heterogeneity: 0.1 }),
+  },
+  {
+    name: 'long sessions (windows clustered by session)',
+    spec: (seed) => fleet(seed, { cluster: 2, windows: 30_000 }),
+  },
+];
+
+describe('fault classes on synthetic count tables (many seeds each)', () => {
+  it.each(CLASSES.map((c) => [c.name, c] as const))(
+    '%s',
+    (_name, faultClass) => {
+      const misses: string[] = [];
+      for (let seed = 1; seed <= SEEDS; seed++) {
+        const { causes } = searchCauses(syntheticFleet(faultClass.spec(seed)), SETTINGS);
+        const top = causes.slice(0, faultClass.expected.length).map((c) => c.cell);
+        const ok = faultClass.expected.every((expected) => top.some((found) => matches(found, expected)));
+        if (!ok) misses.push(`seed ${seed}: ${JSON.stringify(causes.map((c) => c.cell))}`);
+      }
+      expect(misses.length, misses.join('\n')).toBeLessThanOrEqual(SEEDS * (1 - REQUIRED));
+    },
+    300_000,
+  );
+
+  it.each(CONTROLS.map((c) => [c.name, c] as const))(
+    'control names nothing: %s',
+    (_name, control) => {
+      const named: string[] = [];
+      for (let seed = 1; seed <= SEEDS; seed++) {
+        const { causes } = searchCauses(syntheticFleet(control.spec(seed)), SETTINGS);
+        if (causes.length) named.push(`seed ${seed}: ${JSON.stringify(causes.map((c) => c.cell))}`);
+      }
+      expect(named, named.join('\n')).toEqual([]);
+    },
+    300_000,
+  );
+});
