@@ -4,7 +4,7 @@
 // in a range over sessions first seen in it) and the NEW one (session windows with an episode,
 // src/model/episodes.ts). Samples and points come from the simulator's own session machine.
 //
-//   npm run model:figures -- [--fleets 200] [--sessions 200] [--installs 60] [--seed 1]
+//   npm run model:figures -- [--fleets 200] [--sessions 200] [--installs 60] [--seed 1] [--parts healthy,rollout]
 import { parseArgs } from 'node:util';
 import { sessionWindows } from '../src/model/index.js';
 import { IntervalPoints, truthPoint, type TruthPoint } from '../src/simulator/session-points.js';
@@ -261,6 +261,7 @@ function main(): void {
       sessions: { type: 'string', default: '200' },
       installs: { type: 'string', default: '60' },
       seed: { type: 'string', default: '1' },
+      parts: { type: 'string', default: 'healthy,rollout' },
     },
   });
   const fleets = Number(values.fleets);
@@ -268,7 +269,14 @@ function main(): void {
   const installs = Number(values.installs);
   const root = createRandom(Number(values.seed));
   const started = Date.now();
+  const parts = new Set(values.parts.split(','));
   console.log(`# model figures: ${fleets} fleets per cell, seed ${values.seed}`);
+  if (parts.has('healthy')) healthyTable(fleets, perFleet, root);
+  if (parts.has('rollout')) rolloutTable(fleets, installs, root);
+  console.log(`\nrun time ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+function healthyTable(fleets: number, perFleet: number, root: Random): void {
   console.log(
     `\nHealthy fleet over-rate at T = 0.3 (${perFleet} sessions per fleet): median / p95 over fleets`,
   );
@@ -301,6 +309,9 @@ function main(): void {
       );
     }
   }
+}
+
+function rolloutTable(fleets: number, installs: number, root: Random): void {
   const scenario = scenarioOf(ROLLOUT_SCENARIO);
   const fleetsOf = Array.from({ length: fleets }, (_, f) =>
     rolloutFleet(scenario, installs, root.fork(7_000_000 + f)),
@@ -328,7 +339,6 @@ function main(): void {
       }
     }
   }
-  console.log(`\nrun time ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) main();
