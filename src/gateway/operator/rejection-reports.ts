@@ -9,22 +9,22 @@ import type { IngestOutcome } from '../pipeline/index.js';
 
 const positiveInt = () => z.number().int().positive();
 
+/** How much one summary names; fixed sizes of the log and of memory, not deployment settings. */
+export interface SummaryBounds {
+  /** Installs named per summary, most rejected points first; the rest are totalled in one line. */
+  maxInstallsPerSummary: number;
+  /** Installs remembered per interval (bounds memory); more are counted but not named. */
+  maxTrackedInstalls: number;
+}
+
+export const SUMMARY_BOUNDS: SummaryBounds = { maxInstallsPerSummary: 20, maxTrackedInstalls: 10_000 };
+
 export const rejectionReportsConfigSchema = z
   .object({
     intervalSeconds: positiveInt()
       .default(60)
       .describe(
         'Seconds between per-install rejection summaries in the log; also the window of filesfu_gateway_installs_rejected',
-      ),
-    maxInstallsPerSummary: positiveInt()
-      .default(20)
-      .describe(
-        'Installs named per summary, most rejected data points first (count); the rest are totalled in one line',
-      ),
-    maxTrackedInstalls: positiveInt()
-      .default(10_000)
-      .describe(
-        'Installs with rejections remembered per interval (count; bounds memory); more are counted in the gauge and totals but not named',
       ),
   })
   .strict()
@@ -55,6 +55,7 @@ export class RejectionReporter {
     private readonly config: RejectionReportsConfig,
     registry: Registry,
     private readonly log: Log,
+    private readonly bounds: SummaryBounds = SUMMARY_BOUNDS,
   ) {
     const registers = [registry];
     this.requestsRejected = new Counter({
@@ -89,8 +90,8 @@ export class RejectionReporter {
     for (const [reason] of reasons) this.requestsRejected.inc({ reason });
     let entry = this.current.get(installId);
     if (entry === undefined) {
-      if (this.current.size >= this.config.maxTrackedInstalls) {
-        if (this.untracked.size < this.config.maxTrackedInstalls) this.untracked.add(installId);
+      if (this.current.size >= this.bounds.maxTrackedInstalls) {
+        if (this.untracked.size < this.bounds.maxTrackedInstalls) this.untracked.add(installId);
         else this.untrackedOverflow++;
         return;
       }
@@ -112,7 +113,7 @@ export class RejectionReporter {
     const untracked = this.untracked.size + this.untrackedOverflow;
     this.lastIntervalInstalls = installs.length + untracked;
     const intervalSeconds = this.config.intervalSeconds;
-    const named = installs.slice(0, this.config.maxInstallsPerSummary);
+    const named = installs.slice(0, this.bounds.maxInstallsPerSummary);
     for (const [installId, entry] of named) {
       this.log('warn', 'export rejections by install', {
         installId,

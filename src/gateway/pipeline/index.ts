@@ -3,8 +3,14 @@
 import { MemoryStateStore, RedisStateStore } from '../state/index.js';
 import type { StateStore, StateStoreOptions } from '../state/index.js';
 import { overflowPrometheusSeries, thresholdLabel } from '../../model/index.js';
+import { stateKeyPrefix } from '../state/index.js';
 import type { PipelineConfig } from './config.js';
-import { pipelineConfigProblems } from './config.js';
+import {
+  MAX_TRACKED_VERSIONS,
+  MAX_ZERO_WIDTH_STREAMS,
+  pipelineConfigProblems,
+  VERSION_WINDOW_BUCKETS,
+} from './config.js';
 import type { Pipeline, PipelineDeps } from './contract.js';
 import { GatewayPipeline } from './gateway-pipeline.js';
 
@@ -24,34 +30,34 @@ export function stateStoreOptions(config: PipelineConfig): StateStoreOptions {
     windowMs: config.sessions.windowSeconds * 1000,
     windowGraceMs: config.sessions.windowGraceSeconds * 1000,
     maxTrackedSessions: config.sessions.maxTrackedSessions,
-    maxZeroWidthStreams: config.sessions.maxZeroWidthStreams,
+    maxZeroWidthStreams: MAX_ZERO_WIDTH_STREAMS,
     dedupWindowMs: config.state.dedupWindowMs,
     // The overflow series are forwarded too: their Prometheus series are reserved out of maxSeries.
     seriesBudget: config.limits.maxSeries - overflowPrometheusSeries(config.sessions.thresholds.length),
     seriesIdleTimeoutMs: config.limits.seriesIdleTimeoutMs,
     maxVersions: config.limits.maxVersions,
     versionWindowMs: config.limits.versionWindowMs,
-    versionWindowBuckets: config.limits.versionWindowBuckets,
-    maxTrackedVersions: config.limits.maxTrackedVersions,
+    versionWindowBuckets: VERSION_WINDOW_BUCKETS,
+    maxTrackedVersions: MAX_TRACKED_VERSIONS,
   };
 }
 
 /** Builds the state store the config asks for; Redis waits (bounded) for its first connection. */
 export async function createStateStore(
   config: PipelineConfig,
-  deps: Pick<PipelineDeps, 'log'>,
+  deps: Pick<PipelineDeps, 'log' | 'redis'>,
 ): Promise<StateStore> {
   const options = stateStoreOptions(config);
-  const { redisUrl } = config.state;
-  if (redisUrl === undefined) return new MemoryStateStore(options);
+  const redisUrl = deps.redis?.url;
+  if (deps.redis === undefined || redisUrl === undefined) return new MemoryStateStore(options);
   const store = new RedisStateStore({
     ...options,
     url: redisUrl,
-    keyPrefix: config.state.keyPrefix,
-    commandTimeoutMs: config.state.commandTimeoutMs,
+    keyPrefix: stateKeyPrefix(deps.redis),
+    commandTimeoutMs: deps.redis.commandTimeoutMs,
     log: deps.log,
   });
-  if (!(await store.waitUntilReady(config.state.commandTimeoutMs))) {
+  if (!(await store.waitUntilReady(deps.redis.commandTimeoutMs))) {
     // Not fatal: ioredis keeps reconnecting; until then /readyz is 503 and exports get Retry-After.
     deps.log('warn', 'redis state store not reachable yet; pipeline not ready', {
       redisUrl: redactUrl(redisUrl),
