@@ -6,6 +6,7 @@ import { Counter, Gauge } from 'prom-client';
 import { z } from 'zod';
 import type { Log } from '../http/json-log.js';
 import type { IngestOutcome } from '../pipeline/index.js';
+import { GATEWAY_SELF_METRICS } from '../../model/index.js';
 
 const positiveInt = () => z.number().int().positive();
 
@@ -59,19 +60,19 @@ export class RejectionReporter {
   ) {
     const registers = [registry];
     this.requestsRejected = new Counter({
-      name: 'filesfu_gateway_requests_rejected_total',
+      name: GATEWAY_SELF_METRICS.requestsRejected,
       help: 'Export requests with data points rejected, by every distinct reason they had (a request counts once per reason)',
       labelNames: ['reason'],
       registers,
     });
     this.ignored = new Counter({
-      name: 'filesfu_gateway_datapoints_ignored_total',
+      name: GATEWAY_SELF_METRICS.pointsIgnored,
       help: 'Data points of metrics the gateway does not use: dropped without error (not rejected)',
       registers,
     });
     const installs = () => this.lastIntervalInstalls;
     new Gauge({
-      name: 'filesfu_gateway_installs_rejected',
+      name: GATEWAY_SELF_METRICS.installsRejected,
       help: 'Distinct installs that had data points rejected in the last completed summary interval (rejectionReports.intervalSeconds)',
       registers,
       collect() {
