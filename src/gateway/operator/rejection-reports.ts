@@ -4,7 +4,7 @@
 import type { Registry } from 'prom-client';
 import { Counter, Gauge } from 'prom-client';
 import { z } from 'zod';
-import type { Log } from '../http/json-log.js';
+import type { Log } from '../http/index.js';
 import type { IngestOutcome } from '../pipeline/index.js';
 import { GATEWAY_SELF_METRICS } from '../../model/index.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boundedLabelSpaceSeries } from '../cardinality/label-space.js';
+import { boundedLabelSpaceSeries } from '../cardinality/index.js';
 import {
   CPU_BUCKETS,
   CPU_HISTOGRAM_COST,
@@ -8,6 +8,7 @@ import {
   overflowPrometheusSeries,
   windowFamilyCost,
 } from '../../model/index.js';
+import { exportConfigSchema } from '../export/index.js';
 import { DEFAULT_DETAILS, detailsConfigSchema } from './details-config.js';
 
 const MINUTE_MS = 60_000;
@@ -172,29 +173,6 @@ export const stateConfigSchema = z
   .strict()
   .default({});
 
-export const exportConfigSchema = z
-  .object({
-    collectorUrl: z
-      .string()
-      .url()
-      .default('http://127.0.0.1:4318/v1/metrics')
-      .describe('OTLP/HTTP metrics endpoint of the collector (full URL ending in /v1/metrics)'),
-    flushIntervalMs: positiveInt()
-      .default(10_000)
-      .describe('Milliseconds between exports of the cumulative aggregate to the collector'),
-    timeoutMs: positiveInt().default(5_000).describe('Milliseconds one export request may take'),
-    maxUnexportedMs: positiveInt()
-      .default(60_000)
-      .describe(
-        'Milliseconds accepted data may stay unexported while exports fail (collector down) before the gateway refuses new data with 503; only without persistence.stateDir (with it, the persisted aggregate absorbs the outage)',
-      ),
-    shutdownFlushTimeoutMs: positiveInt()
-      .default(10_000)
-      .describe('Milliseconds the final flush on SIGTERM may take, retries included'),
-  })
-  .strict()
-  .default({});
-
 export const persistenceConfigSchema = z
   .object({
     stateDir: z
@@ -225,7 +203,7 @@ export type ValidationConfig = PipelineConfig['validation'];
 export type LimitsConfig = PipelineConfig['limits'];
 export type SessionsConfig = PipelineConfig['sessions'];
 export type StateConfig = PipelineConfig['state'];
-export type ExportConfig = PipelineConfig['export'];
+export type { ExportConfig } from '../export/index.js';
 export type PersistenceConfig = PipelineConfig['persistence'];
 export type { DetailConfig } from './details-config.js';
 

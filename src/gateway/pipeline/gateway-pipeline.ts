@@ -199,7 +199,7 @@ export class GatewayPipeline implements Pipeline {
 
   /**
    * Resolves once a checkpoint captured after this call is on disk (group commit): the requests
-   * aggregated within persistence.groupCommitMs share one checkpoint, and each is answered only
+   * aggregated within GROUP_COMMIT_MS share one checkpoint, and each is answered only
    * when what it added is durable. Rejects with a retryable 503 when the checkpoint fails.
    */
   private durable(): Promise<void> {
@@ -225,17 +225,21 @@ export class GatewayPipeline implements Pipeline {
     principal: Principal,
   ): Promise<IngestOutcome> {
     const nowMs = Date.now();
+    // 1. Validate the decoded request: the sessions' samples, every rejection with its reason.
     const validated = validateRequest(request, principal.installId, this.validationLimits, nowMs);
     this.metrics.received.inc(validated.receivedDataPoints);
     this.metrics.countRejections(validated.rejections);
     this.attributes.observe(validated.observed);
 
+    // 2. Bound the labels (versions, stages, OS, length), proposing each session's label set.
     const prepared = await this.boundLabels(validated.sessions, principal.installId, nowMs);
+    // 3. Commit every session's state in one place: watermark, windows, episodes.
     const results = await commitSessions(
       this.store,
       prepared.map((p) => p.commit),
       nowMs,
     );
+    // 4. What each committed session adds (new points and closed windows), 5. aggregated.
     const outcome = emptyOutcome();
     results.forEach((result, i) => {
       if (result.status === 'fulfilled') {
