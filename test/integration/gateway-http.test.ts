@@ -19,6 +19,8 @@ let stack: Stack;
 beforeAll(async () => {
   stack = await startStack({
     quiet: true,
+    // Without a state directory: the collector-outage test needs export.maxUnexportedMs to apply.
+    gatewayStateDir: false,
     gatewayConfig: {
       server: { maxCompressedBodyBytes: 2 * MIB, maxDecompressedBodyBytes: 8 * MIB, retryAfterSeconds: 2 },
       auth: { revokedInstallIds: ['revoked-install'] },
