@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GENERATED_FILES } from '../grafana/generated-files.js';
-import { renderConfigReference } from '../src/gateway/config.js';
+import { GATEWAY_REFERENCE_DOCS } from '../src/gateway/reference-docs.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -16,20 +16,12 @@ function committed(path: string): string | undefined {
   }
 }
 
-/** The block between `<!-- marker:begin -->` and `<!-- marker:end -->` of a committed file. */
-function embedded(path: string, marker: string): string | undefined {
-  const doc = committed(path) ?? '';
-  const begin = `<!-- ${marker}:begin -->\n`;
-  const start = doc.indexOf(begin);
-  const stop = doc.indexOf(`\n<!-- ${marker}:end -->`, start);
-  return start < 0 || stop < 0 ? undefined : doc.slice(start + begin.length, stop);
-}
-
-// The gateway's config reference, generated from its schema into docs/gateway.md.
-if (embedded('docs/gateway.md', 'config-reference') !== renderConfigReference()) {
-  console.error(
-    'docs/gateway.md: the config reference differs from the gateway config schema (run `node --import tsx src/gateway/main.ts --write-reference-docs` and commit)',
-  );
+// The gateway's reference pages, generated from its config schema and error catalogue.
+const staleDocs = GATEWAY_REFERENCE_DOCS.filter((doc) => committed(doc.path) !== doc.render());
+if (staleDocs.length) {
+  console.error('Reference docs differ from the code (run `npx tsx scripts/generate-docs.ts` and commit):');
+  for (const doc of staleDocs)
+    console.error(`  ${doc.path}${committed(doc.path) === undefined ? ' (missing)' : ''}`);
   process.exit(1);
 }
 
@@ -40,4 +32,6 @@ if (drifted.length) {
     console.error(`  ${file.path}${committed(file.path) === undefined ? ' (missing)' : ''}`);
   process.exit(1);
 }
-console.log(`drift check: ${GENERATED_FILES.length} generated files up to date`);
+console.log(
+  `drift check: ${GENERATED_FILES.length + GATEWAY_REFERENCE_DOCS.length} generated files up to date`,
+);

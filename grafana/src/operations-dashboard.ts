@@ -5,21 +5,11 @@ import { DashboardBuilder, DashboardCursorSync, RowBuilder } from '@grafana/graf
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { JOBS, PROM } from '../../src/model/index.js';
-import { COLLECTOR, GATEWAY, collectorCounter } from '../../src/report/metric-names.js';
+import { GATEWAY_SELF_METRICS as GATEWAY, JOBS, PROM } from '../../src/model/index.js';
+import { COLLECTOR, collectorCounter } from '../../src/report/metric-names.js';
 import { promQuery, trafficLight } from './panel-helpers.js';
 
 export const OPERATIONS_DASHBOARD_UID = 'filesfu-operations';
-
-/**
- * The gateway's self-metrics of session-window counting (src/gateway/pipeline/self-metrics.ts; not in
- * src/report/metric-names.ts, which lists only what the triage reads).
- */
-const WINDOW_SELF_METRICS = {
-  late: 'filesfu_gateway_datapoints_late_total',
-  closed: 'filesfu_gateway_session_windows_closed_total',
-  open: 'filesfu_gateway_session_windows_open',
-} as const;
 
 const RATE = '$__rate_interval';
 const POINTS_PER_SECOND = 'suffix: points/s';
@@ -89,7 +79,7 @@ function overview() {
       'Open session windows',
       'Session windows the state store holds open (counted when a later point or the grace period closes them), as of the last housekeeping.',
       'short',
-      `sum(${WINDOW_SELF_METRICS.open}{${gw}})`,
+      `sum(${GATEWAY.windowsOpen}{${gw}})`,
       'windows',
     ),
     statPanel(
@@ -125,7 +115,7 @@ function gatewayIngest() {
       unit: 'suffix: windows/s',
       queries: [
         {
-          expr: `sum by (by) (rate(${WINDOW_SELF_METRICS.closed}{${gw}}[${RATE}]))`,
+          expr: `sum by (by) (rate(${GATEWAY.windowsClosed}{${gw}}[${RATE}]))`,
           legend: 'closed by {{by}}',
         },
         { expr: `sum(rate(${PROM.sessionWindows.active}[${RATE}]))`, legend: 'in Prometheus' },
@@ -138,7 +128,7 @@ function gatewayIngest() {
         'they are in the CPU histogram but not in the window counts. Normally near zero; a rise means clients ' +
         'deliver late (clock skew, stalled uploads) or the grace period is too short.',
       unit: POINTS_PER_SECOND,
-      queries: [{ expr: `sum(rate(${WINDOW_SELF_METRICS.late}{${gw}}[${RATE}]))`, legend: 'late' }],
+      queries: [{ expr: `sum(rate(${GATEWAY.pointsLate}{${gw}}[${RATE}]))`, legend: 'late' }],
     }),
     seriesPanel({
       title: 'Gateway requests by status code',

@@ -69,9 +69,10 @@ export async function runExperiment(
     prometheusIntervalSeconds: 1,
     quiet: true,
     gatewayConfig: {
+      server: { retryAfterSeconds: 1 },
       rateLimit: { enabled: false },
       pipeline: {
-        export: { flushIntervalMs: 1000, retryAfterSeconds: 1 },
+        export: { flushIntervalMs: 1000 },
         sessions: { windowSeconds: settings.windowSeconds, windowGraceSeconds: GRACE_SECONDS },
         state: { housekeepingIntervalMs: 500 },
       },

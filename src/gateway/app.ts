@@ -56,7 +56,7 @@ function createExportHandler(config: GatewayConfig, deps: GatewayAppDeps): OtlpE
       },
       maxBufferedBodyBytes: config.server.maxBufferedBodyBytes,
       maxInFlightRequests: config.server.maxInFlightRequests,
-      overloadRetryAfterSeconds: config.server.overloadRetryAfterSeconds,
+      overloadRetryAfterSeconds: config.server.retryAfterSeconds,
     },
     deps,
   );

@@ -8,7 +8,9 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { KEY_ID_PATTERN, MAX_KEY_ID_LENGTH, parseSigningKeys, MIN_SECRET_LENGTH } from './auth/index.js';
 import { rejectionReportsConfigSchema } from './operator/index.js';
+import { DEFAULT_RETRY_AFTER_SECONDS } from './errors/index.js';
 import { pipelineConfigProblems, pipelineConfigSchema } from './pipeline/index.js';
+import { redisConfigSchema } from './state/index.js';
 
 const MIB = 1024 * 1024;
 const positiveInt = () => z.number().int().positive();
@@ -41,18 +43,14 @@ const serverSchema = z
     maxInFlightRequests: positiveInt()
       .default(256)
       .describe('Export requests being read or ingested at once (count); more → 503 with Retry-After'),
-    overloadRetryAfterSeconds: positiveInt()
-      .default(5)
-      .describe('Retry-After (seconds) for 503s from the in-flight cap and while draining'),
+    retryAfterSeconds: positiveInt()
+      .default(DEFAULT_RETRY_AFTER_SECONDS)
+      .describe(
+        'Retry-After (seconds) of every 503 the gateway decides itself: in-flight cap, body budget, draining, state store or collector unavailable (rate-limit 429s carry the time until a token is free)',
+      ),
     requestTimeoutMs: positiveInt()
       .default(30_000)
       .describe('Milliseconds a client may take to send a whole request (slow-loris bound)'),
-    headersTimeoutMs: positiveInt()
-      .default(10_000)
-      .describe('Milliseconds a client may take to send request headers'),
-    keepAliveTimeoutMs: positiveInt()
-      .default(65_000)
-      .describe('Milliseconds an idle keep-alive connection is kept (above the watchdog export interval)'),
     shutdownGraceMs: positiveInt()
       .default(10_000)
       .describe('Milliseconds SIGTERM waits for in-flight requests before closing connections and flushing'),
@@ -82,20 +80,6 @@ const rateLimitSchema = z
     perInstall: bucketSchema(2, 30, 'per install'),
     // The key id is shared by the whole fleet: size it above fleet size / export interval.
     perCredential: bucketSchema(10_000, 20_000, 'per signing key (all installs using it)'),
-    maxTrackedKeys: positiveInt()
-      .default(200_000)
-      .describe('In-memory buckets kept at most (count); bounds memory under many distinct installs'),
-    redisUrl: z
-      .string()
-      .url()
-      .optional()
-      .describe('Redis shared by all replicas for the budgets; unset = each replica counts alone'),
-    redisKeyPrefix: z.string().default('filesfu:rl:').describe('Prefix of the rate-limit keys in Redis'),
-    redisTimeoutMs: positiveInt()
-      .default(200)
-      .describe(
-        'Milliseconds a Redis rate-limit check may take before this replica falls back to local buckets',
-      ),
   })
   .strict()
   .default({});
@@ -126,32 +110,10 @@ const authSchema = z
       .min(0)
       .default(0)
       .describe('Tokens older than this are refused (seconds since issue; 0 = no expiry)'),
-    clockSkewSeconds: z
-      .number()
-      .int()
-      .min(0)
-      .default(300)
-      .describe("How far in the future a token's issue time may be (seconds)"),
-    redisUrl: z
-      .string()
-      .url()
-      .optional()
-      .describe('Redis holding the revoked-installs set filesfu:revoked; unset = config list only'),
     revocationCacheSeconds: positiveInt()
       .default(30)
       .describe(
         'Seconds a Redis revocation answer is cached per install (how fast a revocation takes effect)',
-      ),
-    maxCachedRevocations: positiveInt()
-      .default(200_000)
-      .describe('Cached revocation answers kept at most (count)'),
-    maxCachedTokens: z
-      .number()
-      .int()
-      .min(0)
-      .default(50_000)
-      .describe(
-        'Signature-verified tokens remembered (~350 bytes each, oldest dropped first) so repeat exports skip the HMAC (count; 0 = off; age and revocation are still checked on every request)',
       ),
   })
   .strict()
@@ -160,6 +122,7 @@ const authSchema = z
 export const gatewayConfigSchema = z
   .object({
     server: serverSchema,
+    redis: redisConfigSchema,
     auth: authSchema,
     rateLimit: rateLimitSchema,
     pipeline: pipelineConfigSchema.default({}),
@@ -210,9 +173,55 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   return parsed.data;
 }
 
+/** Settings of earlier versions: where each went, so an old config file fails with its fix. */
+const MOVED_SETTINGS: Readonly<Record<string, string>> = {
+  'pipeline.state.redisUrl': 'use redis.url (or FILESFU_GATEWAY_REDIS_URL)',
+  'rateLimit.redisUrl': 'use redis.url (or FILESFU_GATEWAY_REDIS_URL)',
+  'auth.redisUrl': 'use redis.url (or FILESFU_GATEWAY_REDIS_URL)',
+  'pipeline.state.keyPrefix': 'use redis.keyPrefix (the pipeline writes under <prefix>gw:)',
+  'rateLimit.redisKeyPrefix': 'use redis.keyPrefix (rate limits are kept under <prefix>rl:)',
+  'pipeline.state.commandTimeoutMs': 'use redis.commandTimeoutMs',
+  'rateLimit.redisTimeoutMs': 'use redis.commandTimeoutMs (lookups wait at most 200 ms)',
+  'pipeline.export.retryAfterSeconds': 'use server.retryAfterSeconds',
+  'server.overloadRetryAfterSeconds': 'use server.retryAfterSeconds',
+  'auth.clockSkewSeconds': 'use pipeline.validation.maxFutureSkewMs (one clock-skew bound)',
+};
+const INTERNAL_NOW =
+  'no longer a setting: an internal constant of the gateway (see docs/reference/gateway-config.md); remove it';
+
 function describeIssue(issue: z.ZodIssue): string {
-  return `${issue.path.join('.') || '(root)'}: ${issue.message}`;
+  const at = issue.path.join('.');
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys
+      .map((key) => {
+        const path = at ? `${at}.${key}` : key;
+        const hint =
+          MOVED_SETTINGS[path] ??
+          (REMOVED_KEYS.has(key)
+            ? INTERNAL_NOW
+            : 'check its spelling against docs/reference/gateway-config.md');
+        return `${at || '(root)'}: unknown key "${key}"; ${hint}`;
+      })
+      .join('\n  - ');
+  }
+  return `${at || '(root)'}: ${issue.message}`;
 }
+
+/** Internal tunables that were settings once. */
+const REMOVED_KEYS = new Set([
+  'maxZeroWidthStreams',
+  'versionWindowBuckets',
+  'maxTrackedVersions',
+  'admissionCacheMs',
+  'groupCommitMs',
+  'maxTrackedInstalls',
+  'maxInstallsPerSummary',
+  'maxTrackedKeys',
+  'maxCachedRevocations',
+  'maxCachedTokens',
+  'headersTimeoutMs',
+  'keepAliveTimeoutMs',
+]);
 
 /** Validates an already-assembled (deep-partial) config object, e.g. in tests. */
 export function parseGatewayConfig(input: unknown): GatewayConfig {
@@ -261,11 +270,7 @@ function envLayer(env: Env, problems: string[]): Tree {
   const stateDir = env['FILESFU_GATEWAY_STATE_DIR'];
   if (stateDir) set(['pipeline', 'persistence', 'stateDir'], stateDir);
   const redisUrl = env['FILESFU_GATEWAY_REDIS_URL'];
-  if (redisUrl) {
-    set(['pipeline', 'state', 'redisUrl'], redisUrl);
-    set(['rateLimit', 'redisUrl'], redisUrl);
-    set(['auth', 'redisUrl'], redisUrl);
-  }
+  if (redisUrl) set(['redis', 'url'], redisUrl);
   const keys = env['FILESFU_GATEWAY_AUTH_KEYS'];
   if (keys) {
     try {

@@ -12,6 +12,7 @@ import { createJsonLog, registerHttpMetrics, throttledLog, type Log } from './ht
 import { RejectionReporter, reportingPipeline } from './operator/index.js';
 import { createPipeline, type Pipeline } from './pipeline/index.js';
 import { RateLimiter } from './ratelimit/index.js';
+import { LOOKUP_TIMEOUT_MS, rateLimitKeyPrefix } from './state/index.js';
 
 export { createGatewayApp, createGatewayRequestListener } from './app.js';
 export type { GatewayAppDeps } from './app.js';
@@ -43,6 +44,16 @@ export interface StartGatewayOptions {
 }
 
 const REDIS_ERROR_LOG_INTERVAL_MS = 30_000;
+/** Bounds the revocation cache's memory under many distinct installs (answers, ~100 bytes each). */
+const MAX_CACHED_REVOCATIONS = 200_000;
+/** Signature-verified tokens remembered (~350 bytes each) so repeat exports skip the HMAC. */
+const MAX_CACHED_TOKENS = 50_000;
+/** Bounds the local rate-limit buckets' memory under many distinct installs. */
+const MAX_TRACKED_RATE_LIMIT_KEYS = 200_000;
+/** A client gets this long to send its headers (the whole request is bounded by requestTimeoutMs). */
+const HEADERS_TIMEOUT_MS = 10_000;
+/** Above the watchdog's 10 s export interval, so an exporting install keeps its connection. */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 const IDLE_SWEEP_INTERVAL_MS = 100;
 
 export async function startGateway(
@@ -54,51 +65,47 @@ export async function startGateway(
   const registry = new Registry();
   const metrics = registerHttpMetrics(registry, { defaultMetrics: options.defaultMetrics ?? true });
 
-  const redisClients = new Map<string, Redis>();
-  const redisFor = (url: string | undefined, commandTimeout: number): Redis | undefined => {
-    if (url === undefined) return undefined;
-    let client = redisClients.get(url);
-    if (client === undefined) {
-      // No offline queue: while Redis is down, commands fail at once and callers fall back locally
-      // instead of piling up behind a reconnect.
-      client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout });
-      client.on('error', (error: unknown) =>
-        redisLog('warn', 'redis (auth/rate limits) unavailable', { error }),
-      );
-      redisClients.set(url, client);
-    }
-    return client;
-  };
+  // One client for the per-request lookups (auth, rate limits); the state store has its own.
+  const lookupRedis = redisLookupClient(config, (error: unknown) =>
+    redisLog('warn', 'redis (auth/rate limits) unavailable', { error }),
+  );
   const onRedisError = (error: unknown): void =>
     redisLog('warn', 'redis (auth/rate limits) command failed', { error });
 
   const revocation = new RevocationList({
     revokedInstallIds: config.auth.revokedInstallIds,
-    redis: redisFor(config.auth.redisUrl, config.rateLimit.redisTimeoutMs),
+    redis: lookupRedis,
     cacheSeconds: config.auth.revocationCacheSeconds,
-    maxCachedInstalls: config.auth.maxCachedRevocations,
+    maxCachedInstalls: MAX_CACHED_REVOCATIONS,
     onRedisError,
   });
   const authenticator = new Authenticator({
     keys: config.auth.keys,
     maxTokenAgeSeconds: config.auth.maxTokenAgeSeconds,
-    clockSkewSeconds: config.auth.clockSkewSeconds,
+    // A token's issue time obeys the same client clock-skew bound as a point's timestamp.
+    clockSkewSeconds: Math.floor(config.pipeline.validation.maxFutureSkewMs / 1000),
     revocation,
-    maxCachedTokens: config.auth.maxCachedTokens,
+    maxCachedTokens: MAX_CACHED_TOKENS,
   });
   const rateLimiter = new RateLimiter({
     enabled: config.rateLimit.enabled,
     perInstall: config.rateLimit.perInstall,
     perCredential: config.rateLimit.perCredential,
-    maxTrackedKeys: config.rateLimit.maxTrackedKeys,
-    redis: redisFor(config.rateLimit.redisUrl, config.rateLimit.redisTimeoutMs),
-    redisKeyPrefix: config.rateLimit.redisKeyPrefix,
+    maxTrackedKeys: MAX_TRACKED_RATE_LIMIT_KEYS,
+    redis: lookupRedis,
+    redisKeyPrefix: rateLimitKeyPrefix(config.redis),
     onRedisError,
   });
 
   const pipeline =
     options.pipeline ??
-    (await createPipeline(config.pipeline, { registry, replicaId: config.server.replicaId, log }));
+    (await createPipeline(config.pipeline, {
+      registry,
+      replicaId: config.server.replicaId,
+      log,
+      redis: config.redis,
+      retryAfterSeconds: config.server.retryAfterSeconds,
+    }));
 
   const rejectionReporter = new RejectionReporter(config.rejectionReports, registry, log);
   let draining = false;
@@ -115,8 +122,8 @@ export async function startGateway(
   const server = createServer(
     {
       requestTimeout: config.server.requestTimeoutMs,
-      headersTimeout: config.server.headersTimeoutMs,
-      keepAliveTimeout: config.server.keepAliveTimeoutMs,
+      headersTimeout: Math.min(HEADERS_TIMEOUT_MS, config.server.requestTimeoutMs),
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     },
     listener,
   );
@@ -154,7 +161,7 @@ export async function startGateway(
       rateLimiter.close();
       rejectionReporter.close();
       await Promise.all(
-        [...redisClients.values()].map((client) => client.quit().catch(() => client.disconnect())),
+        [lookupRedis].flatMap((client) => (client ? [client.quit().catch(() => client.disconnect())] : [])),
       );
       log('info', 'stopped', { replicaId: config.server.replicaId });
     })();
@@ -172,4 +179,16 @@ function listen(server: Server, host: string, port: number): Promise<void> {
       resolve();
     });
   });
+}
+
+/** No offline queue: while Redis is down, lookups fail at once and fall back locally. */
+function redisLookupClient(config: GatewayConfig, onError: (error: unknown) => void): Redis | undefined {
+  if (config.redis.url === undefined) return undefined;
+  const client = new Redis(config.redis.url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: Math.min(LOOKUP_TIMEOUT_MS, config.redis.commandTimeoutMs),
+  });
+  client.on('error', onError);
+  return client;
 }

@@ -1,12 +1,10 @@
 // Process entry of one gateway replica: `node --import tsx src/gateway/main.ts`.
 // Exit codes: 0 after a clean shutdown, 1 on a fatal runtime error, 2 on invalid configuration or
 // a damaged checkpoint.
-// `--config-reference` prints the generated configuration table; `--write-reference-docs` rewrites
-// the generated tables (configuration, error codes) inside docs/gateway.md.
+// `--config-reference` prints the configuration table (the reference pages under docs/reference/
+// are written by scripts/generate-docs.ts).
 
-import { readFileSync, writeFileSync } from 'node:fs';
 import { ConfigError, loadGatewayConfig, renderConfigReference, type GatewayConfig } from './config.js';
-import { renderErrorReference } from './errors/index.js';
 import { createJsonLog } from './http/index.js';
 import { startGateway } from './index.js';
 import { CheckpointFileError } from './persistence/index.js';
@@ -14,10 +12,6 @@ import { CheckpointFileError } from './persistence/index.js';
 async function main(): Promise<void> {
   if (process.argv.includes('--config-reference')) {
     process.stdout.write(`${renderConfigReference()}\n`);
-    return;
-  }
-  if (process.argv.includes('--write-reference-docs')) {
-    writeReferenceDocs();
     return;
   }
   let config: GatewayConfig;
@@ -62,7 +56,7 @@ async function main(): Promise<void> {
     url: gateway.url,
     replicaId: config.server.replicaId,
     collectorUrl: withoutCredentials(config.pipeline.export.collectorUrl),
-    redis: config.pipeline.state.redisUrl !== undefined,
+    redis: config.redis.url !== undefined,
     signingKeys: config.auth.keys.map((key) => key.keyId),
   });
 }
@@ -72,25 +66,6 @@ function withoutCredentials(url: string): string {
   parsed.username = '';
   parsed.password = '';
   return parsed.toString();
-}
-
-const GATEWAY_DOC = new URL('../../docs/gateway.md', import.meta.url);
-
-function writeReferenceDocs(): void {
-  let doc = readFileSync(GATEWAY_DOC, 'utf8');
-  doc = replaceBetween(doc, 'config-reference', renderConfigReference());
-  doc = replaceBetween(doc, 'error-reference', renderErrorReference());
-  writeFileSync(GATEWAY_DOC, doc);
-  process.stdout.write('docs/gateway.md: reference tables regenerated\n');
-}
-
-function replaceBetween(doc: string, marker: string, content: string): string {
-  const begin = `<!-- ${marker}:begin -->\n`;
-  const end = `\n<!-- ${marker}:end -->`;
-  const start = doc.indexOf(begin);
-  const stop = doc.indexOf(end, start);
-  if (start < 0 || stop < 0) throw new Error(`docs/gateway.md lacks the ${marker} markers`);
-  return doc.slice(0, start + begin.length) + content + doc.slice(stop);
 }
 
 main().catch((error: unknown) => {

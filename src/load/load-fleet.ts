@@ -1,7 +1,13 @@
 // The synthetic sessions a load run exports for: realistic identities and realistic per-interval
 // CPU samples (mostly quiet, a few busy stages), drawn from a seeded PRNG so runs are comparable.
-import { createRandom, type Random } from '../simulator/random.js';
-import { APP_STAGES, OS_VERSIONS, OS_TYPES, HOST_ARCHES } from '../simulator/stages.js';
+import {
+  APP_STAGES,
+  createRandom,
+  HOST_ARCHES,
+  OS_TYPES,
+  OS_VERSIONS,
+  type Random,
+} from '../simulator/index.js';
 import type { LoadSessionIdentity, StageSamples } from './session-export.js';
 
 export const LOAD_VERSIONS = ['6.4.0', '6.5.0', '6.6.0', '7.0.0'] as const;

@@ -4,8 +4,7 @@
 //   ramp                     find how many sessions one gateway holds (self-started stack)
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { signingKeyTokenSource } from '../simulator/tokens.js';
-import { parseDurationMs } from '../simulator/duration.js';
+import { parseDurationMs, signingKeyTokenSource } from '../simulator/index.js';
 import { repoPath } from '../stack/repo.js';
 import { startStack, type Stack } from '../stack/index.js';
 import { runLoad, type LoadMode } from './driver.js';

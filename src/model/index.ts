@@ -4,3 +4,4 @@ export * from './episodes.js';
 export * from './buckets.js';
 export * from './forwarded.js';
 export * from './prometheus.js';
+export * from './self-metrics.js';

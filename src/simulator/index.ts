@@ -50,4 +50,12 @@ export {
 export { formatSimulatedSummary, simulatedProgressLine } from './simulated-summary.js';
 export { createRandom, type Random } from './random.js';
 export { formatDuration, parseDurationMs } from './duration.js';
-export { APP_STAGES, OS_TYPES, HOST_ARCHES, type AppStage, type OsType, type HostArch } from './stages.js';
+export {
+  APP_STAGES,
+  OS_TYPES,
+  OS_VERSIONS,
+  HOST_ARCHES,
+  type AppStage,
+  type OsType,
+  type HostArch,
+} from './stages.js';

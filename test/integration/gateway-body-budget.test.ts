@@ -39,7 +39,7 @@ beforeAll(async () => {
         maxBufferedBodyBytes: BUDGET_BYTES,
         maxCompressedBodyBytes: 4 * MIB,
         maxDecompressedBodyBytes: 16 * MIB,
-        overloadRetryAfterSeconds: 1,
+        retryAfterSeconds: 1,
       },
     },
   });

@@ -19,11 +19,13 @@ let stack: Stack;
 beforeAll(async () => {
   stack = await startStack({
     quiet: true,
+    // Without a state directory: the collector-outage test needs export.maxUnexportedMs to apply.
+    gatewayStateDir: false,
     gatewayConfig: {
-      server: { maxCompressedBodyBytes: 2 * MIB, maxDecompressedBodyBytes: 8 * MIB },
+      server: { maxCompressedBodyBytes: 2 * MIB, maxDecompressedBodyBytes: 8 * MIB, retryAfterSeconds: 2 },
       auth: { revokedInstallIds: ['revoked-install'] },
       rateLimit: { perInstall: { ratePerSecond: 0.05, burst: RATE_BURST } },
-      pipeline: { export: { maxUnexportedMs: 3000, retryAfterSeconds: 2 } },
+      pipeline: { export: { maxUnexportedMs: 3000 } },
     },
   });
 });

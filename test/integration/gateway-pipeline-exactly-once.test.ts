@@ -43,7 +43,7 @@ describe('gateway pipeline: exactly-once with shared Redis state', () => {
         rateLimit: { enabled: false },
         pipeline: {
           export: { flushIntervalMs: FLUSH_MS },
-          limits: { maxSeries: MAX_SERIES, maxVersions: 100, admissionCacheMs: 1000 },
+          limits: { maxSeries: MAX_SERIES, maxVersions: 100 },
           state: { housekeepingIntervalMs: 1000 },
           sessions: TEST_WINDOWS,
         },

@@ -19,9 +19,10 @@ describe('gateway with in-memory state and a state directory', () => {
     stack = await startStack({
       prometheusIntervalSeconds: 1,
       gatewayConfig: {
+        server: { retryAfterSeconds: 1 },
         rateLimit: { enabled: false },
         pipeline: {
-          export: { flushIntervalMs: 500, maxUnexportedMs: MAX_UNEXPORTED_MS, retryAfterSeconds: 1 },
+          export: { flushIntervalMs: 500, maxUnexportedMs: MAX_UNEXPORTED_MS },
           sessions: { windowSeconds: WINDOW_SECONDS, windowGraceSeconds: 1 },
           state: { housekeepingIntervalMs: 500 },
         },

@@ -10,3 +10,4 @@ export type {
 export { sessionExemplar, uuidBytes, higherCandidate } from './session-exemplar.js';
 export type { ExemplarCandidate } from './session-exemplar.js';
 export { buildExportRequest, GATEWAY_SCOPE_NAME, GATEWAY_SERVICE_NAME } from './build-export-request.js';
+export type { AggregateCheckpoint } from './aggregate-checkpoint.js';

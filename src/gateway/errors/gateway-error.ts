@@ -36,6 +36,9 @@ function renderTemplate(template: string, params: ErrorParams): string {
   });
 }
 
+/** Default Retry-After of the gateway's own 503s: a few export intervals of a watchdog are lost at most. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 5;
+
 /** Retry-After is whole seconds; never 0 so that clients actually back off. */
 export function retryAfterSecondsFromMs(ms: number): number {
   return Math.max(1, Math.ceil(ms / 1000));

@@ -1,6 +1,6 @@
 import type { AggregateSnapshot, CumulativeStore } from '../aggregation/index.js';
 import { buildExportRequest } from '../aggregation/index.js';
-import type { ExportConfig } from '../pipeline/config.js';
+import type { ExportConfig } from './export-config.js';
 import { postOtlpMetrics } from './post-otlp.js';
 
 export interface ExportLoopMetrics {

@@ -1,6 +1,7 @@
 // The HTTP layer's own metrics. Names are a contract with the dashboards and alerts: keep them exact.
 
 import { Counter, Gauge, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
+import { GATEWAY_SELF_METRICS } from '../../model/index.js';
 
 export type ThrottledReason = 'rate_limit_install' | 'rate_limit_credential' | 'backpressure';
 
@@ -22,7 +23,7 @@ export function registerHttpMetrics(registry: Registry, options: { defaultMetric
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry });
   let readReservedBytes = (): number => 0;
   new Gauge({
-    name: 'filesfu_gateway_body_budget_reserved_bytes',
+    name: GATEWAY_SELF_METRICS.bodyBudgetReserved,
     help: 'Request body bytes (read plus inflated) held by requests in flight, against server.maxBufferedBodyBytes.',
     registers: [registry],
     collect() {
@@ -31,37 +32,37 @@ export function registerHttpMetrics(registry: Registry, options: { defaultMetric
   });
   return {
     requests: new Counter({
-      name: 'filesfu_gateway_http_requests_total',
+      name: GATEWAY_SELF_METRICS.httpRequests,
       help: 'OTLP export requests (POST /v1/metrics) answered, by HTTP status code.',
       labelNames: ['code'],
       registers: [registry],
     }),
     duration: new Histogram({
-      name: 'filesfu_gateway_http_request_duration_seconds',
+      name: GATEWAY_SELF_METRICS.httpRequestDuration,
       help: 'Time from the start of handling a POST /v1/metrics until its response was written.',
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
     bytes: new Counter({
-      name: 'filesfu_gateway_http_request_bytes_total',
+      name: GATEWAY_SELF_METRICS.httpRequestBytes,
       help: 'Request body bytes read: as received (compressed) and after gunzip (decompressed).',
       labelNames: ['stage'],
       registers: [registry],
     }),
     throttled: new Counter({
-      name: 'filesfu_gateway_throttled_total',
+      name: GATEWAY_SELF_METRICS.throttled,
       help: 'Requests refused with 429/503 before their body was read, by reason.',
       labelNames: ['reason'],
       registers: [registry],
     }),
     authFailures: new Counter({
-      name: 'filesfu_gateway_auth_failures_total',
+      name: GATEWAY_SELF_METRICS.authFailures,
       help: 'Requests refused with 401, by reason.',
       labelNames: ['reason'],
       registers: [registry],
     }),
     bodyBudgetRefused: new Counter({
-      name: 'filesfu_gateway_body_budget_refused_total',
+      name: GATEWAY_SELF_METRICS.bodyBudgetRefused,
       help: 'Requests answered 503 because the request body memory budget (server.maxBufferedBodyBytes) was full: before reading (admission) or while reading/inflating (reading).',
       labelNames: ['stage'],
       registers: [registry],

@@ -4,10 +4,21 @@
 import type { Registry } from 'prom-client';
 import { Counter, Gauge } from 'prom-client';
 import { z } from 'zod';
-import type { Log } from '../http/json-log.js';
+import type { Log } from '../http/index.js';
 import type { IngestOutcome } from '../pipeline/index.js';
+import { GATEWAY_SELF_METRICS } from '../../model/index.js';
 
 const positiveInt = () => z.number().int().positive();
+
+/** How much one summary names; fixed sizes of the log and of memory, not deployment settings. */
+export interface SummaryBounds {
+  /** Installs named per summary, most rejected points first; the rest are totalled in one line. */
+  maxInstallsPerSummary: number;
+  /** Installs remembered per interval (bounds memory); more are counted but not named. */
+  maxTrackedInstalls: number;
+}
+
+export const SUMMARY_BOUNDS: SummaryBounds = { maxInstallsPerSummary: 20, maxTrackedInstalls: 10_000 };
 
 export const rejectionReportsConfigSchema = z
   .object({
@@ -15,16 +26,6 @@ export const rejectionReportsConfigSchema = z
       .default(60)
       .describe(
         'Seconds between per-install rejection summaries in the log; also the window of filesfu_gateway_installs_rejected',
-      ),
-    maxInstallsPerSummary: positiveInt()
-      .default(20)
-      .describe(
-        'Installs named per summary, most rejected data points first (count); the rest are totalled in one line',
-      ),
-    maxTrackedInstalls: positiveInt()
-      .default(10_000)
-      .describe(
-        'Installs with rejections remembered per interval (count; bounds memory); more are counted in the gauge and totals but not named',
       ),
   })
   .strict()
@@ -55,22 +56,23 @@ export class RejectionReporter {
     private readonly config: RejectionReportsConfig,
     registry: Registry,
     private readonly log: Log,
+    private readonly bounds: SummaryBounds = SUMMARY_BOUNDS,
   ) {
     const registers = [registry];
     this.requestsRejected = new Counter({
-      name: 'filesfu_gateway_requests_rejected_total',
+      name: GATEWAY_SELF_METRICS.requestsRejected,
       help: 'Export requests with data points rejected, by every distinct reason they had (a request counts once per reason)',
       labelNames: ['reason'],
       registers,
     });
     this.ignored = new Counter({
-      name: 'filesfu_gateway_datapoints_ignored_total',
+      name: GATEWAY_SELF_METRICS.pointsIgnored,
       help: 'Data points of metrics the gateway does not use: dropped without error (not rejected)',
       registers,
     });
     const installs = () => this.lastIntervalInstalls;
     new Gauge({
-      name: 'filesfu_gateway_installs_rejected',
+      name: GATEWAY_SELF_METRICS.installsRejected,
       help: 'Distinct installs that had data points rejected in the last completed summary interval (rejectionReports.intervalSeconds)',
       registers,
       collect() {
@@ -89,8 +91,8 @@ export class RejectionReporter {
     for (const [reason] of reasons) this.requestsRejected.inc({ reason });
     let entry = this.current.get(installId);
     if (entry === undefined) {
-      if (this.current.size >= this.config.maxTrackedInstalls) {
-        if (this.untracked.size < this.config.maxTrackedInstalls) this.untracked.add(installId);
+      if (this.current.size >= this.bounds.maxTrackedInstalls) {
+        if (this.untracked.size < this.bounds.maxTrackedInstalls) this.untracked.add(installId);
         else this.untrackedOverflow++;
         return;
       }
@@ -112,7 +114,7 @@ export class RejectionReporter {
     const untracked = this.untracked.size + this.untrackedOverflow;
     this.lastIntervalInstalls = installs.length + untracked;
     const intervalSeconds = this.config.intervalSeconds;
-    const named = installs.slice(0, this.config.maxInstallsPerSummary);
+    const named = installs.slice(0, this.bounds.maxInstallsPerSummary);
     for (const [installId, entry] of named) {
       this.log('warn', 'export rejections by install', {
         installId,

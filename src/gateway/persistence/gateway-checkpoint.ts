@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { AggregateCheckpoint } from '../aggregation/aggregate-checkpoint.js';
+import type { AggregateCheckpoint } from '../aggregation/index.js';
 import type { MemoryStoreCheckpoint } from '../state/index.js';
 import { damaged, readCheckpointFile, writeCheckpointFile } from './checkpoint-file.js';
 

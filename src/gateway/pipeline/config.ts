@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boundedLabelSpaceSeries } from '../cardinality/label-space.js';
+import { boundedLabelSpaceSeries } from '../cardinality/index.js';
 import {
   CPU_BUCKETS,
   CPU_HISTOGRAM_COST,
@@ -8,6 +8,7 @@ import {
   overflowPrometheusSeries,
   windowFamilyCost,
 } from '../../model/index.js';
+import { exportConfigSchema } from '../export/index.js';
 import { DEFAULT_DETAILS, detailsConfigSchema } from './details-config.js';
 
 const MINUTE_MS = 60_000;
@@ -27,6 +28,28 @@ const DEFAULT_LABEL_SPACE_SERIES = boundedLabelSpaceSeries({
 const DEFAULT_MAX_SERIES = Math.ceil((2 * DEFAULT_LABEL_SPACE_SERIES) / 1000) * 1000;
 
 const positiveInt = () => z.number().int().positive();
+
+// Internal tunables, fixed: each is a trade-off inside the code, not a property of a deployment.
+/**
+ * A replica trusts its local copy of a series/version admission this long before asking the state
+ * store again: one store round trip per label set per interval, while a budget freed elsewhere is
+ * seen within seconds.
+ */
+export const ADMISSION_CACHE_MS = 15_000;
+/** The version window slides in this many steps (resolution of the ranking). */
+export const VERSION_WINDOW_BUCKETS = 24;
+/** Distinct versions counted per window bucket; far above maxVersions so the ranking stays exact. */
+export const MAX_TRACKED_VERSIONS = 1000;
+/**
+ * Streams per session whose zero-width interval at the watermark is remembered (so its retry is a
+ * duplicate); a watchdog has one stream per stage, well below this.
+ */
+export const MAX_ZERO_WIDTH_STREAMS = 32;
+/**
+ * With a state directory, requests within this many milliseconds share one checkpoint (group
+ * commit): long enough to batch concurrent requests, short against a request's own latency.
+ */
+export const GROUP_COMMIT_MS = 5;
 
 export const validationConfigSchema = z
   .object({
@@ -54,6 +77,7 @@ export const validationConfigSchema = z
         'Longest rejection message answered to a client in partial_success.error_message or a 400/403 body (characters); problems beyond it are named by code only',
       ),
   })
+  .strict()
   .default({});
 
 export const limitsConfigSchema = z
@@ -78,21 +102,9 @@ export const limitsConfigSchema = z
       .describe(
         'Milliseconds after which a label set that received no points expires and frees its Prometheus series in the budget',
       ),
-    admissionCacheMs: positiveInt()
-      .default(15_000)
-      .describe(
-        'Milliseconds a replica trusts its local copy of a series/version admission before asking the state store again',
-      ),
     versionWindowMs: positiveInt()
       .default(24 * HOUR_MS)
       .describe('Sliding window (milliseconds) over which version usage (new sessions) is ranked'),
-    versionWindowBuckets: positiveInt()
-      .max(1000)
-      .default(24)
-      .describe('Number of time buckets the version window is split into (count); resolution of the slide'),
-    maxTrackedVersions: positiveInt()
-      .default(1000)
-      .describe('Maximum number of distinct versions whose usage is counted per window bucket (count)'),
     stages: z
       .array(z.string().min(1))
       .default([...KNOWN_STAGES])
@@ -102,6 +114,7 @@ export const limitsConfigSchema = z
       .default([...KNOWN_OS_TYPES])
       .describe('Allow-list of `os` label values; others become "other"'),
   })
+  .strict()
   .default({});
 
 export const sessionsConfigSchema = z
@@ -140,25 +153,12 @@ export const sessionsConfigSchema = z
       .describe(
         'Maximum number of sessions whose dedup watermark and progress are kept (count); least recently seen are evicted',
       ),
-    maxZeroWidthStreams: positiveInt()
-      .max(1000)
-      .default(32)
-      .describe(
-        'Streams (raw stage values) per session whose zero-width interval at the watermark is remembered, so that its retry is a duplicate (count, at most 1000); once full, further zero-width intervals at that watermark are dropped as duplicates',
-      ),
   })
+  .strict()
   .default({});
 
 export const stateConfigSchema = z
   .object({
-    redisUrl: z
-      .string()
-      .url()
-      .optional()
-      .describe(
-        'Redis URL of the state shared by all replicas; unset = in-memory state (single replica only)',
-      ),
-    keyPrefix: z.string().default('filesfu:gw:').describe('Prefix of every Redis key the pipeline writes'),
     dedupWindowMs: positiveInt()
       .default(72 * HOUR_MS)
       .describe(
@@ -169,37 +169,8 @@ export const stateConfigSchema = z
       .describe(
         'Milliseconds between housekeeping runs (expire idle series/sessions, re-rank versions, refresh gauges)',
       ),
-    commandTimeoutMs: positiveInt()
-      .default(5_000)
-      .describe(
-        'Milliseconds a single Redis command may take before the request fails (and is retried by the client)',
-      ),
   })
-  .default({});
-
-export const exportConfigSchema = z
-  .object({
-    collectorUrl: z
-      .string()
-      .url()
-      .default('http://127.0.0.1:4318/v1/metrics')
-      .describe('OTLP/HTTP metrics endpoint of the collector (full URL ending in /v1/metrics)'),
-    flushIntervalMs: positiveInt()
-      .default(10_000)
-      .describe('Milliseconds between exports of the cumulative aggregate to the collector'),
-    timeoutMs: positiveInt().default(5_000).describe('Milliseconds one export request may take'),
-    maxUnexportedMs: positiveInt()
-      .default(60_000)
-      .describe(
-        'Milliseconds accepted data may stay unexported while exports fail (collector down) before the gateway refuses new data with 503; only without persistence.stateDir (with it, the persisted aggregate absorbs the outage)',
-      ),
-    retryAfterSeconds: positiveInt()
-      .default(30)
-      .describe('Retry-After (seconds) sent to clients while the gateway refuses data'),
-    shutdownFlushTimeoutMs: positiveInt()
-      .default(10_000)
-      .describe('Milliseconds the final flush on SIGTERM may take, retries included'),
-  })
+  .strict()
   .default({});
 
 export const persistenceConfigSchema = z
@@ -209,36 +180,30 @@ export const persistenceConfigSchema = z
       .min(1)
       .optional()
       .describe(
-        "Directory of this replica's checkpoint (FILESFU_GATEWAY_STATE_DIR): the aggregate with its start times and, with in-memory state, the sessions, series budget and version set; written before every export, before answering requests (see groupCommitMs) and at SIGTERM, loaded at start. While it is set the gateway keeps accepting during collector outages (export.maxUnexportedMs does not apply). Unset = nothing survives a restart. One directory per replica",
-      ),
-    groupCommitMs: z
-      .number()
-      .int()
-      .min(0)
-      .max(1000)
-      .default(5)
-      .describe(
-        'With a state directory, a request is answered only once a checkpoint holding it is on disk; requests within this many milliseconds share one checkpoint (group commit)',
+        "Directory of this replica's checkpoint (FILESFU_GATEWAY_STATE_DIR): the aggregate with its start times and, with in-memory state, the sessions, series budget and version set; written before every export, before answering requests (requests within a few milliseconds share one checkpoint) and at SIGTERM, loaded at start. While it is set the gateway keeps accepting during collector outages (export.maxUnexportedMs does not apply). Unset = nothing survives a restart. One directory per replica",
       ),
   })
+  .strict()
   .default({});
 
-export const pipelineConfigSchema = z.object({
-  validation: validationConfigSchema,
-  limits: limitsConfigSchema,
-  sessions: sessionsConfigSchema,
-  state: stateConfigSchema,
-  export: exportConfigSchema,
-  details: detailsConfigSchema,
-  persistence: persistenceConfigSchema,
-});
+export const pipelineConfigSchema = z
+  .object({
+    validation: validationConfigSchema,
+    limits: limitsConfigSchema,
+    sessions: sessionsConfigSchema,
+    state: stateConfigSchema,
+    export: exportConfigSchema,
+    details: detailsConfigSchema,
+    persistence: persistenceConfigSchema,
+  })
+  .strict();
 
 export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;
 export type ValidationConfig = PipelineConfig['validation'];
 export type LimitsConfig = PipelineConfig['limits'];
 export type SessionsConfig = PipelineConfig['sessions'];
 export type StateConfig = PipelineConfig['state'];
-export type ExportConfig = PipelineConfig['export'];
+export type { ExportConfig } from '../export/index.js';
 export type PersistenceConfig = PipelineConfig['persistence'];
 export type { DetailConfig } from './details-config.js';
 
@@ -265,13 +230,13 @@ export function pipelineConfigProblems(config: PipelineConfig): string[] {
       'pipeline.state.dedupWindowMs must exceed pipeline.sessions.windowSeconds + windowGraceSeconds (in milliseconds), otherwise a session state could expire before its window is counted',
     );
   }
-  if (config.limits.admissionCacheMs >= config.limits.seriesIdleTimeoutMs) {
+  if (ADMISSION_CACHE_MS >= config.limits.seriesIdleTimeoutMs) {
     problems.push(
-      'pipeline.limits.admissionCacheMs must be shorter than pipeline.limits.seriesIdleTimeoutMs',
+      `pipeline.limits.seriesIdleTimeoutMs must exceed ${ADMISSION_CACHE_MS} ms, the time a replica trusts its copy of an admission`,
     );
   }
-  if (config.limits.versionWindowMs < config.limits.versionWindowBuckets) {
-    problems.push('pipeline.limits.versionWindowMs must be at least versionWindowBuckets milliseconds');
+  if (config.limits.versionWindowMs < VERSION_WINDOW_BUCKETS) {
+    problems.push(`pipeline.limits.versionWindowMs must be at least ${VERSION_WINDOW_BUCKETS} milliseconds`);
   }
   return problems;
 }

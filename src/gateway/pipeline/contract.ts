@@ -1,6 +1,7 @@
 // The interface between the gateway's HTTP layer and this pipeline (agreed; change both sides together).
 import type { Registry } from 'prom-client';
 import type { ExportMetricsServiceRequest } from '../../otlp/index.js';
+import type { RedisConfig } from '../state/index.js';
 
 export interface Principal {
   installId: string;
@@ -58,4 +59,8 @@ export interface PipelineDeps {
   registry: Registry;
   replicaId: string;
   log: PipelineLog;
+  /** The shared Redis (gateway config `redis`); without a url, or absent, the state is in memory. */
+  redis?: RedisConfig;
+  /** Retry-After of the pipeline's 503s (gateway config `server.retryAfterSeconds`). */
+  retryAfterSeconds?: number;
 }

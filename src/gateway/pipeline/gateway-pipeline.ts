@@ -1,14 +1,14 @@
 import type { ExportMetricsServiceRequest } from '../../otlp/index.js';
 import { LabelBounds, SeriesBudget, SeriesIdentities, VersionBounds } from '../cardinality/index.js';
-import { gatewayError } from '../errors/index.js';
+import { DEFAULT_RETRY_AFTER_SECONDS, gatewayError } from '../errors/index.js';
 import { ExportLoop } from '../export/index.js';
 import { thresholdLabel } from '../../model/index.js';
 import type { StateSnapshot, StateStore } from '../state/index.js';
-import { commitSessions, isCheckpointableStore } from '../state/index.js';
+import { commitSessions, DEFAULT_COMMAND_TIMEOUT_MS, isCheckpointableStore } from '../state/index.js';
 import { CheckpointLocation, CHECKPOINT_FORMAT, type GatewayCheckpoint } from '../persistence/index.js';
 import type { RequestLimits, SessionSamples } from '../validation/index.js';
 import { canonicalBoundIndex, validateRequest } from '../validation/index.js';
-import type { PipelineConfig } from './config.js';
+import { ADMISSION_CACHE_MS, GROUP_COMMIT_MS, type PipelineConfig } from './config.js';
 import type { Backpressure, IngestOutcome, Pipeline, PipelineDeps, Principal } from './contract.js';
 import type { LimitName, LimitReading } from './self-metrics.js';
 import { limitReadings, PipelineSelfMetrics } from './self-metrics.js';
@@ -50,12 +50,14 @@ export class GatewayPipeline implements Pipeline {
   private onIdle: (() => void) | undefined;
   /** The checkpoint the requests aggregated now wait for (see durable()). */
   private groupCommit: Promise<void> | undefined;
+  private readonly retryAfterSeconds: number;
 
   constructor(
     private readonly config: PipelineConfig,
     private readonly store: StateStore,
     private readonly deps: PipelineDeps,
   ) {
+    this.retryAfterSeconds = deps.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS;
     const warn = (level: 'warn', msg: string, fields?: Record<string, unknown>) =>
       deps.log(level, msg, fields);
     const labels = new LabelBounds(config.limits);
@@ -70,9 +72,14 @@ export class GatewayPipeline implements Pipeline {
       ...config.validation,
       detailAttributes: config.details.map((d) => d.attribute),
     };
-    this.versions = new VersionBounds(store, labels, config.limits, warn);
+    this.versions = new VersionBounds(
+      store,
+      labels,
+      { ...config.limits, admissionCacheMs: ADMISSION_CACHE_MS },
+      warn,
+    );
     this.aggregate = new BudgetedAggregate(
-      new SeriesBudget(store, config.limits, warn),
+      new SeriesBudget(store, { ...config.limits, admissionCacheMs: ADMISSION_CACHE_MS }, warn),
       config.sessions.thresholds.map(thresholdLabel),
     );
     this.metrics = new PipelineSelfMetrics(
@@ -179,7 +186,7 @@ export class GatewayPipeline implements Pipeline {
   ingest(request: ExportMetricsServiceRequest, principal: Principal): Promise<IngestOutcome> {
     if (this.closed) {
       return Promise.reject(
-        gatewayError('FILESFU_GW_SHUTTING_DOWN', { retryAfterSeconds: this.config.export.retryAfterSeconds }),
+        gatewayError('FILESFU_GW_SHUTTING_DOWN', { retryAfterSeconds: this.retryAfterSeconds }),
       );
     }
     return this.ingesting.track(
@@ -192,12 +199,12 @@ export class GatewayPipeline implements Pipeline {
 
   /**
    * Resolves once a checkpoint captured after this call is on disk (group commit): the requests
-   * aggregated within persistence.groupCommitMs share one checkpoint, and each is answered only
+   * aggregated within GROUP_COMMIT_MS share one checkpoint, and each is answered only
    * when what it added is durable. Rejects with a retryable 503 when the checkpoint fails.
    */
   private durable(): Promise<void> {
     this.groupCommit ??= (async () => {
-      await new Promise((resolve) => setTimeout(resolve, this.config.persistence.groupCommitMs));
+      await new Promise((resolve) => setTimeout(resolve, GROUP_COMMIT_MS));
       // Requests aggregated from now on need the next checkpoint: this one may be captured already.
       this.groupCommit = undefined;
       await this.checkpointThen(() => undefined);
@@ -207,7 +214,7 @@ export class GatewayPipeline implements Pipeline {
       });
       throw gatewayError('FILESFU_GW_OVERLOADED', {
         reason: 'state directory not writable',
-        retryAfterSeconds: this.config.export.retryAfterSeconds,
+        retryAfterSeconds: this.retryAfterSeconds,
       });
     });
     return this.groupCommit;
@@ -218,17 +225,21 @@ export class GatewayPipeline implements Pipeline {
     principal: Principal,
   ): Promise<IngestOutcome> {
     const nowMs = Date.now();
+    // 1. Validate the decoded request: the sessions' samples, every rejection with its reason.
     const validated = validateRequest(request, principal.installId, this.validationLimits, nowMs);
     this.metrics.received.inc(validated.receivedDataPoints);
     this.metrics.countRejections(validated.rejections);
     this.attributes.observe(validated.observed);
 
+    // 2. Bound the labels (versions, stages, OS, length), proposing each session's label set.
     const prepared = await this.boundLabels(validated.sessions, principal.installId, nowMs);
+    // 3. Commit every session's state in one place: watermark, windows, episodes.
     const results = await commitSessions(
       this.store,
       prepared.map((p) => p.commit),
       nowMs,
     );
+    // 4. What each committed session adds (new points and closed windows), 5. aggregated.
     const outcome = emptyOutcome();
     results.forEach((result, i) => {
       if (result.status === 'fulfilled') {
@@ -252,7 +263,7 @@ export class GatewayPipeline implements Pipeline {
       // Committed sessions are counted; on the client's retry they are duplicates, the rest is new.
       throw gatewayError('FILESFU_GW_OVERLOADED', {
         reason: 'state store unavailable',
-        retryAfterSeconds: this.config.export.retryAfterSeconds,
+        retryAfterSeconds: this.retryAfterSeconds,
       });
     }
     const { accepted, duplicate } = outcome;
@@ -289,7 +300,7 @@ export class GatewayPipeline implements Pipeline {
   }
 
   backpressure(): Backpressure {
-    const retryAfterSeconds = this.config.export.retryAfterSeconds;
+    const retryAfterSeconds = this.retryAfterSeconds;
     if (!this.store.ready())
       return { accepting: false, retryAfterSeconds, reason: 'state store unavailable' };
     // A persisted aggregate is bounded by the series budget and survives restarts: keep accepting.
@@ -332,7 +343,7 @@ export class GatewayPipeline implements Pipeline {
    */
   private async settleIngests(): Promise<void> {
     const running = await this.ingesting.settle(
-      INGEST_STATE_ROUND_TRIPS * this.config.state.commandTimeoutMs,
+      INGEST_STATE_ROUND_TRIPS * (this.deps.redis?.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS),
     );
     if (running > 0) {
       this.deps.log('error', 'ingests still running at the final flush; what they add is not exported', {

@@ -4,6 +4,7 @@ import { overflowPrometheusSeries } from '../../model/index.js';
 import type { AttributeObservations, RejectionTally } from '../validation/index.js';
 import type { PipelineConfig } from './config.js';
 import type { SessionOutcome } from './session-contributions.js';
+import { GATEWAY_SELF_METRICS } from '../../model/index.js';
 
 /** Every limit the pipeline enforces, as the `limit` label of the current/max gauges. */
 export type LimitName =
@@ -37,39 +38,39 @@ export class PipelineSelfMetrics {
   ) {
     const registers = [registry];
     this.received = new Counter({
-      name: 'filesfu_gateway_datapoints_received_total',
+      name: GATEWAY_SELF_METRICS.pointsReceived,
       help: 'OTLP data points received by the pipeline (after decoding)',
       registers,
     });
     this.accepted = new Counter({
-      name: 'filesfu_gateway_datapoints_accepted_total',
+      name: GATEWAY_SELF_METRICS.pointsAccepted,
       help: 'Data points accepted and aggregated (duplicates excluded)',
       registers,
     });
     this.rejected = new Counter({
-      name: 'filesfu_gateway_datapoints_rejected_total',
+      name: GATEWAY_SELF_METRICS.pointsRejected,
       help: 'Data points rejected by validation, by reason (reported to the client as partial success)',
       labelNames: ['reason'],
       registers,
     });
     this.duplicate = new Counter({
-      name: 'filesfu_gateway_datapoints_duplicate_total',
+      name: GATEWAY_SELF_METRICS.pointsDuplicate,
       help: 'Data points dropped as replays of an already counted interval (acknowledged, not rejected)',
       registers,
     });
     this.overflowed = new Counter({
-      name: 'filesfu_gateway_datapoints_overflowed_total',
+      name: GATEWAY_SELF_METRICS.pointsOverflowed,
       help: 'Data points (and session increments) whose labels a limit replaced: "other" values or the overflow series',
       labelNames: ['limit'],
       registers,
     });
     this.late = new Counter({
-      name: 'filesfu_gateway_datapoints_late_total',
+      name: GATEWAY_SELF_METRICS.pointsLate,
       help: 'Accepted data points of a session window that was already closed and counted: in the CPU histogram, not in the window counts',
       registers,
     });
     this.windowsClosed = new Counter({
-      name: 'filesfu_gateway_session_windows_closed_total',
+      name: GATEWAY_SELF_METRICS.windowsClosed,
       help: 'Session windows closed and counted, by what closed them: a later point of the session (progress) or housekeeping after the grace period (timeout)',
       labelNames: ['by'],
       registers,
@@ -77,7 +78,7 @@ export class PipelineSelfMetrics {
     for (const by of ['progress', 'timeout']) this.windowsClosed.inc({ by }, 0);
     const limits = () => readLimits();
     new Gauge({
-      name: 'filesfu_gateway_limit_current',
+      name: GATEWAY_SELF_METRICS.limitCurrent,
       help: 'Current value of each enforced limit (same unit as filesfu_gateway_limit_max)',
       labelNames: ['limit'],
       registers,
@@ -86,7 +87,7 @@ export class PipelineSelfMetrics {
       },
     });
     new Gauge({
-      name: 'filesfu_gateway_limit_max',
+      name: GATEWAY_SELF_METRICS.limitMax,
       help: 'Configured maximum of each enforced limit',
       labelNames: ['limit'],
       registers,
@@ -95,7 +96,7 @@ export class PipelineSelfMetrics {
       },
     });
     new Gauge({
-      name: 'filesfu_gateway_series_active',
+      name: GATEWAY_SELF_METRICS.seriesActive,
       help: 'Prometheus series held in the shared series budget by the admitted label sets of all replicas, plus the reserved overflow series',
       registers,
       collect() {
@@ -103,7 +104,7 @@ export class PipelineSelfMetrics {
       },
     });
     new Gauge({
-      name: 'filesfu_gateway_series_budget',
+      name: GATEWAY_SELF_METRICS.seriesBudget,
       help: 'Configured series budget (maxSeries, in Prometheus series per replica)',
       registers,
       collect() {
@@ -111,7 +112,7 @@ export class PipelineSelfMetrics {
       },
     });
     new Gauge({
-      name: 'filesfu_gateway_sessions_active',
+      name: GATEWAY_SELF_METRICS.sessionsActive,
       help: 'Sessions whose dedup watermark and progress are tracked in the state store',
       registers,
       collect() {
@@ -119,7 +120,7 @@ export class PipelineSelfMetrics {
       },
     });
     new Gauge({
-      name: 'filesfu_gateway_session_windows_open',
+      name: GATEWAY_SELF_METRICS.windowsOpen,
       help: 'Session windows open in the state store (counted when a later point or the grace period closes them), as of the last housekeeping',
       registers,
       collect() {
@@ -127,19 +128,19 @@ export class PipelineSelfMetrics {
       },
     });
     this.exportTotal = new Counter({
-      name: 'filesfu_gateway_export_total',
+      name: GATEWAY_SELF_METRICS.exports,
       help: 'Exports of the cumulative aggregate to the collector, by result',
       labelNames: ['result'],
       registers,
     });
     this.exportDuration = new Histogram({
-      name: 'filesfu_gateway_export_duration_seconds',
+      name: GATEWAY_SELF_METRICS.exportDuration,
       help: 'Duration of one export to the collector (seconds)',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
     this.exportLastSuccess = new Gauge({
-      name: 'filesfu_gateway_export_last_success_timestamp_seconds',
+      name: GATEWAY_SELF_METRICS.exportLastSuccess,
       help: 'Unix time of the last successful export to the collector (seconds)',
       registers,
     });

@@ -7,7 +7,7 @@
 // on its own share of the traffic.
 
 import type { Redis } from 'ioredis';
-import { MAX_INSTALL_ID_LENGTH } from '../auth/install-token.js';
+import { MAX_INSTALL_ID_LENGTH } from '../auth/index.js';
 import { flatKey } from '../common/flat-key.js';
 import { InMemoryTokenBuckets, type BucketLimits } from './token-bucket.js';
 import { RedisTokenBuckets } from './redis-token-bucket.js';

@@ -20,3 +20,11 @@ export { SessionContentionError } from './redis-sessions.js';
 export { rankVersions, versionBucketIndex } from './version-window.js';
 export type { CheckpointableStore, MemoryStoreCheckpoint } from './store-checkpoint.js';
 export { isCheckpointableStore } from './store-checkpoint.js';
+export {
+  DEFAULT_COMMAND_TIMEOUT_MS,
+  LOOKUP_TIMEOUT_MS,
+  rateLimitKeyPrefix,
+  redisConfigSchema,
+  stateKeyPrefix,
+} from './redis-config.js';
+export type { RedisConfig } from './redis-config.js';

@@ -110,17 +110,3 @@ describe('error catalogue', () => {
     expect(encodeRpcStatusProtobuf({ code: 0, message: '' }).length).toBe(0);
   });
 });
-
-describe('error reference in docs/gateway.md', () => {
-  it('is the generated table (regenerate: node --import tsx src/gateway/main.ts --write-reference-docs)', async () => {
-    const { readFileSync } = await import('node:fs');
-    const { renderErrorReference } = await import('../../../../src/gateway/errors/index.js');
-    const doc = readFileSync(new URL('../../../../docs/gateway.md', import.meta.url), 'utf8');
-    const begin = '<!-- error-reference:begin -->\n';
-    const start = doc.indexOf(begin);
-    expect(start).toBeGreaterThanOrEqual(0);
-    expect(doc.slice(start + begin.length, doc.indexOf('\n<!-- error-reference:end -->', start))).toBe(
-      renderErrorReference(),
-    );
-  });
-});

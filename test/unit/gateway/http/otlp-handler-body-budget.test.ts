@@ -53,7 +53,7 @@ async function start(pipeline: Pipeline, server: Record<string, unknown> = {}): 
       port: 0,
       logLevel: 'error',
       maxBufferedBodyBytes: BUDGET,
-      overloadRetryAfterSeconds: RETRY_AFTER,
+      retryAfterSeconds: RETRY_AFTER,
       ...server,
     },
     auth: { keys: [{ keyId: 'k', secret: SECRET }] },

@@ -213,7 +213,7 @@ describe('POST /v1/metrics and the pipeline', () => {
       await gate.promise;
       return OK;
     };
-    const gateway = await start(pipeline, { maxInFlightRequests: 1, overloadRetryAfterSeconds: 3 });
+    const gateway = await start(pipeline, { maxInFlightRequests: 1, retryAfterSeconds: 3 });
     const first = post(gateway.url);
     while (pipeline.events.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     const second = await post(gateway.url);

@@ -1,7 +1,12 @@
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LogLevel } from '../../../../src/gateway/http/json-log.js';
-import { RejectionReporter, rejectionReportsConfigSchema } from '../../../../src/gateway/operator/index.js';
+import {
+  RejectionReporter,
+  rejectionReportsConfigSchema,
+  SUMMARY_BOUNDS,
+  type SummaryBounds,
+} from '../../../../src/gateway/operator/index.js';
 import type { IngestOutcome } from '../../../../src/gateway/pipeline/index.js';
 
 function outcome(rejected: number, reasons: Array<[string, number]>, accepted = 0): IngestOutcome {
@@ -20,13 +25,14 @@ afterEach(() => {
   for (const reporter of reporters.splice(0)) reporter.close();
 });
 
-function setup(config: Record<string, number> = {}) {
+function setup(bounds: Partial<SummaryBounds> = {}, config: Record<string, number> = {}) {
   const lines: Array<{ level: LogLevel; msg: string; fields?: Record<string, unknown> }> = [];
   const registry = new Registry();
   const reporter = new RejectionReporter(
     rejectionReportsConfigSchema.parse(config),
     registry,
     (level, msg, fields) => lines.push({ level, msg, fields }),
+    { ...SUMMARY_BOUNDS, ...bounds },
   );
   reporters.push(reporter);
   return { lines, registry, reporter };

@@ -12,7 +12,7 @@ import {
 import type { Pipeline } from '../../../../src/gateway/pipeline/index.js';
 import { GatewayError } from '../../../../src/gateway/errors/index.js';
 import { boundedLabelSpaceSeries } from '../../../../src/gateway/cardinality/index.js';
-import { MemoryStateStore } from '../../../../src/gateway/state/index.js';
+import { MemoryStateStore, redisConfigSchema } from '../../../../src/gateway/state/index.js';
 import type { StateStore } from '../../../../src/gateway/state/index.js';
 import {
   CPU_HISTOGRAM_COST,
@@ -63,16 +63,22 @@ async function newPipeline(
   store: 'memory' | 'redis',
   overrides: Record<string, Record<string, unknown>> = {},
   registry = new Registry(),
+  retryAfterSeconds?: number,
 ): Promise<GatewayPipeline> {
   const config = pipelineConfigSchema.parse({
     ...overrides,
     export: { collectorUrl: collector.url, flushIntervalMs: 3_600_000, ...overrides['export'] },
-    state: {
-      ...(store === 'redis' ? { redisUrl: redis.url, keyPrefix: `p${prefix++}:` } : {}),
-      ...overrides['state'],
-    },
+    state: { ...overrides['state'] },
   });
-  const pipeline = await createPipeline(config, { registry, replicaId: 'replica-a', log: () => {} });
+  const pipeline = await createPipeline(config, {
+    registry,
+    replicaId: 'replica-a',
+    log: () => {},
+    ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+    ...(store === 'redis'
+      ? { redis: redisConfigSchema.parse({ url: redis.url, keyPrefix: `p${prefix++}:` }) }
+      : {}),
+  });
   pipelines.push(pipeline);
   if (!(pipeline instanceof GatewayPipeline)) throw new Error('unexpected pipeline type');
   return pipeline;
@@ -254,7 +260,7 @@ describe.each(['memory', 'redis'] as const)('pipeline with %s state', (store) =>
   });
 
   it('keeps aggregating while the collector is down and refuses data once it is unexported too long', async () => {
-    const pipeline = await newPipeline(store, { export: { maxUnexportedMs: 1, retryAfterSeconds: 7 } });
+    const pipeline = await newPipeline(store, { export: { maxUnexportedMs: 1 } }, new Registry(), 7);
     collector.status = 503;
     await pipeline.ingest(cpuRequest([sessionExport({ stages: { idle: [0.1, 0.2] } })]), PRINCIPAL);
     expect(await pipeline.flushNow()).toBe(false);
@@ -313,12 +319,12 @@ describe('pipeline with an unavailable redis', () => {
     await dead.stop();
     const config = pipelineConfigSchema.parse({
       export: { collectorUrl: collector.url },
-      state: { redisUrl: url, commandTimeoutMs: 200 },
     });
     const pipeline = await createPipeline(config, {
       registry: new Registry(),
       replicaId: 'r',
       log: () => {},
+      redis: redisConfigSchema.parse({ url, commandTimeoutMs: 200 }),
     });
     pipelines.push(pipeline);
     expect(pipeline.ready()).toBe(false);
