@@ -1,5 +1,6 @@
 // The Prometheus names of the forwarded series (after the collector's remote write) and of the
 // gateway's and collector's self-metrics: what rules, dashboards and the triage query.
+import { GATEWAY_SELF_METRICS } from './self-metrics.js';
 import { DETAIL_WINDOWS, SESSION_WINDOWS, STAGE_WINDOWS, type WindowFamily } from './forwarded.js';
 
 /** `filesfu.stage.windows.high_cpu` → `filesfu_stage_windows_high_cpu_total` (monotonic sums get `_total`). */
@@ -33,27 +34,8 @@ export const PROM = Object.freeze({
 /** Scrape jobs of prometheus/prometheus.yml. */
 export const JOBS = Object.freeze({ gateway: 'gateway', collector: 'otel-collector' } as const);
 
-/** The gateway's own metrics (prom-client, scraped from GET /metrics). */
-export const GATEWAY = {
-  httpRequests: 'filesfu_gateway_http_requests_total',
-  httpRequestDuration: 'filesfu_gateway_http_request_duration_seconds',
-  httpRequestBytes: 'filesfu_gateway_http_request_bytes_total',
-  throttled: 'filesfu_gateway_throttled_total',
-  authFailures: 'filesfu_gateway_auth_failures_total',
-  pointsReceived: 'filesfu_gateway_datapoints_received_total',
-  pointsAccepted: 'filesfu_gateway_datapoints_accepted_total',
-  pointsRejected: 'filesfu_gateway_datapoints_rejected_total',
-  pointsDuplicate: 'filesfu_gateway_datapoints_duplicate_total',
-  pointsOverflowed: 'filesfu_gateway_datapoints_overflowed_total',
-  limitCurrent: 'filesfu_gateway_limit_current',
-  limitMax: 'filesfu_gateway_limit_max',
-  seriesActive: 'filesfu_gateway_series_active',
-  seriesBudget: 'filesfu_gateway_series_budget',
-  exports: 'filesfu_gateway_export_total',
-  exportDuration: 'filesfu_gateway_export_duration_seconds',
-  exportLastSuccess: 'filesfu_gateway_export_last_success_timestamp_seconds',
-  sessionsActive: 'filesfu_gateway_sessions_active',
-} as const;
+/** The gateway's own metrics (prom-client, scraped from GET /metrics); one list, in self-metrics.ts. */
+export const GATEWAY = GATEWAY_SELF_METRICS;
 
 /**
  * The collector's internal telemetry. v0.165 exposes counters WITHOUT the `_total` suffix on its

@@ -1,5 +1,5 @@
 // The gateway's self-metrics (its own GET /metrics, job "gateway"): the names the gateway registers
-// and the dashboards and alerts query. Keys match src/report's GATEWAY names where both exist.
+// and the dashboards and alerts query. `GATEWAY` in prometheus.ts is this list.
 export const GATEWAY_SELF_METRICS = {
   httpRequests: 'filesfu_gateway_http_requests_total',
   httpRequestDuration: 'filesfu_gateway_http_request_duration_seconds',
