@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { mintInstallToken } from '../src/gateway/auth/index.js';
 import { watchdogResourceMetrics } from '../src/load/index.js';
-import { CPU_BUCKETS } from '../src/model/index.js';
+import { CPU_BUCKETS, STAGE_ATTRIBUTE } from '../src/model/index.js';
 import {
   encodeExportMetricsServiceRequest,
   type HistogramDataPoint,
@@ -77,7 +77,7 @@ function session(installId: string, count: number, nowNs: bigint, index: number)
     const end = nowNs - BigInt(count - i) * INTERVAL_NS;
     const busy = (index + i) % 7;
     dataPoints.push({
-      attributes: [{ key: 'filesfu.app.stage', value: stage }],
+      attributes: [{ key: STAGE_ATTRIBUTE, value: stage }],
       startTimeUnixNano: end - INTERVAL_NS,
       timeUnixNano: end,
       count: 10,

@@ -1,3 +1,4 @@
+import { PROM } from '../model/index.js';
 import { querySamples } from '../stack/index.js';
 
 /**
@@ -31,14 +32,10 @@ export async function heldByVersion(
   rangeSeconds: number,
 ): Promise<{ samples: number; windows: number }> {
   return {
-    samples: await heldTotal(
-      prometheusUrl,
-      `process_cpu_utilization_count{version="${version}"}`,
-      rangeSeconds,
-    ),
+    samples: await heldTotal(prometheusUrl, `${PROM.cpuCount}{version="${version}"}`, rangeSeconds),
     windows: await heldTotal(
       prometheusUrl,
-      `filesfu_session_windows_total{version="${version}"}`,
+      `${PROM.sessionWindows.active}{version="${version}"}`,
       rangeSeconds,
     ),
   };

@@ -3,6 +3,7 @@
 // (simulated clock: backdated, sent as fast as the gateway takes it), prints the triage report,
 // then leaves the stack running for exploring until Ctrl-C.
 import { parseArgs } from 'node:util';
+import { PROM } from '../model/index.js';
 import { formatTriageText, runTriage } from '../report/index.js';
 import { startStack } from '../stack/index.js';
 import { duration, positiveInteger, UsageError } from './cli-options.js';
@@ -135,7 +136,7 @@ async function main(): Promise<void> {
   }
   const token = stack.mintToken('demo-install');
   const ratio = (label: string) =>
-    `sum by (${label}) (increase(filesfu_session_windows_high_cpu_total{threshold="0.3"}[30m])) / sum by (${label}) (increase(filesfu_session_windows_total[30m]))`;
+    `sum by (${label}) (increase(${PROM.sessionWindows.high}{threshold="0.3"}[30m])) / sum by (${label}) (increase(${PROM.sessionWindows.active}[30m]))`;
   console.log(`
 The stack keeps running (logs in ${stack.workDir}):
   gateway     ${stack.gatewayUrl}      POST /v1/metrics · GET /metrics /readyz /healthz
