@@ -83,7 +83,7 @@ function buildWatchdogRequest(): Promise<Payload> {
   return serialize(resource, (meter) => {
     const histogram = meter.createHistogram('process.cpu.utilization', {
       unit: '1',
-      advice: { explicitBucketBoundaries: CPU_BUCKETS },
+      advice: { explicitBucketBoundaries: [...CPU_BUCKETS] },
     });
     const stages = ['starting', 'login', 'idle', 'indexing', 'sending', 'receiving', 'syncing', 'shutdown'];
     for (const [i, stage] of stages.entries()) {
