@@ -19,7 +19,7 @@ export interface RampOptions extends Omit<
   maxP99Ms: number;
   /** Share of requests that may be throttled/rejected/failed/skipped before a step fails. */
   maxFailureRatio: number;
-  /** Gateway CPU (cores) at which it counts as saturated; Node runs JS on one core. */
+  /** Gateway CPU (cores) at which it counts as saturated; Node executes JavaScript on one core. */
   maxGatewayCores: number;
   processes: WatchedProcess[];
   onStep?: (step: RampStep) => void;

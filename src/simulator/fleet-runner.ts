@@ -1,4 +1,4 @@
-// Real-clock mode: runs N concurrent simulated sessions in one process through the real export path
+// Real-clock mode: runs many concurrent simulated sessions in one process through the real export path
 // (the watchdog's OTel SDK telemetry). The simulated-clock mode is simulated-clock.ts.
 //
 // Time compression, honestly: every recorded sample stands for one simulated second of one session,

@@ -5,6 +5,7 @@
 // on the logit of each version's, version-stage's and OS's rate), windows of one session counted
 // together (clusters), and injected faults that add points of over-rate to one cell.
 import type { Cell, CountRow, CountTables } from './cells.js';
+import { KNOWN_OS_TYPES, KNOWN_STAGES } from '../../model/index.js';
 
 export class Rng {
   private state: number;
@@ -39,17 +40,8 @@ export class Rng {
   }
 }
 
-export const SYNTHETIC_STAGES = [
-  'starting',
-  'login',
-  'idle',
-  'indexing',
-  'sending',
-  'receiving',
-  'syncing',
-  'shutdown',
-];
-export const SYNTHETIC_OS = ['linux', 'darwin', 'windows'];
+export const SYNTHETIC_STAGES: readonly string[] = KNOWN_STAGES;
+export const SYNTHETIC_OS: readonly string[] = KNOWN_OS_TYPES;
 export const SYNTHETIC_CORES = ['<=2', '3-4', '5-8', '9-16', '>16'];
 export const SYNTHETIC_BUCKETS = ['<=20', '21-42', '43-80', '>80'];
 export const SYNTHETIC_DETAIL = 'file_name_length';
