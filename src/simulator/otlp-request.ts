@@ -1,20 +1,15 @@
 // The OTLP/protobuf request a watchdog would send for some of one session's points (a spool replay
 // may carry several intervals): the watchdog's resource attributes and its DELTA histogram.
-import { watchdogResourceMetrics } from '../load/session-export.js';
-import { CPU_BUCKETS, RESOURCE_KEYS, SERVICE_NAME } from '../model/index.js';
+import { sessionResourceAttributes, watchdogResourceMetrics } from '../load/session-export.js';
+import { CPU_BUCKETS, RESOURCE_KEYS } from '../model/index.js';
 import { encodeExportMetricsServiceRequest, type HistogramDataPoint, type KeyValue } from '../otlp/index.js';
 import type { SimulatedPoint } from './session-points.js';
 import type { SessionIdentity } from './simulated-session.js';
 
+/** The watchdog's resource attributes (the load tools' builder) plus the logical core count. */
 export function resourceAttributes(identity: SessionIdentity): KeyValue[] {
   return [
-    { key: RESOURCE_KEYS.serviceName, value: SERVICE_NAME },
-    { key: RESOURCE_KEYS.serviceVersion, value: identity.appVersion },
-    { key: RESOURCE_KEYS.serviceInstanceId, value: identity.installId },
-    { key: RESOURCE_KEYS.sessionId, value: identity.sessionId },
-    { key: RESOURCE_KEYS.osType, value: identity.osType },
-    { key: RESOURCE_KEYS.osVersion, value: identity.osVersion },
-    { key: RESOURCE_KEYS.hostArch, value: identity.hostArch },
+    ...sessionResourceAttributes(identity),
     { key: RESOURCE_KEYS.cpuLogicalCount, value: identity.cpuLogicalCount },
   ];
 }
