@@ -7,14 +7,14 @@
 // Env: FILESFU_FLOOR_PORT (required). Serves GET /readyz for the harness.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { gatewayConfigSchema } from '../src/gateway/config.js';
+import { serverConfigSchema } from '../src/gateway/config.js';
 import { bodyEncodingOf } from '../src/gateway/http/content-negotiation.js';
 import { readRequestBody } from '../src/gateway/http/read-body.js';
 import { writeBody } from '../src/gateway/http/respond.js';
 import { decodeExportMetricsServiceRequest } from '../src/otlp/index.js';
 
 // The gateway's default body limits, from its config schema.
-const defaults = gatewayConfigSchema.shape.server.parse({});
+const defaults = serverConfigSchema.parse({});
 const LIMITS = {
   maxCompressedBytes: defaults.maxCompressedBodyBytes,
   maxDecompressedBytes: defaults.maxDecompressedBodyBytes,

@@ -74,7 +74,6 @@ export async function runExperiment(
       pipeline: {
         export: { flushIntervalMs: 1000 },
         sessions: { windowSeconds: settings.windowSeconds, windowGraceSeconds: GRACE_SECONDS },
-        state: { housekeepingIntervalMs: 500 },
       },
     },
   });

@@ -7,15 +7,17 @@ import { hostname } from 'node:os';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { KEY_ID_PATTERN, MAX_KEY_ID_LENGTH, parseSigningKeys, MIN_SECRET_LENGTH } from './auth/index.js';
-import { rejectionReportsConfigSchema } from './operator/index.js';
 import { DEFAULT_RETRY_AFTER_SECONDS } from './errors/index.js';
+import { DEFAULT_SHUTDOWN_GRACE_MS } from './export/index.js';
+import { maxCompressedBodyBytes, WIRE_BODY_DIVISOR } from './http/index.js';
 import { pipelineConfigProblems, pipelineConfigSchema } from './pipeline/index.js';
+import { unknownKeyProblems } from './retired-settings.js';
 import { redisConfigSchema } from './state/index.js';
 
 const MIB = 1024 * 1024;
 const positiveInt = () => z.number().int().positive();
 
-const serverSchema = z
+export const serverConfigSchema = z
   .object({
     host: z.string().min(1).default('0.0.0.0').describe('Interface to listen on'),
     port: z.number().int().min(0).max(65535).default(4318).describe('TCP port (0 = any free port)'),
@@ -29,12 +31,12 @@ const serverSchema = z
       .enum(['debug', 'info', 'warn', 'error'])
       .default('info')
       .describe('Minimum level of JSON log lines'),
-    maxCompressedBodyBytes: positiveInt()
-      .default(4 * MIB)
-      .describe('Largest request body accepted on the wire (bytes, before gunzip) → 413'),
     maxDecompressedBodyBytes: positiveInt()
+      .min(WIRE_BODY_DIVISOR)
       .default(16 * MIB)
-      .describe('Largest request body after gunzip (bytes); inflating stops the moment it is exceeded → 413'),
+      .describe(
+        `Largest request body after gunzip (bytes); inflating stops the moment it is exceeded → 413. A body on the wire (gzip or not) may be 1/${WIRE_BODY_DIVISOR} of it`,
+      ),
     maxBufferedBodyBytes: positiveInt()
       .default(256 * MIB)
       .describe(
@@ -52,11 +54,17 @@ const serverSchema = z
       .default(30_000)
       .describe('Milliseconds a client may take to send a whole request (slow-loris bound)'),
     shutdownGraceMs: positiveInt()
-      .default(10_000)
-      .describe('Milliseconds SIGTERM waits for in-flight requests before closing connections and flushing'),
+      .default(DEFAULT_SHUTDOWN_GRACE_MS)
+      .describe(
+        'Milliseconds SIGTERM waits for in-flight requests before closing connections, and then at most for the final flush to the collector (retries included): a SIGTERM takes about twice this at most',
+      ),
   })
   .strict()
-  .default({});
+  .transform((input) => ({
+    ...input,
+    /** Derived: see maxCompressedBodyBytes. */
+    maxCompressedBodyBytes: maxCompressedBodyBytes(input.maxDecompressedBodyBytes),
+  }));
 
 const bucketSchema = (ratePerSecond: number, burst: number, what: string) =>
   z
@@ -121,14 +129,21 @@ const authSchema = z
 
 export const gatewayConfigSchema = z
   .object({
-    server: serverSchema,
+    server: serverConfigSchema.default({}),
     redis: redisConfigSchema,
     auth: authSchema,
     rateLimit: rateLimitSchema,
     pipeline: pipelineConfigSchema.default({}),
-    rejectionReports: rejectionReportsConfigSchema,
   })
-  .strict();
+  .strict()
+  .transform((input) => ({
+    ...input,
+    pipeline: {
+      ...input.pipeline,
+      // One shutdown bound: the final flush gets as long as the in-flight requests had.
+      export: { ...input.pipeline.export, shutdownFlushTimeoutMs: input.server.shutdownGraceMs },
+    },
+  }));
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 /** Deep-partial input form (what files and FILESFU_GATEWAY_CONFIG_JSON contain). */
@@ -165,7 +180,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   const merged = layers.reduce<Tree>((into, layer) => deepMerge(into, layer), {});
   const parsed = gatewayConfigSchema.safeParse(merged);
   if (!parsed.success) {
-    problems.push(...parsed.error.issues.map(describeIssue));
+    problems.push(...describeIssues(parsed.error.issues, merged));
   } else {
     problems.push(...pipelineConfigProblems(parsed.data.pipeline));
   }
@@ -173,60 +188,27 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   return parsed.data;
 }
 
-/** Settings of earlier versions: where each went, so an old config file fails with its fix. */
-const MOVED_SETTINGS: Readonly<Record<string, string>> = {
-  'pipeline.state.redisUrl': 'use redis.url (or FILESFU_GATEWAY_REDIS_URL)',
-  'rateLimit.redisUrl': 'use redis.url (or FILESFU_GATEWAY_REDIS_URL)',
-  'auth.redisUrl': 'use redis.url (or FILESFU_GATEWAY_REDIS_URL)',
-  'pipeline.state.keyPrefix': 'use redis.keyPrefix (the pipeline writes under <prefix>gw:)',
-  'rateLimit.redisKeyPrefix': 'use redis.keyPrefix (rate limits are kept under <prefix>rl:)',
-  'pipeline.state.commandTimeoutMs': 'use redis.commandTimeoutMs',
-  'rateLimit.redisTimeoutMs': 'use redis.commandTimeoutMs (lookups wait at most 200 ms)',
-  'pipeline.export.retryAfterSeconds': 'use server.retryAfterSeconds',
-  'server.overloadRetryAfterSeconds': 'use server.retryAfterSeconds',
-  'auth.clockSkewSeconds': 'use pipeline.validation.maxFutureSkewMs (one clock-skew bound)',
-};
-const INTERNAL_NOW =
-  'no longer a setting: an internal constant of the gateway (see docs/reference/gateway-config.md); remove it';
-
-function describeIssue(issue: z.ZodIssue): string {
-  const at = issue.path.join('.');
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys
-      .map((key) => {
-        const path = at ? `${at}.${key}` : key;
-        const hint =
-          MOVED_SETTINGS[path] ??
-          (REMOVED_KEYS.has(key)
-            ? INTERNAL_NOW
-            : 'check its spelling against docs/reference/gateway-config.md');
-        return `${at || '(root)'}: unknown key "${key}"; ${hint}`;
-      })
-      .join('\n  - ');
-  }
-  return `${at || '(root)'}: ${issue.message}`;
+function describeIssues(issues: readonly z.ZodIssue[], input: unknown): string[] {
+  return issues.flatMap((issue) => {
+    const at = issue.path.join('.');
+    if (issue.code !== 'unrecognized_keys') return [`${at || '(root)'}: ${issue.message}`];
+    const parent = valueAt(input, issue.path);
+    return issue.keys.flatMap((key) =>
+      unknownKeyProblems(at ? `${at}.${key}` : key, isTree(parent) ? parent[key] : undefined),
+    );
+  });
 }
 
-/** Internal tunables that were settings once. */
-const REMOVED_KEYS = new Set([
-  'maxZeroWidthStreams',
-  'versionWindowBuckets',
-  'maxTrackedVersions',
-  'admissionCacheMs',
-  'groupCommitMs',
-  'maxTrackedInstalls',
-  'maxInstallsPerSummary',
-  'maxTrackedKeys',
-  'maxCachedRevocations',
-  'maxCachedTokens',
-  'headersTimeoutMs',
-  'keepAliveTimeoutMs',
-]);
+function valueAt(tree: unknown, path: readonly (string | number)[]): unknown {
+  let node = tree;
+  for (const key of path) node = isTree(node) ? node[String(key)] : undefined;
+  return node;
+}
 
 /** Validates an already-assembled (deep-partial) config object, e.g. in tests. */
 export function parseGatewayConfig(input: unknown): GatewayConfig {
   const parsed = gatewayConfigSchema.safeParse(input);
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map(describeIssue));
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error.issues, input));
   const problems = pipelineConfigProblems(parsed.data.pipeline);
   if (problems.length > 0) throw new ConfigError(problems);
   return parsed.data;
@@ -295,85 +277,4 @@ function deepMerge(base: Tree, override: Tree): Tree {
     out[key] = isTree(existing) && isTree(value) ? deepMerge(existing, value) : value;
   }
   return out;
-}
-
-// ---- The config reference in docs/gateway.md is generated from the schema, so it cannot drift.
-
-export interface ConfigReferenceRow {
-  key: string;
-  type: string;
-  default: string;
-  description: string;
-}
-
-export function configReferenceRows(): ConfigReferenceRow[] {
-  const rows: ConfigReferenceRow[] = [];
-  walk(gatewayConfigSchema, [], undefined, rows);
-  return rows;
-}
-
-export function renderConfigReference(): string {
-  const lines = ['| key | type | default | description |', '|---|---|---|---|'];
-  for (const row of configReferenceRows()) {
-    lines.push(
-      `| \`${row.key}\` | ${row.type} | ${row.default} | ${row.description.replace(/\|/g, '\\|')} |`,
-    );
-  }
-  return lines.join('\n');
-}
-
-function walk(
-  schema: z.ZodTypeAny,
-  path: string[],
-  description: string | undefined,
-  rows: ConfigReferenceRow[],
-): void {
-  let inner = schema;
-  let describedAs = description ?? schema.description;
-  let defaultValue: unknown = undefined;
-  let hasDefault = false;
-  for (;;) {
-    describedAs ??= inner.description;
-    if (inner instanceof z.ZodDefault) {
-      if (!hasDefault) {
-        hasDefault = true;
-        defaultValue = (inner._def as { defaultValue: () => unknown }).defaultValue();
-      }
-      inner = (inner._def as { innerType: z.ZodTypeAny }).innerType;
-    } else if (inner instanceof z.ZodOptional) {
-      inner = inner.unwrap() as z.ZodTypeAny;
-    } else if (inner instanceof z.ZodEffects) {
-      inner = inner.innerType() as z.ZodTypeAny;
-    } else {
-      break;
-    }
-  }
-  if (inner instanceof z.ZodObject) {
-    for (const [key, child] of Object.entries(inner.shape as Record<string, z.ZodTypeAny>)) {
-      walk(child, [...path, key], undefined, rows);
-    }
-    return;
-  }
-  const key = path.join('.');
-  rows.push({
-    key,
-    type: typeName(inner),
-    default:
-      key === 'server.replicaId'
-        ? '`<hostname>-<pid>`'
-        : hasDefault
-          ? `\`${JSON.stringify(defaultValue)}\``
-          : '(unset)',
-    description: describedAs ?? '',
-  });
-}
-
-function typeName(schema: z.ZodTypeAny): string {
-  if (schema instanceof z.ZodString) return 'string';
-  if (schema instanceof z.ZodNumber) return schema.isInt ? 'integer' : 'number';
-  if (schema instanceof z.ZodBoolean) return 'boolean';
-  if (schema instanceof z.ZodEnum) return (schema.options as string[]).map((o) => `\`${o}\``).join(' \\| ');
-  if (schema instanceof z.ZodArray) return `${typeName(schema.element as z.ZodTypeAny)}[]`;
-  if (schema instanceof z.ZodObject) return 'object';
-  return 'value';
 }

@@ -16,13 +16,8 @@ import { LOOKUP_TIMEOUT_MS, rateLimitKeyPrefix } from './state/index.js';
 
 export { createGatewayApp, createGatewayRequestListener } from './app.js';
 export type { GatewayAppDeps } from './app.js';
-export {
-  ConfigError,
-  gatewayConfigSchema,
-  loadGatewayConfig,
-  parseGatewayConfig,
-  renderConfigReference,
-} from './config.js';
+export { ConfigError, gatewayConfigSchema, loadGatewayConfig, parseGatewayConfig } from './config.js';
+export { renderConfigReference } from './config-reference.js';
 export type { GatewayConfig, GatewayConfigInput } from './config.js';
 export { mintInstallToken, verifyInstallToken } from './auth/index.js';
 export { GATEWAY_NODE_ARGS, GATEWAY_NODE_OPTIONS, gatewayNodeOptions } from './runtime-options.js';
@@ -107,7 +102,7 @@ export async function startGateway(
       retryAfterSeconds: config.server.retryAfterSeconds,
     }));
 
-  const rejectionReporter = new RejectionReporter(config.rejectionReports, registry, log);
+  const rejectionReporter = new RejectionReporter(registry, log);
   let draining = false;
   const listener = createGatewayRequestListener(config, {
     pipeline: reportingPipeline(pipeline, rejectionReporter),

@@ -1,19 +1,15 @@
 // Process entry of one gateway replica: `node --import tsx src/gateway/main.ts`.
 // Exit codes: 0 after a clean shutdown, 1 on a fatal runtime error, 2 on invalid configuration or
 // a damaged checkpoint.
-// `--config-reference` prints the configuration table (the reference pages under docs/reference/
-// are written by scripts/generate-docs.ts).
+// The configuration reference (docs/reference/gateway-config.md) is written by
+// scripts/generate-docs.ts.
 
-import { ConfigError, loadGatewayConfig, renderConfigReference, type GatewayConfig } from './config.js';
+import { ConfigError, loadGatewayConfig, type GatewayConfig } from './config.js';
 import { createJsonLog } from './http/index.js';
 import { startGateway } from './index.js';
 import { CheckpointFileError } from './persistence/index.js';
 
 async function main(): Promise<void> {
-  if (process.argv.includes('--config-reference')) {
-    process.stdout.write(`${renderConfigReference()}\n`);
-    return;
-  }
   let config: GatewayConfig;
   try {
     config = loadGatewayConfig(process.env);

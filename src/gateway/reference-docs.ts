@@ -1,6 +1,6 @@
 // The gateway's generated reference pages: written by `npx tsx scripts/generate-docs.ts`, checked
 // by scripts/check-drift.ts, so that they cannot drift from the config schema and the catalogue.
-import { renderConfigReference } from './config.js';
+import { renderConfigReference } from './config-reference.js';
 import { renderErrorReference } from './errors/index.js';
 
 export interface ReferenceDoc {
@@ -20,8 +20,9 @@ export const GATEWAY_REFERENCE_DOCS: readonly ReferenceDoc[] = [
         '# Gateway configuration reference',
         '',
         'Every setting of the gateway, from the schema in `src/gateway/config.ts`: key, type, default',
-        'and what it bounds, with its unit. How to set them (file, JSON, environment variables) is in',
-        '[gateway.md](../gateway.md#configuration).',
+        'and what it bounds, with its unit; then the values derived from them and the former settings',
+        'that are constants now (`src/gateway/retired-settings.ts`). How to set them (file, JSON,',
+        'environment variables) is in [gateway.md](../gateway.md#configuration).',
         '',
         renderConfigReference(),
         '',

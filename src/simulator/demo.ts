@@ -41,7 +41,6 @@ function demoGatewayConfig(scenario: ReturnType<typeof loadScenario>): Record<st
   return {
     pipeline: {
       ...model.pipeline,
-      state: { housekeepingIntervalMs: 2000 },
       export: { flushIntervalMs: 2000 },
     },
     // Each install replays hours of its sessions at once, as a spool replay after an outage would.

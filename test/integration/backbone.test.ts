@@ -32,7 +32,6 @@ describe('backbone: watchdog → gateway → collector → Prometheus', () => {
           export: { flushIntervalMs: 1000 },
           // Short session windows, so that the sessions' first windows are counted within the test.
           sessions: { windowSeconds: 5, windowGraceSeconds: 1 },
-          state: { housekeepingIntervalMs: 1000 },
         },
       },
     });

@@ -37,8 +37,7 @@ beforeAll(async () => {
     gatewayConfig: {
       server: {
         maxBufferedBodyBytes: BUDGET_BYTES,
-        maxCompressedBodyBytes: 4 * MIB,
-        maxDecompressedBodyBytes: 16 * MIB,
+        maxDecompressedBodyBytes: 16 * MIB, // 4 MiB on the wire
         retryAfterSeconds: 1,
       },
     },

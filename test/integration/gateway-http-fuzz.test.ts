@@ -24,10 +24,17 @@ beforeAll(async () => {
   // Nothing listens there: exports fail, which is exactly the state the pipeline must survive too.
   const deadCollector = `http://127.0.0.1:${await freePort()}/v1/metrics`;
   const config = parseGatewayConfig({
-    server: { host: '127.0.0.1', port: 0, logLevel: 'error', maxCompressedBodyBytes: 1024 * 1024 },
+    // A 1 MiB wire bound (a quarter of the inflated bound); the final flush gives up after 1 s.
+    server: {
+      host: '127.0.0.1',
+      port: 0,
+      logLevel: 'error',
+      maxDecompressedBodyBytes: 4 * 1024 * 1024,
+      shutdownGraceMs: 1000,
+    },
     auth: { keys: [{ keyId: 'fz', secret: SECRET }] },
     rateLimit: { enabled: false },
-    pipeline: { export: { collectorUrl: deadCollector, shutdownFlushTimeoutMs: 1000 } },
+    pipeline: { export: { collectorUrl: deadCollector } },
   });
   gateway = await startGateway(config, {
     defaultMetrics: false,

@@ -63,7 +63,7 @@ describe('gateway process', () => {
         FILESFU_GATEWAY_AUTH_KEYS: `k1:${SECRET}`,
         FILESFU_GATEWAY_COLLECTOR_URL: `http://127.0.0.1:${await freePort()}/v1/metrics`,
         FILESFU_GATEWAY_CONFIG_JSON: JSON.stringify({
-          pipeline: { export: { shutdownFlushTimeoutMs: 1000 } },
+          server: { shutdownGraceMs: 1000 },
         }),
       },
       (stdout, kill) => {

@@ -22,7 +22,8 @@ beforeAll(async () => {
     // Without a state directory: the collector-outage test needs export.maxUnexportedMs to apply.
     gatewayStateDir: false,
     gatewayConfig: {
-      server: { maxCompressedBodyBytes: 2 * MIB, maxDecompressedBodyBytes: 8 * MIB, retryAfterSeconds: 2 },
+      // 8 MiB inflated, 2 MiB on the wire.
+      server: { maxDecompressedBodyBytes: 8 * MIB, retryAfterSeconds: 2 },
       auth: { revokedInstallIds: ['revoked-install'] },
       rateLimit: { perInstall: { ratePerSecond: 0.05, burst: RATE_BURST } },
       pipeline: { export: { maxUnexportedMs: 3000 } },

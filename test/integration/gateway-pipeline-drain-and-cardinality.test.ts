@@ -38,11 +38,12 @@ describe('gateway pipeline: SIGTERM drain and the cardinality attack', () => {
     stack = await startStack({
       prometheusIntervalSeconds: 1,
       gatewayConfig: {
+        // The final flush may take 20 s.
+        server: { shutdownGraceMs: 20_000 },
         rateLimit: { enabled: false },
         pipeline: {
-          export: { flushIntervalMs: 3_600_000, shutdownFlushTimeoutMs: 20_000 },
+          export: { flushIntervalMs: 3_600_000 },
           limits: { maxSeries: MAX_SERIES, maxVersions: MAX_VERSIONS },
-          state: { housekeepingIntervalMs: 1000 },
           sessions: TEST_WINDOWS,
         },
       },

@@ -44,7 +44,6 @@ describe('gateway pipeline: exactly-once with shared Redis state', () => {
         pipeline: {
           export: { flushIntervalMs: FLUSH_MS },
           limits: { maxSeries: MAX_SERIES, maxVersions: 100 },
-          state: { housekeepingIntervalMs: 1000 },
           sessions: TEST_WINDOWS,
         },
       },

@@ -24,7 +24,6 @@ describe('gateway with in-memory state and a state directory', () => {
         pipeline: {
           export: { flushIntervalMs: 500, maxUnexportedMs: MAX_UNEXPORTED_MS },
           sessions: { windowSeconds: WINDOW_SECONDS, windowGraceSeconds: 1 },
-          state: { housekeepingIntervalMs: 500 },
         },
       },
     });

@@ -35,8 +35,7 @@ function gatewayConfig(scenario: Scenario): Record<string, unknown> {
     ...model,
     pipeline: {
       ...model.pipeline,
-      // Closed windows reach Prometheus within seconds of the run's end.
-      state: { housekeepingIntervalMs: 1000 },
+      // Closed windows reach Prometheus within seconds of the run's end (housekeeping runs per flush).
       export: { flushIntervalMs: 1000 },
     },
     // An install replays hours of its sessions in seconds, as a spool replay after an outage would.

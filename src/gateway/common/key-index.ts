@@ -5,9 +5,8 @@ import { halfSipHash } from './half-siphash.js';
 /** `lengths[row]` of a row whose key is kept in the heap Map (too long for a slot, or not Latin-1). */
 const IN_MAP = 0xffff;
 /**
- * Widest slot, in bytes (characters). Slots are allocated for every row, so a configuration that
- * allows very long keys (a large pipeline.validation.maxSessionIdLength) would otherwise multiply
- * memory by the row count; keys longer than this live in the heap Map.
+ * Widest slot, in bytes (characters). Slots are allocated for every row, so allowing very long
+ * keys would otherwise multiply memory by the row count; keys longer than this live in the heap Map.
  */
 export const MAX_SLOT_LENGTH = 384;
 

@@ -82,10 +82,13 @@ export class ExportLoop {
     return this.lastAttemptFailed && this.unexportedMs() > maxAgeMs;
   }
 
-  /** One export; waits for a running one first, because data may have arrived after its snapshot. */
-  async flush(): Promise<boolean> {
+  /**
+   * One export; waits for a running one first, because data may have arrived after its snapshot.
+   * `timeoutMs` bounds its request (default: the configured export timeout).
+   */
+  async flush(timeoutMs = this.deps.config.timeoutMs): Promise<boolean> {
     while (this.running) await this.running;
-    const run = this.exportOnce().finally(() => {
+    const run = this.exportOnce(timeoutMs).finally(() => {
       this.running = undefined;
     });
     this.running = run;
@@ -101,20 +104,21 @@ export class ExportLoop {
     return this.owesTotals ? this.flush() : true;
   }
 
-  /** Final flush for SIGTERM: retried until success or shutdownFlushTimeoutMs. */
+  /** Final flush for SIGTERM: retried until success or shutdownFlushTimeoutMs, attempts included. */
   async shutdown(): Promise<boolean> {
     this.stop();
     const deadline = this.now() + this.deps.config.shutdownFlushTimeoutMs;
     for (let attempt = 0; ; attempt++) {
+      const timeoutMs = Math.max(1, Math.min(this.deps.config.timeoutMs, deadline - this.now()));
       // New series need two exports (zero, then totals), so flush until nothing is owed.
-      if ((await this.flush()) && !this.owesTotals) return true;
+      if ((await this.flush(timeoutMs)) && !this.owesTotals) return true;
       const left = deadline - this.now();
       if (left <= 0) return false;
       await new Promise((resolve) => setTimeout(resolve, Math.min(left, 200 * 2 ** Math.min(attempt, 4))));
     }
   }
 
-  private async exportOnce(): Promise<boolean> {
+  private async exportOnce(timeoutMs: number): Promise<boolean> {
     const { store, config, replicaId, metrics, log } = this.deps;
     const generation = this.generation;
     let snapshot: AggregateSnapshot;
@@ -136,7 +140,7 @@ export class ExportLoop {
     const startedMs = this.now();
     const request = buildExportRequest(snapshot, replicaId, BigInt(Math.floor(startedMs)) * NS_PER_MS);
     try {
-      const response = await this.post(config.collectorUrl, request, config.timeoutMs);
+      const response = await this.post(config.collectorUrl, request, timeoutMs);
       const rejected = response.partialSuccess?.rejectedDataPoints ?? 0;
       if (rejected > 0) {
         // Cumulative series: the next flush re-sends the same totals, so nothing is lost; say so loudly.

@@ -7,6 +7,7 @@ export type { Log, LogLevel } from './json-log.js';
 export { OtlpExportHandler } from './otlp-handler.js';
 export type { OtlpHandlerDeps, OtlpHandlerOptions } from './otlp-handler.js';
 export { readRequestBody } from './read-body.js';
+export { maxCompressedBodyBytes, WIRE_BODY_DIVISOR } from './wire-body-bound.js';
 export type { BodyLimits, ReadBody } from './read-body.js';
 export { discardRemainingBody, writeBody, writeError } from './respond.js';
 export { registerHttpMetrics } from './self-metrics.js';

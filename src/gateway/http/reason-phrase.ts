@@ -6,7 +6,7 @@ import type { GatewayError } from '../errors/index.js';
 
 /**
  * Longest reason phrase sent (characters). Above the longest rejection message
- * (pipeline.validation.maxErrorMessageChars, at most its default in practice) and well inside the
+ * (MAX_ERROR_MESSAGE_CHARS of the validation) and well inside the
  * 16 KiB response-head limit of Node's HTTP client.
  */
 export const MAX_REASON_PHRASE_CHARS = 8192;

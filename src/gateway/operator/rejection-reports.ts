@@ -3,12 +3,9 @@
 // that find failing installs without a label per install.
 import type { Registry } from 'prom-client';
 import { Counter, Gauge } from 'prom-client';
-import { z } from 'zod';
 import type { Log } from '../http/index.js';
 import type { IngestOutcome } from '../pipeline/index.js';
 import { GATEWAY_SELF_METRICS } from '../../model/index.js';
-
-const positiveInt = () => z.number().int().positive();
 
 /** How much one summary names; fixed sizes of the log and of memory, not deployment settings. */
 export interface SummaryBounds {
@@ -20,18 +17,12 @@ export interface SummaryBounds {
 
 export const SUMMARY_BOUNDS: SummaryBounds = { maxInstallsPerSummary: 20, maxTrackedInstalls: 10_000 };
 
-export const rejectionReportsConfigSchema = z
-  .object({
-    intervalSeconds: positiveInt()
-      .default(60)
-      .describe(
-        'Seconds between per-install rejection summaries in the log; also the window of filesfu_gateway_installs_rejected',
-      ),
-  })
-  .strict()
-  .default({});
-
-export type RejectionReportsConfig = z.infer<typeof rejectionReportsConfigSchema>;
+/**
+ * Seconds between per-install rejection summaries in the log, and the window of
+ * filesfu_gateway_installs_rejected. Fixed, not a setting: the gauge then means the same on every
+ * deployment, and SUMMARY_BOUNDS already bound what a summary costs.
+ */
+export const REJECTION_SUMMARY_INTERVAL_SECONDS = 60;
 
 /** One install's rejections in the current interval. */
 interface InstallRejections {
@@ -53,7 +44,6 @@ export class RejectionReporter {
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly config: RejectionReportsConfig,
     registry: Registry,
     private readonly log: Log,
     private readonly bounds: SummaryBounds = SUMMARY_BOUNDS,
@@ -73,13 +63,13 @@ export class RejectionReporter {
     const installs = () => this.lastIntervalInstalls;
     new Gauge({
       name: GATEWAY_SELF_METRICS.installsRejected,
-      help: 'Distinct installs that had data points rejected in the last completed summary interval (rejectionReports.intervalSeconds)',
+      help: 'Distinct installs that had data points rejected in the last completed summary interval (a minute)',
       registers,
       collect() {
         this.set(installs());
       },
     });
-    this.timer = setInterval(() => this.summarize(), config.intervalSeconds * 1000);
+    this.timer = setInterval(() => this.summarize(), REJECTION_SUMMARY_INTERVAL_SECONDS * 1000);
     this.timer.unref();
   }
 
@@ -113,7 +103,7 @@ export class RejectionReporter {
     // Untracked installs overflowed the set only when it was full, so this is a lower bound then.
     const untracked = this.untracked.size + this.untrackedOverflow;
     this.lastIntervalInstalls = installs.length + untracked;
-    const intervalSeconds = this.config.intervalSeconds;
+    const intervalSeconds = REJECTION_SUMMARY_INTERVAL_SECONDS;
     const named = installs.slice(0, this.bounds.maxInstallsPerSummary);
     for (const [installId, entry] of named) {
       this.log('warn', 'export rejections by install', {

@@ -50,6 +50,37 @@ export const MAX_ZERO_WIDTH_STREAMS = 32;
  * commit): long enough to batch concurrent requests, short against a request's own latency.
  */
 export const GROUP_COMMIT_MS = 5;
+/**
+ * A session record outlives the last moment a replay of its points could still be accepted by this
+ * much: keeping it longer costs memory only, forgetting it early would count a replay twice.
+ */
+export const DEDUP_SLACK_MS = 24 * HOUR_MS;
+/** Housekeeping runs at least this often, so gauges, version ranks and eviction stay current. */
+export const MAX_HOUSEKEEPING_INTERVAL_MS = 10_000;
+
+/**
+ * How long a session record is kept after its last point: while a replay of its points can still
+ * pass validation (maxPointAgeMs plus the future skew its watermark may carry) and while its open
+ * window can still be counted (window + grace), plus DEDUP_SLACK_MS.
+ */
+export function dedupWindowMs(
+  validation: Pick<ValidationConfig, 'maxPointAgeMs' | 'maxFutureSkewMs'>,
+  sessions: Pick<SessionsConfig, 'windowSeconds' | 'windowGraceSeconds'>,
+): number {
+  return (
+    validation.maxPointAgeMs +
+    validation.maxFutureSkewMs +
+    (sessions.windowSeconds + sessions.windowGraceSeconds) * 1000 +
+    DEDUP_SLACK_MS
+  );
+}
+
+/**
+ * Housekeeping closes due windows and expires idle series for the next export, so it runs once per
+ * flush interval, and at least every MAX_HOUSEKEEPING_INTERVAL_MS.
+ */
+export const housekeepingIntervalMs = (flushIntervalMs: number): number =>
+  Math.min(flushIntervalMs, MAX_HOUSEKEEPING_INTERVAL_MS);
 
 export const validationConfigSchema = z
   .object({
@@ -67,15 +98,6 @@ export const validationConfigSchema = z
     maxAttributeValueBytes: positiveInt()
       .default(4096)
       .describe('Maximum size of one attribute value in UTF-8 bytes (arrays/kvlists: summed)'),
-    maxSessionIdLength: positiveInt()
-      .default(64)
-      .describe('Maximum length of the session.id resource attribute (characters)'),
-    maxErrorMessageChars: positiveInt()
-      .min(512)
-      .default(4096)
-      .describe(
-        'Longest rejection message answered to a client in partial_success.error_message or a 400/403 body (characters); problems beyond it are named by code only',
-      ),
   })
   .strict()
   .default({});
@@ -157,22 +179,6 @@ export const sessionsConfigSchema = z
   .strict()
   .default({});
 
-export const stateConfigSchema = z
-  .object({
-    dedupWindowMs: positiveInt()
-      .default(72 * HOUR_MS)
-      .describe(
-        'Milliseconds a session watermark (and its progress) is kept after its last point; must exceed validation.maxPointAgeMs',
-      ),
-    housekeepingIntervalMs: positiveInt()
-      .default(10_000)
-      .describe(
-        'Milliseconds between housekeeping runs (expire idle series/sessions, re-rank versions, refresh gauges)',
-      ),
-  })
-  .strict()
-  .default({});
-
 export const persistenceConfigSchema = z
   .object({
     stateDir: z
@@ -191,25 +197,32 @@ export const pipelineConfigSchema = z
     validation: validationConfigSchema,
     limits: limitsConfigSchema,
     sessions: sessionsConfigSchema,
-    state: stateConfigSchema,
     export: exportConfigSchema,
     details: detailsConfigSchema,
     persistence: persistenceConfigSchema,
   })
-  .strict();
+  .strict()
+  .transform((input) => ({
+    ...input,
+    /** Derived, not settings: see dedupWindowMs and housekeepingIntervalMs. */
+    state: {
+      dedupWindowMs: dedupWindowMs(input.validation, input.sessions),
+      housekeepingIntervalMs: housekeepingIntervalMs(input.export.flushIntervalMs),
+    },
+  }));
 
 export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;
-export type ValidationConfig = PipelineConfig['validation'];
-export type LimitsConfig = PipelineConfig['limits'];
-export type SessionsConfig = PipelineConfig['sessions'];
+export type ValidationConfig = z.infer<typeof validationConfigSchema>;
+export type LimitsConfig = z.infer<typeof limitsConfigSchema>;
+export type SessionsConfig = z.infer<typeof sessionsConfigSchema>;
 export type StateConfig = PipelineConfig['state'];
 export type { ExportConfig } from '../export/index.js';
 export type PersistenceConfig = PipelineConfig['persistence'];
 export type { DetailConfig } from './details-config.js';
 
 /**
- * Cross-section rules zod cannot express on the plain object schema (kept a ZodObject so the
- * gateway's config can compose it). Returns human-readable problems; empty when consistent.
+ * Rules across sections, which the per-section schemas cannot check. Returns human-readable problems;
+ * empty when consistent.
  */
 export function pipelineConfigProblems(config: PipelineConfig): string[] {
   const problems: string[] = [];
@@ -217,17 +230,6 @@ export function pipelineConfigProblems(config: PipelineConfig): string[] {
   if (config.limits.maxSeries < reserved) {
     problems.push(
       `pipeline.limits.maxSeries must be at least ${reserved}, the Prometheus series of the overflow series it reserves with ${config.sessions.thresholds.length} thresholds`,
-    );
-  }
-  if (config.state.dedupWindowMs <= config.validation.maxPointAgeMs) {
-    problems.push(
-      'pipeline.state.dedupWindowMs must exceed pipeline.validation.maxPointAgeMs, otherwise a replay older than its watermark would be counted again',
-    );
-  }
-  const { windowSeconds, windowGraceSeconds } = config.sessions;
-  if (config.state.dedupWindowMs <= (windowSeconds + windowGraceSeconds) * 1000) {
-    problems.push(
-      'pipeline.state.dedupWindowMs must exceed pipeline.sessions.windowSeconds + windowGraceSeconds (in milliseconds), otherwise a session state could expire before its window is counted',
     );
   }
   if (ADMISSION_CACHE_MS >= config.limits.seriesIdleTimeoutMs) {

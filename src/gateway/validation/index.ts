@@ -7,5 +7,6 @@ export { pointTimeWindow, validateCpuPoint } from './point.js';
 export type { SessionIdentity, ResourceLimits } from './resource.js';
 export { validateResource } from './resource.js';
 export type { RequestLimits, SessionSamples, ValidatedRequest } from './validate-request.js';
-export { validateRequest } from './validate-request.js';
+export { MAX_ERROR_MESSAGE_CHARS, validateRequest } from './validate-request.js';
+export { MAX_SESSION_ID_LENGTH } from './session-id.js';
 export { countAttribute, streamKey } from './point-attributes.js';

@@ -8,6 +8,7 @@ import {
   STAGE_ATTRIBUTE,
 } from '../../model/index.js';
 import type { RejectReason } from './reasons.js';
+import { MAX_SESSION_ID_LENGTH, MIN_SESSION_ID_LENGTH } from './session-id.js';
 
 /** The settings and facts a message quotes. */
 export interface MessageContext {
@@ -15,10 +16,9 @@ export interface MessageContext {
   installId: string;
   maxAttributes: number;
   maxAttributeValueBytes: number;
-  maxSessionIdLength: number;
   maxPointAgeMs: number;
   maxFutureSkewMs: number;
-  /** Longest message answered to a client (characters). */
+  /** Longest message answered to a client (characters, at least 512). */
   maxErrorMessageChars: number;
 }
 
@@ -35,7 +35,7 @@ const FIXES: Record<RejectReason, Fix> = {
   missing_session_id: () =>
     `expected resource attribute ${RESOURCE_KEYS.sessionId}: a new random UUID per app run. Set it on the Resource in code (Python: Resource.create({"${RESOURCE_KEYS.sessionId}": str(uuid.uuid4()), ...}); JS: resourceFromAttributes({"${RESOURCE_KEYS.sessionId}": randomUUID(), ...})).`,
   invalid_session_id: (c, got) =>
-    `${RESOURCE_KEYS.sessionId} must be 8 to ${c.maxSessionIdLength} letters, digits and '-', starting with a letter or digit; a UUID v4 is right${GOT(got)}.`,
+    `${RESOURCE_KEYS.sessionId} must be ${MIN_SESSION_ID_LENGTH} to ${MAX_SESSION_ID_LENGTH} letters, digits and '-', starting with a letter or digit; a UUID v4 is right${GOT(got)}.`,
   missing_version: () =>
     `expected resource attribute ${RESOURCE_KEYS.serviceVersion}: the app version, e.g. OTEL_RESOURCE_ATTRIBUTES=${RESOURCE_KEYS.serviceVersion}=1.2.3 or on the Resource in code.`,
   missing_os_type: () =>

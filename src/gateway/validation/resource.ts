@@ -4,6 +4,7 @@ import { checkAttributeLimits, stringAttribute } from './attributes.js';
 import { RESOURCE_KEYS } from '../../model/index.js';
 import { countAttribute } from './point-attributes.js';
 import type { RejectReason } from './reasons.js';
+import { MAX_SESSION_ID_LENGTH, MIN_SESSION_ID_LENGTH, SESSION_ID_PATTERN } from './session-id.js';
 
 /** Who produced a resource's points, as far as the pipeline cares. */
 export interface SessionIdentity {
@@ -15,14 +16,7 @@ export interface SessionIdentity {
   cpuLogicalCount: number | undefined;
 }
 
-export interface ResourceLimits extends AttributeLimits {
-  maxSessionIdLength: number;
-}
-
-// UUID-ish: the watchdog sends UUID v4, but any opaque token of letters, digits and dashes is
-// harmless because session.id never becomes a label; the bound keeps state keys small.
-const SESSION_ID_PATTERN = /^[0-9A-Za-z][0-9A-Za-z-]*$/;
-const MIN_SESSION_ID_LENGTH = 8;
+export type ResourceLimits = AttributeLimits;
 
 /** Every problem of a resource, with what the client sent where quoting it helps. */
 export interface ResourceProblems {
@@ -51,7 +45,7 @@ export function validateResource(
   if (sessionId === undefined || sessionId === '') reasons.push('missing_session_id');
   else if (
     sessionId.length < MIN_SESSION_ID_LENGTH ||
-    sessionId.length > limits.maxSessionIdLength ||
+    sessionId.length > MAX_SESSION_ID_LENGTH ||
     !SESSION_ID_PATTERN.test(sessionId)
   ) {
     reasons.push('invalid_session_id');

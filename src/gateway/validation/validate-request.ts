@@ -14,9 +14,14 @@ import { validateResource } from './resource.js';
 export interface RequestLimits extends PointLimits, ResourceLimits {
   /** Point attributes kept as details (`pipeline.details[].attribute`), in config order. */
   detailAttributes: readonly string[];
-  /** Longest rejection message (characters). */
-  maxErrorMessageChars: number;
 }
+
+/**
+ * Longest rejection message answered to a client (characters), fixed rather than a setting: every
+ * distinct problem fits, and it stays far inside HTTP clients' response-head limits (a 400/403 carries
+ * it in the reason phrase too). Problems beyond it are named by code only.
+ */
+export const MAX_ERROR_MESSAGE_CHARS = 4096;
 
 /** All valid samples of one session in one request; the per-sample arrays are in sample order. */
 export interface SessionSamples {
@@ -81,7 +86,11 @@ export function validateRequest(
   limits: RequestLimits,
   nowMs: number,
 ): ValidatedRequest {
-  const rejections = new RejectionTally({ ...limits, installId });
+  const rejections = new RejectionTally({
+    ...limits,
+    installId,
+    maxErrorMessageChars: MAX_ERROR_MESSAGE_CHARS,
+  });
   const observed: AttributeObservations = { maxAttributes: 0, maxAttributeValueBytes: 0 };
   const bySession = new Map<string, SessionSamples>();
   const window = pointTimeWindow(limits, nowMs);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { configReferenceRows } from '../../../src/gateway/config.js';
+import { configReferenceRows } from '../../../src/gateway/config-reference.js';
 import { GATEWAY_REFERENCE_DOCS } from '../../../src/gateway/reference-docs.js';
 
 describe('gateway reference docs', () => {

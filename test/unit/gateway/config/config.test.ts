@@ -1,13 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  ConfigError,
-  configReferenceRows,
-  loadGatewayConfig,
-  parseGatewayConfig,
-} from '../../../../src/gateway/config.js';
+import { ConfigError, loadGatewayConfig, parseGatewayConfig } from '../../../../src/gateway/config.js';
+import { configReferenceRows, renderConfigReference } from '../../../../src/gateway/config-reference.js';
+import { RETIRED_SETTINGS } from '../../../../src/gateway/retired-settings.js';
 import { boundedLabelSpaceSeries } from '../../../../src/gateway/cardinality/index.js';
 
 const KEYS = 'k1:0123456789abcdef0123';
@@ -26,7 +24,7 @@ describe('loadGatewayConfig', () => {
   it('fills every default from the schema', () => {
     const config = loadGatewayConfig({ FILESFU_GATEWAY_AUTH_KEYS: KEYS });
     expect(config.server.port).toBe(4318);
-    expect(config.server.maxDecompressedBodyBytes).toBeGreaterThan(config.server.maxCompressedBodyBytes);
+    expect(config.server.maxCompressedBodyBytes).toBe(config.server.maxDecompressedBodyBytes / 4);
     expect(config.rateLimit.perInstall).toEqual({ ratePerSecond: 2, burst: 30 });
     expect(config.auth.keys).toEqual([{ keyId: 'k1', secret: '0123456789abcdef0123' }]);
     expect(config.pipeline.export.collectorUrl).toMatch(/\/v1\/metrics$/);
@@ -71,15 +69,15 @@ describe('loadGatewayConfig', () => {
   it('lists every invalid key at once', () => {
     const problems = problemsOf({
       FILESFU_GATEWAY_CONFIG_JSON: JSON.stringify({
-        server: { port: 70000, maxCompressedBodyBytes: -1, typo: true },
+        server: { port: 70000, maxDecompressedBodyBytes: -1, typo: true },
         rateLimit: { perInstall: { burst: 'many' } },
       }),
       FILESFU_GATEWAY_PORT: 'http',
     });
     const joined = problems.join('\n');
     expect(joined).toMatch(/^server\.port: /m);
-    expect(joined).toMatch(/^server\.maxCompressedBodyBytes: /m);
-    expect(joined).toMatch(/server: .*typo/m);
+    expect(joined).toMatch(/^server\.maxDecompressedBodyBytes: /m);
+    expect(joined).toMatch(/^server\.typo: unknown key; check its spelling/m);
     expect(joined).toMatch(/^rateLimit\.perInstall\.burst: /m);
     expect(joined).toMatch(/^auth\.keys: .*at least one signing key/m);
   });
@@ -128,20 +126,6 @@ describe('loadGatewayConfig', () => {
     expect(joined).toMatch(message);
   });
 
-  it('rejects a state that could forget a session before its window is counted', () => {
-    const problems = problemsOf({
-      FILESFU_GATEWAY_AUTH_KEYS: KEYS,
-      FILESFU_GATEWAY_CONFIG_JSON: JSON.stringify({
-        pipeline: {
-          sessions: { windowSeconds: 3600 },
-          validation: { maxPointAgeMs: 1000 },
-          state: { dedupWindowMs: 3_600_000 },
-        },
-      }),
-    });
-    expect(problems.join('\n')).toMatch(/dedupWindowMs must exceed pipeline\.sessions\.windowSeconds/);
-  });
-
   it('reports unreadable sources and bad keys without echoing secrets', () => {
     const problems = problemsOf({
       FILESFU_GATEWAY_CONFIG: '/nonexistent/gateway.yaml',
@@ -163,10 +147,80 @@ describe('settings that moved', () => {
     [{ pipeline: { export: { retryAfterSeconds: 3 } } }, 'server.retryAfterSeconds'],
     [{ server: { overloadRetryAfterSeconds: 3 } }, 'server.retryAfterSeconds'],
     [{ pipeline: { limits: { admissionCacheMs: 10 } } }, 'no longer a setting'],
+    [{ server: { maxCompressedBodyBytes: 1 } }, 'set server.maxDecompressedBodyBytes'],
+    [{ pipeline: { export: { timeoutMs: 1 } } }, 'set pipeline.export.flushIntervalMs'],
+    [{ pipeline: { export: { shutdownFlushTimeoutMs: 1 } } }, 'set server.shutdownGraceMs'],
+    [{ pipeline: { state: { dedupWindowMs: 1 } } }, 'set pipeline.validation.maxPointAgeMs'],
+    [{ pipeline: { state: { housekeepingIntervalMs: 1 } } }, 'set pipeline.export.flushIntervalMs'],
+    [{ pipeline: { state: {} } }, 'pipeline.state: no longer a section'],
+    [{ pipeline: { validation: { maxSessionIdLength: 1 } } }, 'fixed at 64'],
+    [{ pipeline: { validation: { maxErrorMessageChars: 1 } } }, 'fixed at 4096'],
+    [
+      { rejectionReports: { intervalSeconds: 1 } },
+      'rejectionReports.intervalSeconds: no longer a setting: fixed at 60',
+    ],
   ])('refuses %j and names where it went', (input, hint) => {
     expect(() =>
       parseGatewayConfig({ auth: { keys: [{ keyId: 'k1', secret: '0123456789abcdef' }] }, ...input }),
     ).toThrow(hint);
+  });
+});
+
+describe('derived values', () => {
+  const AUTH = { keys: [{ keyId: 'k1', secret: '0123456789abcdef' }] };
+
+  it('follow their documented rules for any settings', () => {
+    const ms = fc.integer({ min: 1, max: 7 * 24 * 3_600_000 });
+    fc.assert(
+      fc.property(
+        fc.record({
+          maxDecompressedBodyBytes: fc.integer({ min: 4, max: 2 ** 31 }),
+          shutdownGraceMs: ms,
+          flushIntervalMs: ms,
+          maxPointAgeMs: ms,
+          maxFutureSkewMs: ms,
+          windowSeconds: fc.integer({ min: 1, max: 86_400 }),
+          windowGraceSeconds: fc.integer({ min: 0, max: 86_400 }),
+        }),
+        (s) => {
+          const config = parseGatewayConfig({
+            auth: AUTH,
+            server: {
+              maxDecompressedBodyBytes: s.maxDecompressedBodyBytes,
+              shutdownGraceMs: s.shutdownGraceMs,
+            },
+            pipeline: {
+              export: { flushIntervalMs: s.flushIntervalMs },
+              validation: { maxPointAgeMs: s.maxPointAgeMs, maxFutureSkewMs: s.maxFutureSkewMs },
+              sessions: { windowSeconds: s.windowSeconds, windowGraceSeconds: s.windowGraceSeconds },
+            },
+          });
+          expect(config.server.maxCompressedBodyBytes).toBe(Math.floor(s.maxDecompressedBodyBytes / 4));
+          expect(config.pipeline.export.timeoutMs).toBe(Math.max(Math.floor(s.flushIntervalMs / 2), 1000));
+          expect(config.pipeline.export.shutdownFlushTimeoutMs).toBe(s.shutdownGraceMs);
+          expect(config.pipeline.state.housekeepingIntervalMs).toBe(Math.min(s.flushIntervalMs, 10_000));
+          // A record outlives every replay validation still accepts, and its open window's close.
+          const { dedupWindowMs } = config.pipeline.state;
+          expect(dedupWindowMs).toBeGreaterThan(s.maxPointAgeMs + s.maxFutureSkewMs);
+          expect(dedupWindowMs).toBeGreaterThan((s.windowSeconds + s.windowGraceSeconds) * 1000);
+          expect(dedupWindowMs).toBe(
+            s.maxPointAgeMs +
+              s.maxFutureSkewMs +
+              (s.windowSeconds + s.windowGraceSeconds) * 1000 +
+              86_400_000,
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keep the defaults they replaced', () => {
+    const config = parseGatewayConfig({ auth: AUTH });
+    expect(config.server.maxCompressedBodyBytes).toBe(4 * 1024 * 1024);
+    expect(config.pipeline.export).toMatchObject({ timeoutMs: 5000, shutdownFlushTimeoutMs: 10_000 });
+    expect(config.pipeline.state.housekeepingIntervalMs).toBe(10_000);
+    expect(config.pipeline.state.dedupWindowMs).toBeGreaterThanOrEqual(72 * 3_600_000);
   });
 });
 
@@ -175,5 +229,14 @@ describe('config reference', () => {
     const rows = configReferenceRows();
     expect(rows.length).toBeGreaterThan(30);
     for (const row of rows) expect(row.description, row.key).not.toBe('');
+  });
+
+  it('lists every derived and fixed value, and none of them is a setting', () => {
+    const keys = new Set(configReferenceRows().map((row) => row.key));
+    const page = renderConfigReference();
+    for (const setting of RETIRED_SETTINGS) {
+      expect(keys.has(setting.key), setting.key).toBe(false);
+      if (setting.kind !== 'moved') expect(page).toContain(`\`${setting.key}\``);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CumulativeStore } from '../../../../src/gateway/aggregation/index.js';
 import { ExportLoop } from '../../../../src/gateway/export/index.js';
-import type { ExportLoopDeps } from '../../../../src/gateway/export/index.js';
+import type { ExportConfig, ExportLoopDeps } from '../../../../src/gateway/export/index.js';
 import { pipelineConfigSchema } from '../../../../src/gateway/pipeline/config.js';
 import { exportedSums, startFakeCollector, type FakeCollector } from '../../../support/fake-collector.js';
 import { SESSION_WINDOWS } from '../../../../src/model/index.js';
@@ -24,12 +24,17 @@ beforeAll(async () => {
 });
 afterAll(() => collector.close());
 
-function loop(overrides: Partial<ExportLoopDeps> = {}, exportOverrides: Record<string, unknown> = {}) {
+function loop(
+  overrides: Partial<ExportLoopDeps> = {},
+  exportSettings: Record<string, unknown> = {},
+  derived: Partial<ExportConfig> = {},
+) {
   const results: string[] = [];
   const store = new CumulativeStore();
-  const config = pipelineConfigSchema.parse({
-    export: { collectorUrl: collector.url, ...exportOverrides },
-  }).export;
+  const config = {
+    ...pipelineConfigSchema.parse({ export: { collectorUrl: collector.url, ...exportSettings } }).export,
+    ...derived,
+  };
   const exporter = new ExportLoop({
     store,
     replicaId: 'r1',
@@ -143,9 +148,29 @@ describe('ExportLoop', () => {
           throw new Error('collector gone');
         },
       },
+      {},
       { shutdownFlushTimeoutMs: 50 },
     );
     addWindows(store, 'c', {}, 1, Date.now());
     expect(await exporter.shutdown()).toBe(false);
+  });
+
+  it('bounds the final flush attempts by shutdownFlushTimeoutMs, however long the export timeout', async () => {
+    const timeouts: number[] = [];
+    const { exporter, store } = loop(
+      {
+        // A collector that never answers: each attempt ends at its timeout.
+        post: (_url, _request, timeoutMs) => {
+          timeouts.push(timeoutMs);
+          return new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), timeoutMs));
+        },
+      },
+      { flushIntervalMs: 3_600_000 },
+      { shutdownFlushTimeoutMs: 50 },
+    );
+    addWindows(store, 'c', {}, 1, Date.now());
+    expect(await exporter.shutdown()).toBe(false);
+    expect(timeouts.length).toBeGreaterThan(0);
+    for (const timeoutMs of timeouts) expect(timeoutMs).toBeLessThanOrEqual(50);
   });
 });

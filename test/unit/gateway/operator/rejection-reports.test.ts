@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LogLevel } from '../../../../src/gateway/http/json-log.js';
 import {
   RejectionReporter,
-  rejectionReportsConfigSchema,
+  REJECTION_SUMMARY_INTERVAL_SECONDS,
   SUMMARY_BOUNDS,
   type SummaryBounds,
 } from '../../../../src/gateway/operator/index.js';
@@ -25,11 +25,10 @@ afterEach(() => {
   for (const reporter of reporters.splice(0)) reporter.close();
 });
 
-function setup(bounds: Partial<SummaryBounds> = {}, config: Record<string, number> = {}) {
+function setup(bounds: Partial<SummaryBounds> = {}) {
   const lines: Array<{ level: LogLevel; msg: string; fields?: Record<string, unknown> }> = [];
   const registry = new Registry();
   const reporter = new RejectionReporter(
-    rejectionReportsConfigSchema.parse(config),
     registry,
     (level, msg, fields) => lines.push({ level, msg, fields }),
     { ...SUMMARY_BOUNDS, ...bounds },
@@ -64,7 +63,7 @@ describe('RejectionReporter', () => {
     expect(lines.map((l) => l.fields)).toEqual([
       {
         installId: 'install-a',
-        intervalSeconds: 60,
+        intervalSeconds: REJECTION_SUMMARY_INTERVAL_SECONDS,
         requests: 2,
         refusedRequests: 2,
         rejectedDataPoints: 5,
@@ -72,7 +71,7 @@ describe('RejectionReporter', () => {
       },
       {
         installId: 'install-b',
-        intervalSeconds: 60,
+        intervalSeconds: REJECTION_SUMMARY_INTERVAL_SECONDS,
         requests: 1,
         refusedRequests: 0,
         rejectedDataPoints: 1,
