@@ -18,7 +18,7 @@ import {
   decodeExportMetricsServiceRequestJsonValue,
   encodeExportMetricsServiceRequest,
 } from '../src/otlp/index.js';
-import { CPU_BUCKETS, STAGE_ATTRIBUTE } from '../src/model/index.js';
+import { CPU_BUCKETS, CPU_METRIC_NAME, KNOWN_STAGES, STAGE_ATTRIBUTE } from '../src/model/index.js';
 import { median } from './median.js';
 
 const SERIES_PER_INSTRUMENT = 500;
@@ -56,7 +56,7 @@ async function serialize(
 /** ~1000 points: histograms with 7 bounds and counters, 2 attributes each. */
 function buildLargeRequest(): Promise<Payload> {
   return serialize({ 'service.name': 'filesfu-desktop', 'service.version': '6.4.0' }, (meter) => {
-    const histogram = meter.createHistogram('process.cpu.utilization', {
+    const histogram = meter.createHistogram(CPU_METRIC_NAME, {
       unit: '1',
       advice: { explicitBucketBoundaries: GENERIC_BOUNDS },
     });
@@ -81,12 +81,11 @@ function buildWatchdogRequest(): Promise<Payload> {
     'host.arch': 'amd64',
   };
   return serialize(resource, (meter) => {
-    const histogram = meter.createHistogram('process.cpu.utilization', {
+    const histogram = meter.createHistogram(CPU_METRIC_NAME, {
       unit: '1',
       advice: { explicitBucketBoundaries: [...CPU_BUCKETS] },
     });
-    const stages = ['starting', 'login', 'idle', 'indexing', 'sending', 'receiving', 'syncing', 'shutdown'];
-    for (const [i, stage] of stages.entries()) {
+    for (const [i, stage] of KNOWN_STAGES.entries()) {
       for (let s = 0; s < 8; s++)
         histogram.record(((i * 11 + s * 17) % 100) / 100, { [STAGE_ATTRIBUTE]: stage });
     }

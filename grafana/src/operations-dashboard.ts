@@ -5,8 +5,13 @@ import { DashboardBuilder, DashboardCursorSync, RowBuilder } from '@grafana/graf
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { GATEWAY_SELF_METRICS as GATEWAY, JOBS, PROM } from '../../src/model/index.js';
-import { COLLECTOR, collectorCounter } from '../../src/report/metric-names.js';
+import {
+  COLLECTOR,
+  collectorCounter,
+  GATEWAY_SELF_METRICS as GATEWAY,
+  JOBS,
+  PROM,
+} from '../../src/model/index.js';
 import { promQuery, trafficLight } from './panel-helpers.js';
 
 export const OPERATIONS_DASHBOARD_UID = 'filesfu-operations';

@@ -7,6 +7,7 @@ import { execFileSync, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeExportMetricsServiceRequest, type HistogramDataPoint } from '../../src/otlp/index.js';
+import { CPU_BUCKETS } from '../../src/model/index.js';
 import { waitFor } from '../../src/stack/index.js';
 import { loadProcess, sendStageLines, stopChild, watchdogProcess } from '../support/processes.js';
 
@@ -185,8 +186,7 @@ describe.skipIf(process.platform !== 'linux')('watchdog CLI on real processes', 
     expect(sink.points.filter((p) => p.sessionId === idleSession).every((p) => p.stage === 'starting')).toBe(
       true,
     );
-    for (const p of sink.points)
-      expect(p.point.explicitBounds).toEqual([0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 0.9, 1]);
+    for (const p of sink.points) expect(p.point.explicitBounds).toEqual(CPU_BUCKETS);
 
     // The watched process exits: the watchdog flushes, logs session end and exits 0.
     busy.kill('SIGKILL');

@@ -25,15 +25,20 @@ function labelValues(name: string, label: string, description: string, query: st
 
 export function reportVariables() {
   const { version, stage, os } = LABEL;
+  const thresholds = `label_values(${PROM.sessionWindows.high}, ${LABEL.threshold})`;
   return [
-    new CustomVariableBuilder('threshold')
+    // The thresholds the gateways forward (pipeline.sessions.thresholds), lowest first.
+    new QueryVariableBuilder('threshold')
       .label('CPU threshold')
       .description(
         'Share of all logical CPUs. A session window is high-CPU when it holds a sustained episode above it ' +
           '(≥ 5 samples in consecutive, mostly-above export intervals).',
       )
-      .values('0.3,0.8')
-      .current({ text: '0.3', value: '0.3' }),
+      .datasource(PROMETHEUS_DATASOURCE)
+      .query(thresholds)
+      .definition(thresholds)
+      .refresh(VariableRefresh.OnTimeRangeChanged)
+      .sort(VariableSort.NumericalAsc),
     labelValues(
       'version',
       'Version',

@@ -3,6 +3,7 @@
 
 import { AggregationTemporality, FLAG_NO_RECORDED_VALUE, KeyValueList } from '../../../src/otlp/model.js';
 import type { ExportMetricsServiceRequest, KeyValue } from '../../../src/otlp/model.js';
+import { CPU_BUCKETS } from '../../../src/model/index.js';
 
 const T0 = 1_764_000_000_123_456_789n;
 const T1 = T0 + 1_000_000_000n;
@@ -125,7 +126,7 @@ export function everyFieldRequest(): ExportMetricsServiceRequest {
                     count: 9,
                     sum: 3.75,
                     bucketCounts: [1, 0, 0, 2, 3, 0, 1, 1, 1],
-                    explicitBounds: [0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 0.9, 1],
+                    explicitBounds: [...CPU_BUCKETS],
                     exemplars: [
                       {
                         filteredAttributes: [],

@@ -10,6 +10,7 @@ import {
   MetricReader,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
+import { CPU_BUCKETS } from '../../../src/model/index.js';
 
 class CollectingReader extends MetricReader {
   protected override async onShutdown(): Promise<void> {}
@@ -32,8 +33,6 @@ const POINT_ATTRIBUTES = [
   { 'unicode.ü': 'Grüße, 世界 🚀', negative: -1234567890123 },
 ];
 
-export const CPU_BUCKETS = [0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 0.9, 1];
-
 /** Records into every instrument kind, collects `rounds` times and returns the last collection. */
 export async function collectSdkMetrics(
   temporality: AggregationTemporality,
@@ -53,7 +52,7 @@ export async function collectSdkMetrics(
   const upDown = meter.createUpDownCounter('test.updown', { valueType: ValueType.INT });
   const histogram = meter.createHistogram('process.cpu.utilization', {
     unit: '1',
-    advice: { explicitBucketBoundaries: CPU_BUCKETS },
+    advice: { explicitBucketBoundaries: [...CPU_BUCKETS] },
   });
   const exponential = meter.createHistogram('test.exponential');
   const gauge = meter.createGauge('test.gauge', { valueType: ValueType.INT });

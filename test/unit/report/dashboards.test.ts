@@ -159,11 +159,11 @@ describe('report dashboard drill-down', () => {
   const report = built.find(({ dashboard }) => dashboard.uid === REPORT_DASHBOARD_UID)
     ?.dashboard as Dashboard;
 
-  it('has threshold, version, stage and os variables, with version/stage/os from label_values', () => {
+  it('has threshold, version, stage and os variables, all from label_values', () => {
     const variables = report.templating?.list ?? [];
     const byName = new Map(variables.map((variable) => [variable.name, variable]));
-    expect(byName.get('threshold')?.query).toBe('0.3,0.8');
-    for (const name of ['version', 'stage', 'os']) {
+    expect(byName.get('threshold')?.includeAll).toBeFalsy();
+    for (const name of ['threshold', 'version', 'stage', 'os']) {
       expect(byName.get(name)?.type).toBe('query');
       expect(String(byName.get(name)?.query)).toMatch(/^label_values\(/);
     }
