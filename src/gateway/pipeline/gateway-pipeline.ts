@@ -4,8 +4,8 @@ import { DEFAULT_RETRY_AFTER_SECONDS, gatewayError } from '../errors/index.js';
 import { ExportLoop } from '../export/index.js';
 import { thresholdLabel } from '../../model/index.js';
 import type { StateSnapshot, StateStore } from '../state/index.js';
-import { commitSessions, DEFAULT_COMMAND_TIMEOUT_MS, isCheckpointableStore } from '../state/index.js';
-import { CheckpointLocation, CHECKPOINT_FORMAT, type GatewayCheckpoint } from '../persistence/index.js';
+import { commitSessions, DEFAULT_COMMAND_TIMEOUT_MS } from '../state/index.js';
+import { DurableState } from '../persistence/index.js';
 import type { RequestLimits, SessionSamples } from '../validation/index.js';
 import { canonicalBoundIndex, validateRequest } from '../validation/index.js';
 import { ADMISSION_CACHE_MS, GROUP_COMMIT_MS, type PipelineConfig } from './config.js';
@@ -41,15 +41,8 @@ export class GatewayPipeline implements Pipeline {
   private housekeepingRun: Promise<void> | undefined;
   private readonly ingesting = new InFlightIngests<IngestOutcome>();
   private closed = false;
-  /** This replica's checkpoint, when persistence.stateDir is set. */
-  private readonly checkpoints: CheckpointLocation | undefined;
-  /** Set while a checkpoint is captured: ingests and housekeeping wait for it before they start. */
-  private gate: Promise<void> | undefined;
-  /** Ingests and housekeeping runs past the gate (between a state commit and its aggregation). */
-  private busy = 0;
-  private onIdle: (() => void) | undefined;
-  /** The checkpoint the requests aggregated now wait for (see durable()). */
-  private groupCommit: Promise<void> | undefined;
+  /** Checkpoints (with persistence.stateDir): every state commit and its aggregation run through it. */
+  private readonly durable: DurableState;
   private readonly retryAfterSeconds: number;
 
   constructor(
@@ -87,92 +80,30 @@ export class GatewayPipeline implements Pipeline {
       () => this.limitReadings(),
       () => this.snapshot.openWindows,
     );
-    const stateDir = config.persistence.stateDir;
-    this.checkpoints = stateDir === undefined ? undefined : new CheckpointLocation(stateDir);
+    this.durable = new DurableState({
+      stateDir: config.persistence.stateDir,
+      replicaId: deps.replicaId,
+      aggregate: this.aggregate.store,
+      store,
+      groupCommitMs: GROUP_COMMIT_MS,
+      retryAfterSeconds: this.retryAfterSeconds,
+      log: deps.log,
+    });
     this.exporter = new ExportLoop({
       store: this.aggregate.store,
       replicaId: deps.replicaId,
       config: config.export,
       metrics: this.metrics,
       log: deps.log,
-      ...(this.checkpoints
-        ? { durableSnapshot: () => this.checkpointThen(() => this.aggregate.store.snapshot()) }
+      ...(this.durable.persisted
+        ? { durableSnapshot: () => this.durable.checkpointThen(() => this.aggregate.store.snapshot()) }
         : {}),
     });
   }
 
-  /**
-   * Loads the last checkpoint (when persisted): the aggregate with its start times and, with the
-   * embedded store, the sessions. Throws CheckpointFileError naming the file when it is damaged.
-   */
-  private restoreCheckpoint(): void {
-    const checkpoint = this.checkpoints?.load();
-    if (!checkpoint) return;
-    if (checkpoint.replicaId !== this.deps.replicaId) {
-      this.deps.log(
-        'warn',
-        'checkpoint was written by another replica id; its series continue under this one',
-        {
-          checkpointReplicaId: checkpoint.replicaId,
-        },
-      );
-    }
-    this.aggregate.store.restore(checkpoint.aggregate);
-    if (checkpoint.store && isCheckpointableStore(this.store)) this.store.restore(checkpoint.store);
-    this.exporter.markDirty();
-    this.deps.log('info', 'state restored from checkpoint', {
-      file: this.checkpoints?.path,
-      savedAtMs: checkpoint.savedAtMs,
-      series: this.aggregate.store.seriesCount,
-      sessions: checkpoint.store?.sessions.length,
-    });
-  }
-
-  /**
-   * Captures a checkpoint while no ingest or housekeeping is between a state commit and its
-   * aggregation (new ones wait), runs `alsoCapture` at that same moment, writes the checkpoint
-   * durably, then returns what `alsoCapture` returned.
-   */
-  private async checkpointThen<T>(alsoCapture: () => T): Promise<T> {
-    const location = this.checkpoints;
-    if (!location) return alsoCapture();
-    while (this.gate) await this.gate;
-    let open!: () => void;
-    this.gate = new Promise<void>((resolve) => (open = resolve));
-    let checkpoint: GatewayCheckpoint;
-    let captured: T;
-    try {
-      if (this.busy > 0) await new Promise<void>((resolve) => (this.onIdle = resolve));
-      checkpoint = {
-        format: CHECKPOINT_FORMAT,
-        replicaId: this.deps.replicaId,
-        savedAtMs: Date.now(),
-        aggregate: this.aggregate.store.checkpoint(),
-        ...(isCheckpointableStore(this.store) ? { store: this.store.checkpoint() } : {}),
-      };
-      captured = alsoCapture();
-    } finally {
-      this.onIdle = undefined;
-      this.gate = undefined;
-      open();
-    }
-    await location.save(checkpoint);
-    return captured;
-  }
-
-  /** Waits while a checkpoint is being captured, then counts this run as busy until leave(). */
-  private async enter(): Promise<void> {
-    while (this.gate) await this.gate;
-    this.busy++;
-  }
-
-  private leave(): void {
-    if (--this.busy === 0) this.onIdle?.();
-  }
-
   /** Starts background loops after a first housekeeping (so version/series state is warm). */
   async start(): Promise<void> {
-    this.restoreCheckpoint();
+    if (this.durable.restore()) this.exporter.markDirty();
     await this.housekeeping();
     this.exporter.start();
     this.housekeepingTimer = setInterval(
@@ -189,35 +120,12 @@ export class GatewayPipeline implements Pipeline {
         gatewayError('FILESFU_GW_SHUTTING_DOWN', { retryAfterSeconds: this.retryAfterSeconds }),
       );
     }
+    // Answered once what it added is in a checkpoint (at once without a state directory).
     return this.ingesting.track(
-      this.enter()
-        .then(() => this.ingestNow(request, principal))
-        .finally(() => this.leave())
-        .then((outcome) => (this.checkpoints ? this.durable().then(() => outcome) : outcome)),
+      this.durable
+        .run(() => this.ingestNow(request, principal))
+        .then((outcome) => this.durable.acknowledged().then(() => outcome)),
     );
-  }
-
-  /**
-   * Resolves once a checkpoint captured after this call is on disk (group commit): the requests
-   * aggregated within GROUP_COMMIT_MS share one checkpoint, and each is answered only
-   * when what it added is durable. Rejects with a retryable 503 when the checkpoint fails.
-   */
-  private durable(): Promise<void> {
-    this.groupCommit ??= (async () => {
-      await new Promise((resolve) => setTimeout(resolve, GROUP_COMMIT_MS));
-      // Requests aggregated from now on need the next checkpoint: this one may be captured already.
-      this.groupCommit = undefined;
-      await this.checkpointThen(() => undefined);
-    })().catch((err: unknown) => {
-      this.deps.log('error', 'checkpoint failed; requests are refused until one succeeds', {
-        err: (err as Error).message,
-      });
-      throw gatewayError('FILESFU_GW_OVERLOADED', {
-        reason: 'state directory not writable',
-        retryAfterSeconds: this.retryAfterSeconds,
-      });
-    });
-    return this.groupCommit;
   }
 
   private async ingestNow(
@@ -304,7 +212,7 @@ export class GatewayPipeline implements Pipeline {
     if (!this.store.ready())
       return { accepting: false, retryAfterSeconds, reason: 'state store unavailable' };
     // A persisted aggregate is bounded by the series budget and survives restarts: keep accepting.
-    if (!this.checkpoints && this.exporter.isBehind(this.config.export.maxUnexportedMs)) {
+    if (!this.durable.persisted && this.exporter.isBehind(this.config.export.maxUnexportedMs)) {
       return { accepting: false, retryAfterSeconds, reason: 'collector unreachable, data not exported' };
     }
     return { accepting: true, retryAfterSeconds: 0, reason: '' };
@@ -322,12 +230,11 @@ export class GatewayPipeline implements Pipeline {
     // Windows whose grace has passed are counted in the final flush, not left to another replica
     // (or, with in-memory state, lost).
     await this.housekeepingRun;
-    await this.enter(); // not while a flush captures its checkpoint
-    await this.closeDueWindows(Date.now()).finally(() => this.leave());
+    await this.durable.run(() => this.closeDueWindows(Date.now()));
     const flushed = await this.exporter.shutdown();
-    if (this.checkpoints) {
+    if (this.durable.persisted) {
       // The final checkpoint holds everything acknowledged: the next start exports what this flush could not.
-      await this.checkpointThen(() => undefined);
+      await this.durable.checkpointThen(() => undefined);
       if (!flushed)
         this.deps.log('warn', 'final flush to the collector failed; the checkpoint keeps the data');
     } else if (!flushed) {
@@ -370,24 +277,22 @@ export class GatewayPipeline implements Pipeline {
    * a timer; public for tests. Never rejects; overlapping runs are coalesced into the running one.
    */
   housekeeping(): Promise<void> {
-    this.housekeepingRun ??= (async () => {
-      await this.enter();
-      const nowMs = Date.now();
-      // Windows first, so that the snapshot's open windows are those still open after it.
-      await this.closeDueWindows(nowMs);
-      try {
-        this.snapshot = await this.store.housekeeping(nowMs);
-        this.versions.refresh(this.snapshot.activeVersions, nowMs);
-      } catch (err) {
-        this.deps.log('warn', 'state housekeeping failed', { err: (err as Error).message });
-      }
-      this.attributes.rotate();
-      this.identities.clear();
-      this.aggregate.expire(nowMs, this.config.limits.seriesIdleTimeoutMs);
-    })().finally(() => {
-      this.leave();
-      this.housekeepingRun = undefined;
-    });
+    this.housekeepingRun ??= this.durable
+      .run(async () => {
+        const nowMs = Date.now();
+        // Windows first, so that the snapshot's open windows are those still open after it.
+        await this.closeDueWindows(nowMs);
+        try {
+          this.snapshot = await this.store.housekeeping(nowMs);
+          this.versions.refresh(this.snapshot.activeVersions, nowMs);
+        } catch (err) {
+          this.deps.log('warn', 'state housekeeping failed', { err: (err as Error).message });
+        }
+        this.attributes.rotate();
+        this.identities.clear();
+        this.aggregate.expire(nowMs, this.config.limits.seriesIdleTimeoutMs);
+      })
+      .finally(() => (this.housekeepingRun = undefined));
     return this.housekeepingRun;
   }
 
