@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { CumulativeStore } from '../aggregation/index.js';
 import { gatewayError } from '../errors/index.js';
-import type { StateStore } from '../state/index.js';
-import { isCheckpointableStore } from '../state/index.js';
+import type { JournaledStore, JournalEntry, StateStore } from '../state/index.js';
+import { isCheckpointableStore, isJournaledStore } from '../state/index.js';
 import { CheckpointLocation, CHECKPOINT_FORMAT, type GatewayCheckpoint } from './gateway-checkpoint.js';
 import { Quiescence } from './quiescence.js';
 
@@ -21,17 +22,31 @@ export interface DurableStateOptions {
   log: Log;
 }
 
+/** Recomputes and aggregates what journaled changes added (the pipeline's contribution code). */
+export type JournalReplay = (entries: readonly JournalEntry[]) => Promise<void>;
+
+/** Pause between attempts to read the journal while Redis is unreachable at start. */
+const JOURNAL_RETRY_MS = 1_000;
+
 /**
  * A replica's state made durable by checkpoints: every change of the state store and the aggregate
  * it guards runs through run(), and a checkpoint is captured only when no run is between the two,
  * so a checkpoint never holds a commit without its aggregation. acknowledged() resolves when a
  * checkpoint holding everything aggregated so far is on disk (group commit).
+ *
+ * With the embedded store the checkpoint holds the sessions too. With Redis the decisions live
+ * there, and are journaled there in the same atomic step (JournaledStore): the checkpoint names the
+ * journal and the last entry it holds; a restart replays the entries after it.
  */
 export class DurableState {
   private readonly quiet = new Quiescence();
   private readonly location: CheckpointLocation | undefined;
   /** The checkpoint the runs finished now wait for (see acknowledged()). */
   private groupCommit: Promise<void> | undefined;
+  /** With Redis: the id of this replica's journal (set by restore()). */
+  private journalId: string | undefined;
+  /** The journal entries already dropped (a trim asked for). */
+  private trimmedThrough = 0;
 
   constructor(private readonly options: DurableStateOptions) {
     const { stateDir } = options;
@@ -43,14 +58,50 @@ export class DurableState {
     return this.location !== undefined;
   }
 
+  /** Redis with a state directory: its decisions are journaled, and replayed after a crash. */
+  get journaled(): boolean {
+    return this.location !== undefined && isJournaledStore(this.options.store);
+  }
+
   /**
    * Loads the last checkpoint (when persisted): the aggregate with its start times and, with the
-   * embedded store, the sessions. Returns whether one was loaded. Throws CheckpointFileError naming
-   * the file when it is damaged.
+   * embedded store, the sessions; with Redis, replays the journal entries after it and writes a
+   * checkpoint naming the journal before any change is journaled. Resolves whether there was state
+   * to restore. Throws CheckpointFileError naming the file when it is damaged.
    */
-  restore(): boolean {
+  async restore(replay: JournalReplay): Promise<boolean> {
+    const restored = this.restoreCheckpoint();
+    if (!this.journaled) return restored !== undefined;
+    const store = this.options.store as StateStore & JournaledStore;
+    const { id, through } = restored?.journal ?? { id: randomUUID(), through: 0 };
+    store.openJournal(id, through);
+    this.journalId = id;
+    const entries = await this.readJournal(store, through);
+    if (entries.length > 0) {
+      await this.run(() => replay(entries));
+      this.options.log('info', 'journal replayed', { journal: id, after: through, entries: entries.length });
+    }
+    await this.checkpointThen(() => undefined);
+    return restored !== undefined || entries.length > 0;
+  }
+
+  /** The journal's entries after `through`; waits for Redis while it is unreachable. */
+  private async readJournal(store: JournaledStore, through: number): Promise<JournalEntry[]> {
+    for (;;) {
+      try {
+        return await store.readJournal(through);
+      } catch (err) {
+        this.options.log('warn', 'cannot read the journal from Redis yet; retrying', {
+          err: (err as Error).message,
+        });
+        await new Promise((resolve) => setTimeout(resolve, JOURNAL_RETRY_MS));
+      }
+    }
+  }
+
+  private restoreCheckpoint(): GatewayCheckpoint | undefined {
     const checkpoint = this.location?.load();
-    if (!checkpoint) return false;
+    if (!checkpoint) return undefined;
     const { aggregate, store, replicaId, log } = this.options;
     if (checkpoint.replicaId !== replicaId) {
       log('warn', 'checkpoint was written by another replica id; its series continue under this one', {
@@ -65,7 +116,7 @@ export class DurableState {
       series: aggregate.seriesCount,
       sessions: checkpoint.store?.sessions.length,
     });
-    return true;
+    return checkpoint;
   }
 
   /** Runs a change of the state store and the aggregation of what it decided, as one unit. */
@@ -82,6 +133,7 @@ export class DurableState {
     const location = this.location;
     if (!location) return alsoCapture();
     const { aggregate, store, replicaId } = this.options;
+    const journal = this.journaled ? (store as StateStore & JournaledStore) : undefined;
     const [checkpoint, captured] = await this.quiet.capture((): [GatewayCheckpoint, T] => [
       {
         format: CHECKPOINT_FORMAT,
@@ -89,11 +141,27 @@ export class DurableState {
         savedAtMs: Date.now(),
         aggregate: aggregate.checkpoint(),
         ...(isCheckpointableStore(store) ? { store: store.checkpoint() } : {}),
+        ...(journal && this.journalId
+          ? { journal: { id: this.journalId, through: journal.journaledThrough() } }
+          : {}),
       },
       alsoCapture(),
     ]);
     await location.save(checkpoint);
+    if (journal && checkpoint.journal) this.trim(journal, checkpoint.journal.through);
     return captured;
+  }
+
+  /** Drops the journal entries a checkpoint on disk holds; a failure only leaves them for the next one. */
+  private trim(journal: JournaledStore, through: number): void {
+    if (through <= this.trimmedThrough) return;
+    this.trimmedThrough = through;
+    journal.trimJournal(through).catch((err: unknown) => {
+      this.trimmedThrough = 0;
+      this.options.log('warn', 'trimming the journal failed; the next checkpoint retries', {
+        err: (err as Error).message,
+      });
+    });
   }
 
   /**

@@ -1,12 +1,12 @@
 import type { ExportMetricsServiceRequest } from '../../otlp/index.js';
+import { thresholdLabel } from '../../model/index.js';
 import { LabelBounds, SeriesBudget, SeriesIdentities, VersionBounds } from '../cardinality/index.js';
 import { DEFAULT_RETRY_AFTER_SECONDS, gatewayError } from '../errors/index.js';
 import { ExportLoop } from '../export/index.js';
-import { thresholdLabel } from '../../model/index.js';
-import type { StateSnapshot, StateStore } from '../state/index.js';
-import { commitSessions, DEFAULT_COMMAND_TIMEOUT_MS } from '../state/index.js';
 import { DurableState } from '../persistence/index.js';
-import type { RequestLimits, SessionSamples } from '../validation/index.js';
+import type { JournalEntry, StateSnapshot, StateStore } from '../state/index.js';
+import { commitSessions, DEFAULT_COMMAND_TIMEOUT_MS } from '../state/index.js';
+import type { RequestLimits } from '../validation/index.js';
 import { canonicalBoundIndex, validateRequest } from '../validation/index.js';
 import { ADMISSION_CACHE_MS, GROUP_COMMIT_MS, type PipelineConfig } from './config.js';
 import type { Backpressure, IngestOutcome, Pipeline, PipelineDeps, Principal } from './contract.js';
@@ -15,12 +15,11 @@ import { limitReadings, PipelineSelfMetrics } from './self-metrics.js';
 import { AttributeMaxima } from './attribute-maxima.js';
 import { BudgetedAggregate } from './budgeted-aggregate.js';
 import { InFlightIngests } from './in-flight-ingests.js';
-import { prepareSession, type PreparedSession, type SessionBounds } from './session-commit.js';
+import { ingestOutcome } from './ingest-outcome.js';
+import { journalContributions, journalPayload } from './journaled-session.js';
+import { prepareSessions, type SessionBounds } from './session-commit.js';
 import type { Contribution } from './session-contributions.js';
 import { emptyOutcome, sessionContributions, windowContributions } from './session-contributions.js';
-
-/** State-store round trips one ingest makes in sequence at most (bounds the shutdown wait). */
-const INGEST_STATE_ROUND_TRIPS = 4;
 
 /**
  * validate → bound labels → commit per session (dedup + episodes + windows, atomic) → contributions
@@ -41,7 +40,7 @@ export class GatewayPipeline implements Pipeline {
   private housekeepingRun: Promise<void> | undefined;
   private readonly ingesting = new InFlightIngests<IngestOutcome>();
   private closed = false;
-  /** Checkpoints (with persistence.stateDir): every state commit and its aggregation run through it. */
+  /** Every state commit and its aggregation run through it; it checkpoints them (persistence.stateDir). */
   private readonly durable: DurableState;
   private readonly retryAfterSeconds: number;
 
@@ -54,6 +53,7 @@ export class GatewayPipeline implements Pipeline {
     const warn = (level: 'warn', msg: string, fields?: Record<string, unknown>) =>
       deps.log(level, msg, fields);
     const labels = new LabelBounds(config.limits);
+    const admission = { ...config.limits, admissionCacheMs: ADMISSION_CACHE_MS };
     this.bounds = {
       labels,
       details: config.details,
@@ -61,25 +61,15 @@ export class GatewayPipeline implements Pipeline {
       thresholdBounds: config.sessions.thresholds.map(canonicalBoundIndex),
     };
     this.thresholds = config.sessions.thresholds.length;
-    this.validationLimits = {
-      ...config.validation,
-      detailAttributes: config.details.map((d) => d.attribute),
-    };
-    this.versions = new VersionBounds(
-      store,
-      labels,
-      { ...config.limits, admissionCacheMs: ADMISSION_CACHE_MS },
-      warn,
-    );
+    const detailAttributes = config.details.map((d) => d.attribute);
+    this.validationLimits = { ...config.validation, detailAttributes };
+    this.versions = new VersionBounds(store, labels, admission, warn);
     this.aggregate = new BudgetedAggregate(
-      new SeriesBudget(store, { ...config.limits, admissionCacheMs: ADMISSION_CACHE_MS }, warn),
+      new SeriesBudget(store, admission, warn),
       config.sessions.thresholds.map(thresholdLabel),
     );
-    this.metrics = new PipelineSelfMetrics(
-      deps.registry,
-      () => this.limitReadings(),
-      () => this.snapshot.openWindows,
-    );
+    const readings = () => this.limitReadings();
+    this.metrics = new PipelineSelfMetrics(deps.registry, readings, () => this.snapshot.openWindows);
     this.durable = new DurableState({
       stateDir: config.persistence.stateDir,
       replicaId: deps.replicaId,
@@ -89,27 +79,28 @@ export class GatewayPipeline implements Pipeline {
       retryAfterSeconds: this.retryAfterSeconds,
       log: deps.log,
     });
+    // With a state directory nothing is exported before a checkpoint holds it.
+    const durableSnapshot = () => this.durable.checkpointThen(() => this.aggregate.store.snapshot());
+    const { replicaId, log } = deps;
     this.exporter = new ExportLoop({
-      store: this.aggregate.store,
-      replicaId: deps.replicaId,
-      config: config.export,
-      metrics: this.metrics,
-      log: deps.log,
-      ...(this.durable.persisted
-        ? { durableSnapshot: () => this.durable.checkpointThen(() => this.aggregate.store.snapshot()) }
-        : {}),
+      ...{ store: this.aggregate.store, replicaId, config: config.export, metrics: this.metrics, log },
+      ...(this.durable.persisted ? { durableSnapshot } : {}),
     });
   }
 
-  /** Starts background loops after a first housekeeping (so version/series state is warm). */
+  /**
+   * Restores the checkpoint (and with Redis replays the journal after it), then starts background
+   * loops after a first housekeeping (so version/series state is warm).
+   */
   async start(): Promise<void> {
-    if (this.durable.restore()) this.exporter.markDirty();
+    const { identities, thresholds } = this;
+    const replay = (entries: readonly JournalEntry[]) =>
+      this.aggregateContributions(journalContributions(entries, identities, thresholds), Date.now());
+    if (await this.durable.restore(replay)) this.exporter.markDirty();
     await this.housekeeping();
     this.exporter.start();
-    this.housekeepingTimer = setInterval(
-      () => void this.housekeeping(),
-      this.config.state.housekeepingIntervalMs,
-    );
+    const intervalMs = this.config.state.housekeepingIntervalMs;
+    this.housekeepingTimer = setInterval(() => void this.housekeeping(), intervalMs);
     this.housekeepingTimer.unref();
   }
 
@@ -140,13 +131,13 @@ export class GatewayPipeline implements Pipeline {
     this.attributes.observe(validated.observed);
 
     // 2. Bound the labels (versions, stages, OS, length), proposing each session's label set.
-    const prepared = await this.boundLabels(validated.sessions, principal.installId, nowMs);
-    // 3. Commit every session's state in one place: watermark, windows, episodes.
-    const results = await commitSessions(
-      this.store,
-      prepared.map((p) => p.commit),
-      nowMs,
-    );
+    const { installId } = principal;
+    const prepared = await prepareSessions(installId, validated.sessions, this.versions, this.bounds, nowMs);
+    // 3. Commit every session's state in one place: watermark, windows, episodes (journaled with
+    // what the commit adds when the decisions live in Redis and a checkpoint holds the aggregate).
+    const journaled = this.durable.journaled;
+    const commits = prepared.map((p) => (journaled ? { ...p.commit, journal: journalPayload(p) } : p.commit));
+    const results = await commitSessions(this.store, commits, nowMs);
     // 4. What each committed session adds (new points and closed windows), 5. aggregated.
     const outcome = emptyOutcome();
     results.forEach((result, i) => {
@@ -174,37 +165,7 @@ export class GatewayPipeline implements Pipeline {
         retryAfterSeconds: this.retryAfterSeconds,
       });
     }
-    const { accepted, duplicate } = outcome;
-    const { rejections } = validated;
-    const rejected = rejections.total;
-    const invalidRequest = rejected > 0 && accepted === 0 && duplicate === 0;
-    return {
-      acceptedDataPoints: accepted,
-      rejectedDataPoints: rejected,
-      duplicateDataPoints: duplicate,
-      errorMessage: rejections.message(),
-      invalidRequest,
-      forbidden: invalidRequest && rejections.has('install_id_mismatch'),
-      ignoredDataPoints: rejections.ignored,
-      rejectionReasons: rejections.reasons(),
-    };
-  }
-
-  /** Bounded labels and the state-store commit of each session (its labels only proposed). */
-  private async boundLabels(
-    sessions: readonly SessionSamples[],
-    installId: string,
-    nowMs: number,
-  ): Promise<PreparedSession[]> {
-    const versions = await this.versions.bound(
-      sessions.map((s) => s.identity.version),
-      nowMs,
-    );
-    return sessions.map((session) => {
-      const raw = session.identity.version;
-      const version = versions.get(raw) ?? { value: raw, bounded: undefined };
-      return prepareSession(installId, session, version, this.bounds);
-    });
+    return ingestOutcome(outcome, validated.rejections);
   }
 
   backpressure(): Backpressure {
@@ -226,7 +187,8 @@ export class GatewayPipeline implements Pipeline {
     if (this.closed) return;
     this.closed = true;
     if (this.housekeepingTimer) clearInterval(this.housekeepingTimer);
-    await this.settleIngests();
+    const commandTimeoutMs = this.deps.redis?.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+    await this.ingesting.settleBeforeFlush(commandTimeoutMs, this.deps.log);
     // Windows whose grace has passed are counted in the final flush, not left to another replica
     // (or, with in-memory state, lost).
     await this.housekeepingRun;
@@ -241,22 +203,6 @@ export class GatewayPipeline implements Pipeline {
       this.deps.log('error', 'final flush to the collector failed; unexported data is lost');
     }
     await this.store.close();
-  }
-
-  /**
-   * Waits for ingests still committing to the state store, so that what they acknowledge is in the
-   * final flush. Bounded: a state-store command fails after commandTimeoutMs, and an ingest makes a
-   * few in sequence (versions, commits, series budget).
-   */
-  private async settleIngests(): Promise<void> {
-    const running = await this.ingesting.settle(
-      INGEST_STATE_ROUND_TRIPS * (this.deps.redis?.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS),
-    );
-    if (running > 0) {
-      this.deps.log('error', 'ingests still running at the final flush; what they add is not exported', {
-        ingests: running,
-      });
-    }
   }
 
   /** Exports now (tests, and the final flush); resolves false on failure. */
@@ -302,9 +248,8 @@ export class GatewayPipeline implements Pipeline {
       const closed = await this.store.closeDueWindows(nowMs);
       if (closed.length === 0) return;
       const contributions: Contribution[] = [];
-      for (const window of closed) {
+      for (const window of closed)
         windowContributions(window, this.identities, this.thresholds, contributions);
-      }
       this.metrics.windowsClosed.inc({ by: 'timeout' }, closed.length);
       await this.aggregateContributions(contributions, nowMs);
     } catch (err) {
