@@ -69,8 +69,12 @@ export class RedisJournal {
     return this.highest;
   }
 
+  /** The entries after `afterSeq`; a journal that expired meanwhile continues numbering after it. */
   async read(afterSeq: number): Promise<JournalEntry[]> {
-    const [list] = this.keys();
+    const [list, counter] = this.keys();
+    if (Number((await this.redis.get(counter)) ?? 0) < afterSeq) {
+      await this.redis.set(counter, afterSeq, 'PX', this.ttlMs);
+    }
     const entries: JournalEntry[] = [];
     for (const stored of await this.redis.lrange(list, 0, -1)) {
       const bar = stored.indexOf('|');
