@@ -165,6 +165,21 @@ export class DurableState {
   }
 
   /**
+   * At shutdown, after the final flush to the collector (`flushed`: it succeeded): with a state
+   * directory a final checkpoint holds everything acknowledged, and the next start exports what
+   * the flush could not; without one, what the flush could not export is lost.
+   */
+  async afterFinalFlush(flushed: boolean): Promise<void> {
+    const { log } = this.options;
+    if (!this.location) {
+      if (!flushed) log('error', 'final flush to the collector failed; unexported data is lost');
+      return;
+    }
+    await this.checkpointThen(() => undefined);
+    if (!flushed) log('warn', 'final flush to the collector failed; the checkpoint keeps the data');
+  }
+
+  /**
    * Resolves once a checkpoint captured after this call is on disk (group commit): the runs that
    * finish within groupCommitMs share one checkpoint, and each request is answered only when what
    * it added is durable. Rejects with a retryable 503 when the checkpoint fails. Resolves at once

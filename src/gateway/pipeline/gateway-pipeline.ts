@@ -7,7 +7,7 @@ import { DurableState } from '../persistence/index.js';
 import type { JournalEntry, StateSnapshot, StateStore } from '../state/index.js';
 import { commitSessions, DEFAULT_COMMAND_TIMEOUT_MS } from '../state/index.js';
 import type { RequestLimits } from '../validation/index.js';
-import { canonicalBoundIndex, validateRequest } from '../validation/index.js';
+import { validateRequest } from '../validation/index.js';
 import { ADMISSION_CACHE_MS, GROUP_COMMIT_MS, type PipelineConfig } from './config.js';
 import type { Backpressure, IngestOutcome, Pipeline, PipelineDeps, Principal } from './contract.js';
 import type { LimitName, LimitReading } from './self-metrics.js';
@@ -17,7 +17,7 @@ import { BudgetedAggregate } from './budgeted-aggregate.js';
 import { InFlightIngests } from './in-flight-ingests.js';
 import { ingestOutcome } from './ingest-outcome.js';
 import { journalContributions, journalPayload } from './journaled-session.js';
-import { prepareSessions, type SessionBounds } from './session-commit.js';
+import { prepareSessions, sessionBounds, type SessionBounds } from './session-commit.js';
 import type { Contribution } from './session-contributions.js';
 import { emptyOutcome, sessionContributions, windowContributions } from './session-contributions.js';
 
@@ -50,35 +50,25 @@ export class GatewayPipeline implements Pipeline {
     private readonly deps: PipelineDeps,
   ) {
     this.retryAfterSeconds = deps.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS;
-    const warn = (level: 'warn', msg: string, fields?: Record<string, unknown>) =>
-      deps.log(level, msg, fields);
     const labels = new LabelBounds(config.limits);
     const admission = { ...config.limits, admissionCacheMs: ADMISSION_CACHE_MS };
-    this.bounds = {
-      labels,
-      details: config.details,
-      // The config schema only allows canonical bounds as thresholds.
-      thresholdBounds: config.sessions.thresholds.map(canonicalBoundIndex),
-    };
+    this.bounds = sessionBounds(config, labels);
     this.thresholds = config.sessions.thresholds.length;
-    const detailAttributes = config.details.map((d) => d.attribute);
-    this.validationLimits = { ...config.validation, detailAttributes };
-    this.versions = new VersionBounds(store, labels, admission, warn);
+    this.validationLimits = {
+      ...config.validation,
+      detailAttributes: config.details.map((d) => d.attribute),
+    };
+    this.versions = new VersionBounds(store, labels, admission, deps.log);
     this.aggregate = new BudgetedAggregate(
-      new SeriesBudget(store, admission, warn),
+      new SeriesBudget(store, admission, deps.log),
       config.sessions.thresholds.map(thresholdLabel),
     );
     const readings = () => this.limitReadings();
     this.metrics = new PipelineSelfMetrics(deps.registry, readings, () => this.snapshot.openWindows);
-    this.durable = new DurableState({
-      stateDir: config.persistence.stateDir,
-      replicaId: deps.replicaId,
-      aggregate: this.aggregate.store,
-      store,
-      groupCommitMs: GROUP_COMMIT_MS,
-      retryAfterSeconds: this.retryAfterSeconds,
-      log: deps.log,
-    });
+    const { stateDir } = config.persistence;
+    const { retryAfterSeconds } = this;
+    const durable = { stateDir, aggregate: this.aggregate.store, store, groupCommitMs: GROUP_COMMIT_MS };
+    this.durable = new DurableState({ ...deps, ...durable, retryAfterSeconds });
     // With a state directory nothing is exported before a checkpoint holds it.
     const durableSnapshot = () => this.durable.checkpointThen(() => this.aggregate.store.snapshot());
     const { replicaId, log } = deps;
@@ -151,13 +141,10 @@ export class GatewayPipeline implements Pipeline {
     await this.aggregateContributions(outcome.contributions, nowMs);
 
     this.metrics.countOutcome(outcome);
-    if (outcome.newSessions.size > 0) {
-      this.store
-        .recordVersionUsage(outcome.newSessions, nowMs)
-        .catch((err: unknown) =>
-          this.deps.log('warn', 'recording version usage failed', { err: String(err) }),
-        );
-    }
+    const versionUsageFailed = (err: unknown) =>
+      this.deps.log('warn', 'recording version usage failed', { err: String(err) });
+    if (outcome.newSessions.size > 0)
+      this.store.recordVersionUsage(outcome.newSessions, nowMs).catch(versionUsageFailed);
     if (outcome.failedSessions > 0) {
       // Committed sessions are counted; on the client's retry they are duplicates, the rest is new.
       throw gatewayError('FILESFU_GW_OVERLOADED', {
@@ -193,15 +180,7 @@ export class GatewayPipeline implements Pipeline {
     // (or, with in-memory state, lost).
     await this.housekeepingRun;
     await this.durable.run(() => this.closeDueWindows(Date.now()));
-    const flushed = await this.exporter.shutdown();
-    if (this.durable.persisted) {
-      // The final checkpoint holds everything acknowledged: the next start exports what this flush could not.
-      await this.durable.checkpointThen(() => undefined);
-      if (!flushed)
-        this.deps.log('warn', 'final flush to the collector failed; the checkpoint keeps the data');
-    } else if (!flushed) {
-      this.deps.log('error', 'final flush to the collector failed; unexported data is lost');
-    }
+    await this.durable.afterFinalFlush(await this.exporter.shutdown());
     await this.store.close();
   }
 

@@ -5,8 +5,8 @@ import type { BoundedValue, LabelBounds, VersionBounds } from '../cardinality/in
 import { flatKey } from '../common/flat-key.js';
 import type { DetailCell, SessionCommit, SessionPoint } from '../state/index.js';
 import type { CpuSample, SessionSamples } from '../validation/index.js';
-import { samplesAboveBound } from '../validation/index.js';
-import type { DetailConfig } from './config.js';
+import { canonicalBoundIndex, samplesAboveBound } from '../validation/index.js';
+import type { DetailConfig, PipelineConfig } from './config.js';
 
 /** One session of a request with its labels bounded and its commit built. */
 export interface PreparedSession {
@@ -27,6 +27,13 @@ export interface SessionBounds {
   details: readonly DetailConfig[];
   /** canonicalBoundIndex of each configured threshold, in configuration order. */
   thresholdBounds: readonly number[];
+}
+
+/** The bounds of the pipeline config, with `labels` bounding every label value. */
+export function sessionBounds(config: PipelineConfig, labels: LabelBounds): SessionBounds {
+  // The config schema only allows canonical bounds as thresholds.
+  const thresholdBounds = config.sessions.thresholds.map(canonicalBoundIndex);
+  return { labels, details: config.details, thresholdBounds };
 }
 
 const NO_CELLS: readonly DetailCell[] = Object.freeze([]);
