@@ -75,8 +75,10 @@ export class RedisSessions {
   }
 
   /**
-   * Every due open window (by the ZSET), each closed by one compare-and-set; then forgotten sessions'
-   * windows. A close that fails stays due and is retried by the next call.
+   * Every due open window (by the ZSET), each closed by one compare-and-set, then forgotten
+   * sessions' open windows. A close that fails stays due and is retried by the next call; so are the
+   * forgotten records when they cannot be taken after windows were closed, so that those windows
+   * (decided, and journaled) are returned.
    */
   async closeDue(nowMs: number): Promise<ClosedWindow[]> {
     const due = await this.redis.zrangebyscore(
@@ -93,15 +95,22 @@ export class RedisSessions {
           if (!stored.record) return { dropMissing: true };
           const next = closeIfDue(stored.record, nowMs, this.options);
           if (!next.closed) return {};
-          return {
-            record: next.record,
-            reply: next.closed,
-            journal: (json) => this.journal.closeEntry(json),
-          };
+          const journal = (json: string) => this.journal.closeEntry(json);
+          return { record: next.record, reply: next.closed, journal };
         }),
       ),
     );
     const closed = settled.flatMap((s) => (s.status === 'fulfilled' && s.value ? [s.value] : []));
+    try {
+      return [...closed, ...(await this.closeForgotten())];
+    } catch (error) {
+      if (closed.length === 0) throw error;
+      return closed;
+    }
+  }
+
+  /** The open windows of sessions housekeeping forgot, taken from their list once across replicas. */
+  private async closeForgotten(): Promise<ClosedWindow[]> {
     const [seq, ...records] = (await this.command('filesfuPopForgotten')(
       this.keys.forgotten,
       ...this.journal.keys(),
@@ -109,8 +118,7 @@ export class RedisSessions {
       this.journal.entryTtl(),
     )) as [number, ...string[]];
     this.journal.answered(seq);
-    const forgotten = records.flatMap((json) => forgottenWindows(JSON.parse(json) as SessionRecord));
-    return [...closed, ...forgotten];
+    return records.flatMap((json) => forgottenWindows(JSON.parse(json) as SessionRecord));
   }
 
   /**
