@@ -15,6 +15,8 @@ export interface GatewayCheckpoint {
   aggregate: AggregateCheckpoint;
   /** Absent with Redis (the shared state lives there). */
   store?: MemoryStoreCheckpoint;
+  /** With Redis: this replica's journal there, and the last of its entries the aggregate holds. */
+  journal?: { id: string; through: number };
 }
 
 /** The checkpoint file of a state directory. */

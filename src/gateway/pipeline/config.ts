@@ -186,7 +186,7 @@ export const persistenceConfigSchema = z
       .min(1)
       .optional()
       .describe(
-        "Directory of this replica's checkpoint (FILESFU_GATEWAY_STATE_DIR): the aggregate with its start times and, with in-memory state, the sessions, series budget and version set; written before every export, before answering requests (requests within a few milliseconds share one checkpoint) and at SIGTERM, loaded at start. While it is set the gateway keeps accepting during collector outages (export.maxUnexportedMs does not apply). Unset = nothing survives a restart. One directory per replica",
+        "Directory of this replica's checkpoint (FILESFU_GATEWAY_STATE_DIR): the aggregate with its start times and, with in-memory state, the sessions, series budget and version set; written before every export, before answering requests (requests within a few milliseconds share one checkpoint) and at SIGTERM, loaded at start. With Redis state it also names this replica's journal in Redis, replayed at start. While it is set the gateway keeps accepting during collector outages (export.maxUnexportedMs does not apply). Unset = nothing survives a restart, with Redis state too: a crash loses what was acknowledged since the last flush (exactly-once across a crash needs it). One directory per replica",
       ),
   })
   .strict()

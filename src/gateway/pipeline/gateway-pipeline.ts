@@ -1,13 +1,13 @@
 import type { ExportMetricsServiceRequest } from '../../otlp/index.js';
+import { thresholdLabel } from '../../model/index.js';
 import { LabelBounds, SeriesBudget, SeriesIdentities, VersionBounds } from '../cardinality/index.js';
 import { DEFAULT_RETRY_AFTER_SECONDS, gatewayError } from '../errors/index.js';
 import { ExportLoop } from '../export/index.js';
-import { thresholdLabel } from '../../model/index.js';
-import type { StateSnapshot, StateStore } from '../state/index.js';
-import { commitSessions, DEFAULT_COMMAND_TIMEOUT_MS, isCheckpointableStore } from '../state/index.js';
-import { CheckpointLocation, CHECKPOINT_FORMAT, type GatewayCheckpoint } from '../persistence/index.js';
-import type { RequestLimits, SessionSamples } from '../validation/index.js';
-import { canonicalBoundIndex, validateRequest } from '../validation/index.js';
+import { DurableState } from '../persistence/index.js';
+import type { JournalEntry, StateSnapshot, StateStore } from '../state/index.js';
+import { commitSessions, DEFAULT_COMMAND_TIMEOUT_MS } from '../state/index.js';
+import type { RequestLimits } from '../validation/index.js';
+import { validateRequest } from '../validation/index.js';
 import { ADMISSION_CACHE_MS, GROUP_COMMIT_MS, type PipelineConfig } from './config.js';
 import type { Backpressure, IngestOutcome, Pipeline, PipelineDeps, Principal } from './contract.js';
 import type { LimitName, LimitReading } from './self-metrics.js';
@@ -15,12 +15,11 @@ import { limitReadings, PipelineSelfMetrics } from './self-metrics.js';
 import { AttributeMaxima } from './attribute-maxima.js';
 import { BudgetedAggregate } from './budgeted-aggregate.js';
 import { InFlightIngests } from './in-flight-ingests.js';
-import { prepareSession, type PreparedSession, type SessionBounds } from './session-commit.js';
+import { ingestOutcome } from './ingest-outcome.js';
+import { journalContributions, journalPayload } from './journaled-session.js';
+import { prepareSessions, sessionBounds, type SessionBounds } from './session-commit.js';
 import type { Contribution } from './session-contributions.js';
 import { emptyOutcome, sessionContributions, windowContributions } from './session-contributions.js';
-
-/** State-store round trips one ingest makes in sequence at most (bounds the shutdown wait). */
-const INGEST_STATE_ROUND_TRIPS = 4;
 
 /**
  * validate → bound labels → commit per session (dedup + episodes + windows, atomic) → contributions
@@ -41,15 +40,8 @@ export class GatewayPipeline implements Pipeline {
   private housekeepingRun: Promise<void> | undefined;
   private readonly ingesting = new InFlightIngests<IngestOutcome>();
   private closed = false;
-  /** This replica's checkpoint, when persistence.stateDir is set. */
-  private readonly checkpoints: CheckpointLocation | undefined;
-  /** Set while a checkpoint is captured: ingests and housekeeping wait for it before they start. */
-  private gate: Promise<void> | undefined;
-  /** Ingests and housekeeping runs past the gate (between a state commit and its aggregation). */
-  private busy = 0;
-  private onIdle: (() => void) | undefined;
-  /** The checkpoint the requests aggregated now wait for (see durable()). */
-  private groupCommit: Promise<void> | undefined;
+  /** Every state commit and its aggregation run through it; it checkpoints them (persistence.stateDir). */
+  private readonly durable: DurableState;
   private readonly retryAfterSeconds: number;
 
   constructor(
@@ -58,127 +50,47 @@ export class GatewayPipeline implements Pipeline {
     private readonly deps: PipelineDeps,
   ) {
     this.retryAfterSeconds = deps.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS;
-    const warn = (level: 'warn', msg: string, fields?: Record<string, unknown>) =>
-      deps.log(level, msg, fields);
     const labels = new LabelBounds(config.limits);
-    this.bounds = {
-      labels,
-      details: config.details,
-      // The config schema only allows canonical bounds as thresholds.
-      thresholdBounds: config.sessions.thresholds.map(canonicalBoundIndex),
-    };
+    const admission = { ...config.limits, admissionCacheMs: ADMISSION_CACHE_MS };
+    this.bounds = sessionBounds(config, labels);
     this.thresholds = config.sessions.thresholds.length;
     this.validationLimits = {
       ...config.validation,
       detailAttributes: config.details.map((d) => d.attribute),
     };
-    this.versions = new VersionBounds(
-      store,
-      labels,
-      { ...config.limits, admissionCacheMs: ADMISSION_CACHE_MS },
-      warn,
-    );
+    this.versions = new VersionBounds(store, labels, admission, deps.log);
     this.aggregate = new BudgetedAggregate(
-      new SeriesBudget(store, { ...config.limits, admissionCacheMs: ADMISSION_CACHE_MS }, warn),
+      new SeriesBudget(store, admission, deps.log),
       config.sessions.thresholds.map(thresholdLabel),
     );
-    this.metrics = new PipelineSelfMetrics(
-      deps.registry,
-      () => this.limitReadings(),
-      () => this.snapshot.openWindows,
-    );
-    const stateDir = config.persistence.stateDir;
-    this.checkpoints = stateDir === undefined ? undefined : new CheckpointLocation(stateDir);
+    const readings = () => this.limitReadings();
+    this.metrics = new PipelineSelfMetrics(deps.registry, readings, () => this.snapshot.openWindows);
+    const { stateDir } = config.persistence;
+    const { retryAfterSeconds } = this;
+    const durable = { stateDir, aggregate: this.aggregate.store, store, groupCommitMs: GROUP_COMMIT_MS };
+    this.durable = new DurableState({ ...deps, ...durable, retryAfterSeconds });
+    // With a state directory nothing is exported before a checkpoint holds it.
+    const durableSnapshot = () => this.durable.checkpointThen(() => this.aggregate.store.snapshot());
+    const { replicaId, log } = deps;
     this.exporter = new ExportLoop({
-      store: this.aggregate.store,
-      replicaId: deps.replicaId,
-      config: config.export,
-      metrics: this.metrics,
-      log: deps.log,
-      ...(this.checkpoints
-        ? { durableSnapshot: () => this.checkpointThen(() => this.aggregate.store.snapshot()) }
-        : {}),
+      ...{ store: this.aggregate.store, replicaId, config: config.export, metrics: this.metrics, log },
+      ...(this.durable.persisted ? { durableSnapshot } : {}),
     });
   }
 
   /**
-   * Loads the last checkpoint (when persisted): the aggregate with its start times and, with the
-   * embedded store, the sessions. Throws CheckpointFileError naming the file when it is damaged.
+   * Restores the checkpoint (and with Redis replays the journal after it), then starts background
+   * loops after a first housekeeping (so version/series state is warm).
    */
-  private restoreCheckpoint(): void {
-    const checkpoint = this.checkpoints?.load();
-    if (!checkpoint) return;
-    if (checkpoint.replicaId !== this.deps.replicaId) {
-      this.deps.log(
-        'warn',
-        'checkpoint was written by another replica id; its series continue under this one',
-        {
-          checkpointReplicaId: checkpoint.replicaId,
-        },
-      );
-    }
-    this.aggregate.store.restore(checkpoint.aggregate);
-    if (checkpoint.store && isCheckpointableStore(this.store)) this.store.restore(checkpoint.store);
-    this.exporter.markDirty();
-    this.deps.log('info', 'state restored from checkpoint', {
-      file: this.checkpoints?.path,
-      savedAtMs: checkpoint.savedAtMs,
-      series: this.aggregate.store.seriesCount,
-      sessions: checkpoint.store?.sessions.length,
-    });
-  }
-
-  /**
-   * Captures a checkpoint while no ingest or housekeeping is between a state commit and its
-   * aggregation (new ones wait), runs `alsoCapture` at that same moment, writes the checkpoint
-   * durably, then returns what `alsoCapture` returned.
-   */
-  private async checkpointThen<T>(alsoCapture: () => T): Promise<T> {
-    const location = this.checkpoints;
-    if (!location) return alsoCapture();
-    while (this.gate) await this.gate;
-    let open!: () => void;
-    this.gate = new Promise<void>((resolve) => (open = resolve));
-    let checkpoint: GatewayCheckpoint;
-    let captured: T;
-    try {
-      if (this.busy > 0) await new Promise<void>((resolve) => (this.onIdle = resolve));
-      checkpoint = {
-        format: CHECKPOINT_FORMAT,
-        replicaId: this.deps.replicaId,
-        savedAtMs: Date.now(),
-        aggregate: this.aggregate.store.checkpoint(),
-        ...(isCheckpointableStore(this.store) ? { store: this.store.checkpoint() } : {}),
-      };
-      captured = alsoCapture();
-    } finally {
-      this.onIdle = undefined;
-      this.gate = undefined;
-      open();
-    }
-    await location.save(checkpoint);
-    return captured;
-  }
-
-  /** Waits while a checkpoint is being captured, then counts this run as busy until leave(). */
-  private async enter(): Promise<void> {
-    while (this.gate) await this.gate;
-    this.busy++;
-  }
-
-  private leave(): void {
-    if (--this.busy === 0) this.onIdle?.();
-  }
-
-  /** Starts background loops after a first housekeeping (so version/series state is warm). */
   async start(): Promise<void> {
-    this.restoreCheckpoint();
+    const { identities, thresholds } = this;
+    const replay = (entries: readonly JournalEntry[]) =>
+      this.aggregateContributions(journalContributions(entries, identities, thresholds), Date.now());
+    if (await this.durable.restore(replay)) this.exporter.markDirty();
     await this.housekeeping();
     this.exporter.start();
-    this.housekeepingTimer = setInterval(
-      () => void this.housekeeping(),
-      this.config.state.housekeepingIntervalMs,
-    );
+    const intervalMs = this.config.state.housekeepingIntervalMs;
+    this.housekeepingTimer = setInterval(() => void this.housekeeping(), intervalMs);
     this.housekeepingTimer.unref();
   }
 
@@ -189,35 +101,12 @@ export class GatewayPipeline implements Pipeline {
         gatewayError('FILESFU_GW_SHUTTING_DOWN', { retryAfterSeconds: this.retryAfterSeconds }),
       );
     }
+    // Answered once what it added is in a checkpoint (at once without a state directory).
     return this.ingesting.track(
-      this.enter()
-        .then(() => this.ingestNow(request, principal))
-        .finally(() => this.leave())
-        .then((outcome) => (this.checkpoints ? this.durable().then(() => outcome) : outcome)),
+      this.durable
+        .run(() => this.ingestNow(request, principal))
+        .then((outcome) => this.durable.acknowledged().then(() => outcome)),
     );
-  }
-
-  /**
-   * Resolves once a checkpoint captured after this call is on disk (group commit): the requests
-   * aggregated within GROUP_COMMIT_MS share one checkpoint, and each is answered only
-   * when what it added is durable. Rejects with a retryable 503 when the checkpoint fails.
-   */
-  private durable(): Promise<void> {
-    this.groupCommit ??= (async () => {
-      await new Promise((resolve) => setTimeout(resolve, GROUP_COMMIT_MS));
-      // Requests aggregated from now on need the next checkpoint: this one may be captured already.
-      this.groupCommit = undefined;
-      await this.checkpointThen(() => undefined);
-    })().catch((err: unknown) => {
-      this.deps.log('error', 'checkpoint failed; requests are refused until one succeeds', {
-        err: (err as Error).message,
-      });
-      throw gatewayError('FILESFU_GW_OVERLOADED', {
-        reason: 'state directory not writable',
-        retryAfterSeconds: this.retryAfterSeconds,
-      });
-    });
-    return this.groupCommit;
   }
 
   private async ingestNow(
@@ -232,13 +121,13 @@ export class GatewayPipeline implements Pipeline {
     this.attributes.observe(validated.observed);
 
     // 2. Bound the labels (versions, stages, OS, length), proposing each session's label set.
-    const prepared = await this.boundLabels(validated.sessions, principal.installId, nowMs);
-    // 3. Commit every session's state in one place: watermark, windows, episodes.
-    const results = await commitSessions(
-      this.store,
-      prepared.map((p) => p.commit),
-      nowMs,
-    );
+    const { installId } = principal;
+    const prepared = await prepareSessions(installId, validated.sessions, this.versions, this.bounds, nowMs);
+    // 3. Commit every session's state in one place: watermark, windows, episodes (journaled with
+    // what the commit adds when the decisions live in Redis and a checkpoint holds the aggregate).
+    const journaled = this.durable.journaled;
+    const commits = prepared.map((p) => (journaled ? { ...p.commit, journal: journalPayload(p) } : p.commit));
+    const results = await commitSessions(this.store, commits, nowMs);
     // 4. What each committed session adds (new points and closed windows), 5. aggregated.
     const outcome = emptyOutcome();
     results.forEach((result, i) => {
@@ -252,13 +141,10 @@ export class GatewayPipeline implements Pipeline {
     await this.aggregateContributions(outcome.contributions, nowMs);
 
     this.metrics.countOutcome(outcome);
-    if (outcome.newSessions.size > 0) {
-      this.store
-        .recordVersionUsage(outcome.newSessions, nowMs)
-        .catch((err: unknown) =>
-          this.deps.log('warn', 'recording version usage failed', { err: String(err) }),
-        );
-    }
+    const versionUsageFailed = (err: unknown) =>
+      this.deps.log('warn', 'recording version usage failed', { err: String(err) });
+    if (outcome.newSessions.size > 0)
+      this.store.recordVersionUsage(outcome.newSessions, nowMs).catch(versionUsageFailed);
     if (outcome.failedSessions > 0) {
       // Committed sessions are counted; on the client's retry they are duplicates, the rest is new.
       throw gatewayError('FILESFU_GW_OVERLOADED', {
@@ -266,37 +152,7 @@ export class GatewayPipeline implements Pipeline {
         retryAfterSeconds: this.retryAfterSeconds,
       });
     }
-    const { accepted, duplicate } = outcome;
-    const { rejections } = validated;
-    const rejected = rejections.total;
-    const invalidRequest = rejected > 0 && accepted === 0 && duplicate === 0;
-    return {
-      acceptedDataPoints: accepted,
-      rejectedDataPoints: rejected,
-      duplicateDataPoints: duplicate,
-      errorMessage: rejections.message(),
-      invalidRequest,
-      forbidden: invalidRequest && rejections.has('install_id_mismatch'),
-      ignoredDataPoints: rejections.ignored,
-      rejectionReasons: rejections.reasons(),
-    };
-  }
-
-  /** Bounded labels and the state-store commit of each session (its labels only proposed). */
-  private async boundLabels(
-    sessions: readonly SessionSamples[],
-    installId: string,
-    nowMs: number,
-  ): Promise<PreparedSession[]> {
-    const versions = await this.versions.bound(
-      sessions.map((s) => s.identity.version),
-      nowMs,
-    );
-    return sessions.map((session) => {
-      const raw = session.identity.version;
-      const version = versions.get(raw) ?? { value: raw, bounded: undefined };
-      return prepareSession(installId, session, version, this.bounds);
-    });
+    return ingestOutcome(outcome, validated.rejections);
   }
 
   backpressure(): Backpressure {
@@ -304,7 +160,7 @@ export class GatewayPipeline implements Pipeline {
     if (!this.store.ready())
       return { accepting: false, retryAfterSeconds, reason: 'state store unavailable' };
     // A persisted aggregate is bounded by the series budget and survives restarts: keep accepting.
-    if (!this.checkpoints && this.exporter.isBehind(this.config.export.maxUnexportedMs)) {
+    if (!this.durable.persisted && this.exporter.isBehind(this.config.export.maxUnexportedMs)) {
       return { accepting: false, retryAfterSeconds, reason: 'collector unreachable, data not exported' };
     }
     return { accepting: true, retryAfterSeconds: 0, reason: '' };
@@ -318,38 +174,14 @@ export class GatewayPipeline implements Pipeline {
     if (this.closed) return;
     this.closed = true;
     if (this.housekeepingTimer) clearInterval(this.housekeepingTimer);
-    await this.settleIngests();
+    const commandTimeoutMs = this.deps.redis?.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+    await this.ingesting.settleBeforeFlush(commandTimeoutMs, this.deps.log);
     // Windows whose grace has passed are counted in the final flush, not left to another replica
     // (or, with in-memory state, lost).
     await this.housekeepingRun;
-    await this.enter(); // not while a flush captures its checkpoint
-    await this.closeDueWindows(Date.now()).finally(() => this.leave());
-    const flushed = await this.exporter.shutdown();
-    if (this.checkpoints) {
-      // The final checkpoint holds everything acknowledged: the next start exports what this flush could not.
-      await this.checkpointThen(() => undefined);
-      if (!flushed)
-        this.deps.log('warn', 'final flush to the collector failed; the checkpoint keeps the data');
-    } else if (!flushed) {
-      this.deps.log('error', 'final flush to the collector failed; unexported data is lost');
-    }
+    await this.durable.run(() => this.closeDueWindows(Date.now()));
+    await this.durable.afterFinalFlush(await this.exporter.shutdown());
     await this.store.close();
-  }
-
-  /**
-   * Waits for ingests still committing to the state store, so that what they acknowledge is in the
-   * final flush. Bounded: a state-store command fails after commandTimeoutMs, and an ingest makes a
-   * few in sequence (versions, commits, series budget).
-   */
-  private async settleIngests(): Promise<void> {
-    const running = await this.ingesting.settle(
-      INGEST_STATE_ROUND_TRIPS * (this.deps.redis?.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS),
-    );
-    if (running > 0) {
-      this.deps.log('error', 'ingests still running at the final flush; what they add is not exported', {
-        ingests: running,
-      });
-    }
   }
 
   /** Exports now (tests, and the final flush); resolves false on failure. */
@@ -370,24 +202,22 @@ export class GatewayPipeline implements Pipeline {
    * a timer; public for tests. Never rejects; overlapping runs are coalesced into the running one.
    */
   housekeeping(): Promise<void> {
-    this.housekeepingRun ??= (async () => {
-      await this.enter();
-      const nowMs = Date.now();
-      // Windows first, so that the snapshot's open windows are those still open after it.
-      await this.closeDueWindows(nowMs);
-      try {
-        this.snapshot = await this.store.housekeeping(nowMs);
-        this.versions.refresh(this.snapshot.activeVersions, nowMs);
-      } catch (err) {
-        this.deps.log('warn', 'state housekeeping failed', { err: (err as Error).message });
-      }
-      this.attributes.rotate();
-      this.identities.clear();
-      this.aggregate.expire(nowMs, this.config.limits.seriesIdleTimeoutMs);
-    })().finally(() => {
-      this.leave();
-      this.housekeepingRun = undefined;
-    });
+    this.housekeepingRun ??= this.durable
+      .run(async () => {
+        const nowMs = Date.now();
+        // Windows first, so that the snapshot's open windows are those still open after it.
+        await this.closeDueWindows(nowMs);
+        try {
+          this.snapshot = await this.store.housekeeping(nowMs);
+          this.versions.refresh(this.snapshot.activeVersions, nowMs);
+        } catch (err) {
+          this.deps.log('warn', 'state housekeeping failed', { err: (err as Error).message });
+        }
+        this.attributes.rotate();
+        this.identities.clear();
+        this.aggregate.expire(nowMs, this.config.limits.seriesIdleTimeoutMs);
+      })
+      .finally(() => (this.housekeepingRun = undefined));
     return this.housekeepingRun;
   }
 
@@ -397,9 +227,8 @@ export class GatewayPipeline implements Pipeline {
       const closed = await this.store.closeDueWindows(nowMs);
       if (closed.length === 0) return;
       const contributions: Contribution[] = [];
-      for (const window of closed) {
+      for (const window of closed)
         windowContributions(window, this.identities, this.thresholds, contributions);
-      }
       this.metrics.windowsClosed.inc({ by: 'timeout' }, closed.length);
       await this.aggregateContributions(contributions, nowMs);
     } catch (err) {

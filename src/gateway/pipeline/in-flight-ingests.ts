@@ -1,3 +1,8 @@
+import type { PipelineLog } from './contract.js';
+
+/** State-store round trips one ingest makes in sequence at most (bounds the shutdown wait). */
+const INGEST_STATE_ROUND_TRIPS = 4;
+
 /** Ingests between validation and aggregation; shutdown waits for them before the final flush. */
 export class InFlightIngests<T> {
   private readonly running = new Set<Promise<T>>();
@@ -22,5 +27,19 @@ export class InFlightIngests<T> {
     ]);
     clearTimeout(timer);
     return this.running.size;
+  }
+
+  /**
+   * Waits for ingests still committing to the state store, so that what they acknowledge is in the
+   * final flush. Bounded: a state-store command fails after `commandTimeoutMs`, and an ingest makes
+   * a few in sequence (versions, commits, series budget). Logs those still running after that.
+   */
+  async settleBeforeFlush(commandTimeoutMs: number, log: PipelineLog): Promise<void> {
+    const running = await this.settle(INGEST_STATE_ROUND_TRIPS * commandTimeoutMs);
+    if (running > 0) {
+      log('error', 'ingests still running at the final flush; what they add is not exported', {
+        ingests: running,
+      });
+    }
   }
 }

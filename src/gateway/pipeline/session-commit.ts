@@ -1,12 +1,12 @@
 // The "bound labels" step of an ingest: a validated session's raw values become bounded labels, and
 // its points become the state store's SessionCommit (DESIGN §4).
 import { bucketLabel, cpuCoresLabel } from '../../model/index.js';
-import type { BoundedValue, LabelBounds } from '../cardinality/index.js';
+import type { BoundedValue, LabelBounds, VersionBounds } from '../cardinality/index.js';
 import { flatKey } from '../common/flat-key.js';
 import type { DetailCell, SessionCommit, SessionPoint } from '../state/index.js';
 import type { CpuSample, SessionSamples } from '../validation/index.js';
-import { samplesAboveBound } from '../validation/index.js';
-import type { DetailConfig } from './config.js';
+import { canonicalBoundIndex, samplesAboveBound } from '../validation/index.js';
+import type { DetailConfig, PipelineConfig } from './config.js';
 
 /** One session of a request with its labels bounded and its commit built. */
 export interface PreparedSession {
@@ -27,6 +27,13 @@ export interface SessionBounds {
   details: readonly DetailConfig[];
   /** canonicalBoundIndex of each configured threshold, in configuration order. */
   thresholdBounds: readonly number[];
+}
+
+/** The bounds of the pipeline config, with `labels` bounding every label value. */
+export function sessionBounds(config: PipelineConfig, labels: LabelBounds): SessionBounds {
+  // The config schema only allows canonical bounds as thresholds.
+  const thresholdBounds = config.sessions.thresholds.map(canonicalBoundIndex);
+  return { labels, details: config.details, thresholdBounds };
 }
 
 const NO_CELLS: readonly DetailCell[] = Object.freeze([]);
@@ -101,4 +108,23 @@ export function prepareSession(
     stages,
     commit: { sessionKey: sessionStateKey(installId, identity.sessionId), labels, points },
   };
+}
+
+/** Every session of a request prepared: versions bounded by the ranking, then each session's labels and commit. */
+export async function prepareSessions(
+  installId: string,
+  sessions: readonly SessionSamples[],
+  versions: VersionBounds,
+  bounds: SessionBounds,
+  nowMs: number,
+): Promise<PreparedSession[]> {
+  const bounded = await versions.bound(
+    sessions.map((s) => s.identity.version),
+    nowMs,
+  );
+  return sessions.map((session) => {
+    const raw = session.identity.version;
+    const version = bounded.get(raw) ?? { value: raw, bounded: undefined };
+    return prepareSession(installId, session, version, bounds);
+  });
 }

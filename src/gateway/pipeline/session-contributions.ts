@@ -43,6 +43,9 @@ export interface WindowContribution {
 
 export type Contribution = HistogramContribution | WindowContribution;
 
+/** A prepared session as its contributions need it (a journaled one has no commit). */
+export type SessionInput = Omit<PreparedSession, 'commit'>;
+
 /** What the committed sessions of one request add up to (one per request, not per session). */
 export interface SessionOutcome {
   accepted: number;
@@ -148,7 +151,7 @@ function exemplarValue(sample: CpuSample): number | undefined {
  * session's fixed labels, and the windows the commit closed.
  */
 export function sessionContributions(
-  session: PreparedSession,
+  session: SessionInput,
   result: SessionCommitResult,
   identities: SeriesIdentities,
   thresholds: number,

@@ -18,8 +18,13 @@ export { RedisStateStore } from './redis-store.js';
 export type { RedisStateStoreOptions } from './redis-store.js';
 export { SessionContentionError } from './redis-sessions.js';
 export { rankVersions, versionBucketIndex } from './version-window.js';
-export type { CheckpointableStore, MemoryStoreCheckpoint } from './store-checkpoint.js';
-export { isCheckpointableStore } from './store-checkpoint.js';
+export type {
+  CheckpointableStore,
+  JournaledStore,
+  JournalEntry,
+  MemoryStoreCheckpoint,
+} from './store-checkpoint.js';
+export { isCheckpointableStore, isJournaledStore } from './store-checkpoint.js';
 export {
   DEFAULT_COMMAND_TIMEOUT_MS,
   LOOKUP_TIMEOUT_MS,

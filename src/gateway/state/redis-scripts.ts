@@ -2,18 +2,33 @@
 // commits (a compare-and-set of the session record), window closing and the series budget exact with
 // several replicas and no sticky routing.
 
+// A replica's journal (see JournaledStore): a LIST of `<seq>|<entry JSON>` in seq order and the
+// counter that numbers them; both share one TTL, refreshed by every append.
+const JOURNAL_PRELUDE = `
+local function journal(list, counter, entry, ttl)
+  local seq = redis.call('INCR', counter)
+  redis.call('RPUSH', list, seq .. '|' .. entry)
+  redis.call('PEXPIRE', list, ttl)
+  redis.call('PEXPIRE', counter, ttl)
+  return seq
+end
+`;
+
 /**
  * The compare-and-set of a session record (the session logic runs in TypeScript, session-record.ts,
- * between a read and this write). KEYS: session hash, sessions zset, open-windows zset. ARGV:
- * expected version ('' = no record), new version (unique per write), record JSON, id field, reply
- * field, change id, reply JSON, last-seen ms ('' = not seen now), ttlMs, session key, close ms of
- * its open window ('' = none) → 1 written / 0 the record changed since it was read. The change's id
- * and reply stay with the record: a change retried after a command timeout finds its reply there
- * instead of being decided again.
+ * between a read and this write). KEYS: session hash, sessions zset, open-windows zset, journal
+ * list, journal counter. ARGV: expected version ('' = no record), new version (unique per write),
+ * record JSON, id field, reply field, change id, reply JSON, last-seen ms ('' = not seen now), ttlMs,
+ * session key, close ms of its open window ('' = none), journal entry ('' = none), journal-seq field
+ * → {0} the record changed since it was read / {1, seq} written (seq 0 = not journaled). The change's
+ * id, reply and journal seq stay with the record: a change retried after a command timeout finds
+ * them there instead of being decided again.
  */
-export const CAS_SESSION_LUA = `
-if (redis.call('HGET', KEYS[1], 'v') or '') ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'v', ARGV[2], 'rec', ARGV[3], ARGV[4], ARGV[6], ARGV[5], ARGV[7])
+export const CAS_SESSION_LUA = `${JOURNAL_PRELUDE}
+if (redis.call('HGET', KEYS[1], 'v') or '') ~= ARGV[1] then return {0} end
+local seq = 0
+if ARGV[12] ~= '' then seq = journal(KEYS[4], KEYS[5], ARGV[12], ARGV[9]) end
+redis.call('HSET', KEYS[1], 'v', ARGV[2], 'rec', ARGV[3], ARGV[4], ARGV[6], ARGV[5], ARGV[7], ARGV[13], seq)
 redis.call('PEXPIRE', KEYS[1], ARGV[9])
 if ARGV[8] ~= '' then redis.call('ZADD', KEYS[2], ARGV[8], ARGV[10]) end
 if ARGV[11] ~= '' then
@@ -21,7 +36,36 @@ if ARGV[11] ~= '' then
 else
   redis.call('ZREM', KEYS[3], ARGV[10])
 end
-return 1
+return {1, seq}
+`;
+
+/**
+ * KEYS: forgotten-records list, journal list, journal counter. ARGV: max records, journal ttlMs ('' =
+ * no journal) → {seq of the last, records...}: pops the records of forgotten sessions (their open
+ * windows to close) and journals each in the same step (seq 0 = not journaled).
+ */
+export const POP_FORGOTTEN_LUA = `${JOURNAL_PRELUDE}
+local records = redis.call('LPOP', KEYS[1], ARGV[1])
+if not records then return {0} end
+local seq = 0
+if ARGV[2] ~= '' then
+  for _, record in ipairs(records) do
+    seq = journal(KEYS[2], KEYS[3], '{"k":"f","rec":' .. record .. '}', ARGV[2])
+  end
+end
+return {seq, unpack(records)}
+`;
+
+/** KEYS: journal list. ARGV: seq → entries dropped: every entry numbered up to seq. */
+export const TRIM_JOURNAL_LUA = `
+local through = tonumber(ARGV[1])
+local dropped = 0
+while true do
+  local head = redis.call('LINDEX', KEYS[1], 0)
+  if not head or tonumber(string.match(head, '^(%d+)|')) > through then return dropped end
+  redis.call('LPOP', KEYS[1])
+  dropped = dropped + 1
+end
 `;
 
 /** KEYS: session hash, open-windows zset. ARGV: session key. Drops the entry of a record that expired. */

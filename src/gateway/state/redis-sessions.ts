@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
+import { forgottenWindows, type RedisJournal, type ScriptCommand } from './redis-journal.js';
 import {
   closeIfDue,
-  closeOpenWindow,
   commitRecord,
   openWindowCloseMs,
   type RecordOptions,
@@ -29,8 +29,6 @@ export interface SessionKeys {
   forgotten: string;
   sessionPrefix: string;
 }
-
-export type ScriptCommand = (...args: Array<string | number>) => Promise<unknown>;
 
 /** Thrown when a session change lost the compare-and-set MAX_CAS_ATTEMPTS times in a row. */
 export class SessionContentionError extends Error {
@@ -64,17 +62,24 @@ export class RedisSessions {
     private readonly command: (name: string) => ScriptCommand,
     /** Unique per store instance: commit ids and versions are this plus a counter. */
     private readonly idPrefix: string,
+    private readonly journal: RedisJournal,
   ) {}
 
   async commit(commit: SessionCommit, nowMs: number): Promise<SessionCommitResult> {
     const result = await this.change(commit.sessionKey, nowMs, 'commit', (stored) => {
       const { record, result } = commitRecord(stored.record, commit, this.options, nowMs);
-      return { record, reply: result, seen: true };
+      const journal = (json: string) => this.journal.commitEntry(commit.journal, result, json);
+      return { record, reply: result, seen: true, journal };
     });
     return result!;
   }
 
-  /** Every due open window (by the ZSET), each closed by one compare-and-set; then forgotten sessions' windows. */
+  /**
+   * Every due open window (by the ZSET), each closed by one compare-and-set, then forgotten
+   * sessions' open windows. A close that fails stays due and is retried by the next call; so are the
+   * forgotten records when they cannot be taken after windows were closed, so that those windows
+   * (decided, and journaled) are returned.
+   */
   async closeDue(nowMs: number): Promise<ClosedWindow[]> {
     const due = await this.redis.zrangebyscore(
       this.keys.openWindows,
@@ -84,19 +89,36 @@ export class RedisSessions {
       0,
       MAX_CLOSES_PER_CALL,
     );
-    const closed = await Promise.all(
+    const settled = await Promise.allSettled(
       due.map((sessionKey) =>
         this.change(sessionKey, nowMs, 'close', (stored) => {
           if (!stored.record) return { dropMissing: true };
           const next = closeIfDue(stored.record, nowMs, this.options);
-          return next.closed ? { record: next.record, reply: next.closed } : {};
+          if (!next.closed) return {};
+          const journal = (json: string) => this.journal.closeEntry(json);
+          return { record: next.record, reply: next.closed, journal };
         }),
       ),
     );
-    const forgotten = ((await this.redis.lpop(this.keys.forgotten, MAX_CLOSES_PER_CALL)) ?? []).flatMap(
-      (json) => closeOpenWindow(JSON.parse(json) as SessionRecord).closed ?? [],
-    );
-    return [...closed.filter((w): w is ClosedWindow => w !== undefined), ...forgotten];
+    const closed = settled.flatMap((s) => (s.status === 'fulfilled' && s.value ? [s.value] : []));
+    try {
+      return [...closed, ...(await this.closeForgotten())];
+    } catch (error) {
+      if (closed.length === 0) throw error;
+      return closed;
+    }
+  }
+
+  /** The open windows of sessions housekeeping forgot, taken from their list once across replicas. */
+  private async closeForgotten(): Promise<ClosedWindow[]> {
+    const [seq, ...records] = (await this.command('filesfuPopForgotten')(
+      this.keys.forgotten,
+      ...this.journal.keys(),
+      MAX_CLOSES_PER_CALL,
+      this.journal.entryTtl(),
+    )) as [number, ...string[]];
+    this.journal.answered(seq);
+    return records.flatMap((json) => forgottenWindows(JSON.parse(json) as SessionRecord));
   }
 
   /**
@@ -121,19 +143,23 @@ export class RedisSessions {
     decide: (stored: { record?: SessionRecord }) => Decision<R>,
   ): Promise<R | undefined> {
     const hash = this.keys.sessionPrefix + sessionKey;
-    const [idField, replyField] = kind === 'commit' ? ['lc', 'lr'] : ['cc', 'cr'];
+    const [idField, replyField, seqField] = kind === 'commit' ? ['lc', 'lr', 'lj'] : ['cc', 'cr', 'cj'];
     const changeId = this.nextId();
     let timeouts = 0;
     for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
       try {
-        const [rec, version, lastId, lastReply] = await this.redis.hmget(
+        const [rec, version, lastId, lastReply, lastSeq] = await this.redis.hmget(
           hash,
           'rec',
           'v',
           idField,
           replyField,
+          seqField,
         );
-        if (lastId === changeId) return JSON.parse(lastReply!) as R;
+        if (lastId === changeId) {
+          this.journal.answered(Number(lastSeq ?? 0));
+          return JSON.parse(lastReply!) as R;
+        }
         const decision = decide(rec ? { record: JSON.parse(rec) as SessionRecord } : {});
         if (decision.dropMissing) {
           await this.command('filesfuDropMissingWindow')(hash, this.keys.openWindows, sessionKey);
@@ -141,23 +167,30 @@ export class RedisSessions {
         }
         if (!decision.record) return decision.reply;
         const closeMs = openWindowCloseMs(decision.record, this.options);
-        const written = await this.command('filesfuCasSession')(
+        const replyJson = JSON.stringify(decision.reply);
+        const [written, seq] = (await this.command('filesfuCasSession')(
           hash,
           this.keys.sessions,
           this.keys.openWindows,
+          ...this.journal.keys(),
           version ?? '',
           this.nextId(),
           JSON.stringify(decision.record),
           idField,
           replyField,
           changeId,
-          JSON.stringify(decision.reply),
+          replyJson,
           decision.seen ? nowMs : '',
           this.ttlMs(),
           sessionKey,
           closeMs ?? '',
-        );
-        if (written === 1) return decision.reply;
+          decision.journal?.(replyJson) ?? '',
+          seqField,
+        )) as [number, number?];
+        if (written === 1) {
+          this.journal.answered(seq ?? 0);
+          return decision.reply;
+        }
       } catch (error) {
         if (!isCommandTimeout(error) || ++timeouts >= MAX_TIMEOUTS) throw error;
       }
@@ -198,5 +231,7 @@ interface Decision<R> {
   reply?: R;
   /** The session was seen now (its last-seen score moves). */
   seen?: boolean;
+  /** The journal entry of the change, from its reply's JSON ('' = none). */
+  journal?: (replyJson: string) => string;
   dropMissing?: boolean;
 }

@@ -6,9 +6,12 @@ import {
   CAS_SESSION_LUA,
   DROP_MISSING_WINDOW_LUA,
   HOUSEKEEPING_LUA,
+  POP_FORGOTTEN_LUA,
   RERANK_VERSIONS_LUA,
+  TRIM_JOURNAL_LUA,
 } from './redis-scripts.js';
-import { RedisSessions, type ScriptCommand } from './redis-sessions.js';
+import { RedisJournal, type ScriptCommand } from './redis-journal.js';
+import { RedisSessions } from './redis-sessions.js';
 import { checkRecordOptions } from './session-record.js';
 import type {
   ClosedWindow,
@@ -19,6 +22,7 @@ import type {
   StateStore,
   StateStoreOptions,
 } from './state-store.js';
+import type { JournaledStore, JournalEntry } from './store-checkpoint.js';
 import { versionBucketIndex } from './version-window.js';
 
 export interface RedisStateStoreOptions extends StateStoreOptions {
@@ -33,11 +37,13 @@ const MAX_EVICTIONS_PER_RUN = 20_000;
 
 /**
  * Shared state in Redis: every decision is atomic (a Lua script, or for sessions a compare-and-set
- * script after the session logic ran here); every key has a TTL or is bounded.
+ * script after the session logic ran here); every key has a TTL or is bounded. With a journal open,
+ * the session decisions are journaled in the same scripts (JournaledStore).
  */
-export class RedisStateStore implements StateStore {
+export class RedisStateStore implements StateStore, JournaledStore {
   private readonly redis: Redis;
   private readonly sessions: RedisSessions;
+  private readonly journal: RedisJournal;
   private readonly keys: {
     sessions: string;
     openWindows: string;
@@ -73,12 +79,17 @@ export class RedisStateStore implements StateStore {
     this.redis.on('error', (err: Error) =>
       options.log?.('warn', 'redis state store error', { err: err.message }),
     );
-    this.redis.defineCommand('filesfuCasSession', { numberOfKeys: 3, lua: CAS_SESSION_LUA });
+    this.redis.defineCommand('filesfuCasSession', { numberOfKeys: 5, lua: CAS_SESSION_LUA });
+    this.redis.defineCommand('filesfuPopForgotten', { numberOfKeys: 3, lua: POP_FORGOTTEN_LUA });
+    this.redis.defineCommand('filesfuTrimJournal', { numberOfKeys: 1, lua: TRIM_JOURNAL_LUA });
     this.redis.defineCommand('filesfuDropMissingWindow', { numberOfKeys: 2, lua: DROP_MISSING_WINDOW_LUA });
     this.redis.defineCommand('filesfuAdmitSeries', { numberOfKeys: 2, lua: ADMIT_SERIES_LUA });
     this.redis.defineCommand('filesfuAdmitVersions', { numberOfKeys: 1, lua: ADMIT_VERSIONS_LUA });
     this.redis.defineCommand('filesfuHousekeeping', { numberOfKeys: 5, lua: HOUSEKEEPING_LUA });
     this.redis.defineCommand('filesfuRerankVersions', { lua: RERANK_VERSIONS_LUA });
+    // A journal outlives a session record: a replica restarted within that time still replays it.
+    const journalTtlMs = 2 * (2 * options.dedupWindowMs + options.windowMs + options.windowGraceMs);
+    this.journal = new RedisJournal(this.redis, p, journalTtlMs, (name) => this.command(name));
     // Commit ids and record versions: unique per store instance (a UUID) and per write (a counter).
     this.sessions = new RedisSessions(
       this.redis,
@@ -86,7 +97,24 @@ export class RedisStateStore implements StateStore {
       options,
       (name) => this.command(name),
       `${randomUUID()}:`,
+      this.journal,
     );
+  }
+
+  openJournal(id: string, through: number): void {
+    this.journal.open(id, through);
+  }
+
+  journaledThrough(): number {
+    return this.journal.through();
+  }
+
+  readJournal(afterSeq: number): Promise<JournalEntry[]> {
+    return this.journal.read(afterSeq);
+  }
+
+  trimJournal(throughSeq: number): Promise<void> {
+    return this.journal.trim(throughSeq);
   }
 
   /** Resolves when connected, or after timeoutMs (ioredis keeps reconnecting; ready() tells). */

@@ -43,6 +43,12 @@ export interface SessionCommit {
   labels: SessionLabels;
   /** Any order. */
   points: readonly SessionPoint[];
+  /**
+   * With a journal open (JournaledStore): what the caller needs, with the commit's result, to
+   * recompute what the commit adds. Opaque to the store; journaled with the commit when it accepted
+   * points or closed windows.
+   */
+  journal?: string;
 }
 
 export interface CellHigh {

@@ -1,5 +1,5 @@
 import type { SessionRecord } from './session-record.js';
-import type { ClosedWindow } from './state-store.js';
+import type { ClosedWindow, SessionCommitResult } from './state-store.js';
 
 /**
  * Everything the in-memory store holds, as plain JSON: what a restarted replica needs to keep
@@ -27,4 +27,31 @@ export function isCheckpointableStore(store: object): store is CheckpointableSto
     typeof (store as Partial<CheckpointableStore>).checkpoint === 'function' &&
     typeof (store as Partial<CheckpointableStore>).restore === 'function'
   );
+}
+
+/** A journaled change whose contributions a checkpoint may not hold yet. */
+export type JournalEntry =
+  | { seq: number; kind: 'commit'; payload: string; result: SessionCommitResult }
+  | { seq: number; kind: 'closed'; windows: ClosedWindow[] };
+
+/**
+ * A store that journals its decisions (Redis, shared by replicas): once a journal is open, every
+ * commit that accepted points or closed windows, and every window it closes, appends an entry
+ * (numbered 1, 2, …) to that journal in the same atomic step that records the decision. A replica
+ * whose checkpoint holds everything through entry N replays the entries after N at start: the
+ * decision and the aggregate it guards are then durable together.
+ */
+export interface JournaledStore {
+  /** Journals this store's changes from now on into journal `id`; its entries through `through` are aggregated. */
+  openJournal(id: string, through: number): void;
+  /** The highest entry appended by a change of this store whose answer it received. */
+  journaledThrough(): number;
+  /** The journal's entries after `afterSeq`, in order. */
+  readJournal(afterSeq: number): Promise<JournalEntry[]>;
+  /** Drops the entries through `throughSeq` (a checkpoint holds them). */
+  trimJournal(throughSeq: number): Promise<void>;
+}
+
+export function isJournaledStore(store: object): store is JournaledStore {
+  return typeof (store as Partial<JournaledStore>).openJournal === 'function';
 }
