@@ -144,6 +144,9 @@ describe('fault classes on synthetic count tables (many seeds each)', () => {
           const ok = faultClass.expected.every((expected) => top.some((found) => matches(found, expected)));
           if (!ok) misses.push(`seed ${seed}: ${JSON.stringify(causes.map((c) => c.cell))}`);
         }
+        console.log(
+          `fault class "${faultClass.name}": localised in ${SEEDS - misses.length} of ${SEEDS} seeds`,
+        );
         expect(misses.length, misses.join('\n')).toBeLessThanOrEqual(SEEDS * (1 - REQUIRED));
       },
       300_000,
@@ -158,6 +161,7 @@ describe('fault classes on synthetic count tables (many seeds each)', () => {
         const { causes } = searchCauses(syntheticFleet(control.spec(seed)), SETTINGS);
         if (causes.length) named.push(`seed ${seed}: ${JSON.stringify(causes.map((c) => c.cell))}`);
       }
+      console.log(`control "${control.name}": names nothing in ${SEEDS - named.length} of ${SEEDS} seeds`);
       expect(named, named.join('\n')).toEqual([]);
     },
     300_000,
