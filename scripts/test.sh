@@ -12,7 +12,7 @@ echo "== dependencies"; npx tsx scripts/check-dependencies.ts
 echo "== tests"
 mkdir -p .tmp
 status=0
-npx vitest run --project unit --project integration --reporter=default --reporter=json --outputFile.json=.tmp/vitest-results.json || status=$?
+npx vitest run --project unit --project calibration --project integration --reporter=default --reporter=json --outputFile.json=.tmp/vitest-results.json || status=$?
 # A plain closing line ('N passed, N failed') for any CI that reads it.
 node -e '
   const r = JSON.parse(require("fs").readFileSync(".tmp/vitest-results.json", "utf8"));

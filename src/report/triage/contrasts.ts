@@ -10,12 +10,14 @@ import {
   type Dimension,
   type FamilyName,
 } from './cells.js';
-import { NO_DISPERSION, dispersionKey, type Dispersion } from './dispersion.js';
+import { generalityLevel, generalityWeights } from './generality-weights.js';
+import { NO_DISPERSION, dispersionFor, dispersionKey, type Dispersion } from './dispersion.js';
 import {
   benjaminiHochberg,
   normalQuantile,
   relativeRiskInterval,
   riskDifferenceInterval,
+  studentUpperTail,
   taroneCount,
   upperMidP,
 } from './statistics.js';
@@ -91,6 +93,22 @@ function betweenShare(dispersion: Dispersion, mean: number): number {
   return dispersion.tau2 * mean * (1 - mean);
 }
 
+/**
+ * A p-value's tail widened for the uncertainty of a tau2 fitted without the tested value: its
+ * normal score read as Student's t, with Satterthwaite's degrees of freedom for a variance of which
+ * only the between-cell share is estimated (df / share²).
+ */
+function studentized(dispersion: Dispersion, mean: number, sampling: number): (p: number) => number {
+  const df = dispersion.tau2Df;
+  // The share of the estimated part is read at the full estimate: an estimate without the value
+  // can be near 0 by chance, and then its own share would hide how uncertain it is.
+  const between = (dispersion.tau2WithValue ?? dispersion.tau2) * mean * (1 - mean);
+  if (df === undefined || between <= 0) return (p) => p;
+  const share = between / (between + sampling);
+  const effectiveDf = df / (share * share);
+  return (p) => (p >= 0.5 ? p : studentUpperTail(-normalQuantile(Math.max(p, 1e-300)), effectiveDf));
+}
+
 /** The exact overdispersed one-sided test of one comparison. */
 export function compare(raw: Comparison, dispersion: Dispersion): ComparisonResult {
   const { n, k, n0, k0 } = integral(raw);
@@ -103,13 +121,15 @@ export function compare(raw: Comparison, dispersion: Dispersion): ComparisonResu
   const effectiveN = Math.max(1, Math.round(n / phi));
   const effectiveK = Math.min(effectiveN, Math.round((k * effectiveN) / Math.max(1, n)));
   const model = { n: effectiveN, p: mean, spread };
+  // Sampling variance of both rates (in shares of p(1 − p)), beside the estimated between-cell part.
+  const widen = studentized(dispersion, mean, phi / Math.max(1, n0) + phi / Math.max(1, n));
   return {
     rate,
     baselineRate,
     riskDifference: rate - baselineRate,
     relativeRisk: baselineRate > 0 ? rate / baselineRate : rate > 0 ? Infinity : 1,
-    p: n > 0 ? upperMidP(effectiveK, model).p : 1,
-    minimumP: n > 0 ? upperMidP(effectiveN, model).p : 1,
+    p: n > 0 ? widen(upperMidP(effectiveK, model).p) : 1,
+    minimumP: n > 0 ? widen(upperMidP(effectiveN, model).p) : 1,
     dispersion,
   };
 }
@@ -179,7 +199,10 @@ export function testAll(
       if (counts.cell[dimension] === undefined) continue;
       const comparison = comparisonOf(cells, counts, dimension);
       if (!comparison) continue;
-      const d = dispersion.get(dispersionKey(counts.family, dimension)) ?? NO_DISPERSION;
+      const d = dispersionFor(
+        dispersion.get(dispersionKey(counts.family, dimension)) ?? NO_DISPERSION,
+        counts.cell[dimension],
+      );
       tests.push({
         cell: counts.cell,
         key: counts.key,
@@ -196,8 +219,9 @@ export function testAll(
   );
   const cutoff = settings.alpha / hypotheses;
   const powered = tests.flatMap((t, index) => (t.minimumP <= cutoff ? [index] : []));
+  const weights = generalityWeights(powered.map((index) => generalityLevel(tests[index]!.cell)));
   const q = benjaminiHochberg(
-    powered.map((index) => tests[index]!.p),
+    powered.map((index, position) => Math.min(1, tests[index]!.p / weights[position]!)),
     Math.max(hypotheses, powered.length),
   );
   const qByIndex = new Map(powered.map((testIndex, position) => [testIndex, q[position]!]));

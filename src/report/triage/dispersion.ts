@@ -23,6 +23,32 @@ export interface Dispersion {
   tau2: number;
   /** Sibling deviations the estimate rests on (0 = nothing to estimate from: phi 1, tau2 0). */
   deviations: number;
+  /**
+   * tau2 estimated without one value of the dimension (a version, an OS…), by value: a cell's test
+   * uses the spread of its siblings, so a culprit's own deviation does not widen its own test.
+   */
+  tau2Without?: ReadonlyMap<string, LeaveOneOut>;
+  /**
+   * Degrees of freedom of tau2 when it was fitted without the tested value (its siblings' values
+   * less one): the test then allows for the estimate's own uncertainty (a t tail). Absent: the
+   * estimate includes the tested value, which is conservative.
+   */
+  tau2Df?: number;
+  /** The estimate with the tested value among the siblings (the full one), when tau2 is without it. */
+  tau2WithValue?: number;
+}
+
+export interface LeaveOneOut {
+  tau2: number;
+  df: number;
+}
+
+/** The dispersion a test of `value` along the dimension uses (its leave-one-value-out tau2). */
+export function dispersionFor(dispersion: Dispersion, value: string | undefined): Dispersion {
+  const own = value === undefined ? undefined : dispersion.tau2Without?.get(value);
+  return own === undefined
+    ? dispersion
+    : { ...dispersion, tau2: own.tau2, tau2Df: own.df, tau2WithValue: dispersion.tau2 };
 }
 
 export const NO_DISPERSION: Dispersion = Object.freeze({ phi: 1, tau2: 0, deviations: 0 });
@@ -113,6 +139,13 @@ function solve(
   return (a + b) / 2;
 }
 
+/** The half of the deviations with the most sampling noise (small cells): they inform phi. */
+const smallHalf = (list: Deviation[]) =>
+  [...list].sort((a, b) => b.sampling - a.sampling).slice(0, Math.max(2, Math.ceil(list.length / 2)));
+/** The half with the least sampling noise (large cells): they inform tau2. */
+const largeHalf = (list: Deviation[]) =>
+  [...list].sort((a, b) => a.sampling - b.sampling).slice(0, Math.max(2, Math.ceil(list.length / 2)));
+
 interface SiblingGroup {
   key: string;
   dimension: Dimension;
@@ -124,7 +157,10 @@ interface SiblingGroup {
  * Each informative sibling's deviation from the median of the other informative siblings, leaving
  * out the siblings whose value is in `excluded` (as subjects and as references).
  */
-function deviationsOf(groups: SiblingGroup[], excluded: Map<string, Set<string>>): Map<string, Deviation[]> {
+function deviationsOf(
+  groups: SiblingGroup[],
+  excluded: ReadonlyMap<string, ReadonlySet<string>>,
+): Map<string, Deviation[]> {
   const byKey = new Map<string, Deviation[]>();
   for (const group of groups) {
     const out = excluded.get(group.key);
@@ -164,11 +200,11 @@ function deviationsOf(groups: SiblingGroup[], excluded: Map<string, Set<string>>
  * context is a culprit, not healthy spread: the next fit leaves it out everywhere, as a subject and
  * as a reference (a culprit deviates a little in each small context and a lot in the large ones).
  */
-function fit(groups: SiblingGroup[], settings: DispersionSettings): Map<string, Dispersion> {
-  const smallHalf = (list: Deviation[]) =>
-    [...list].sort((a, b) => b.sampling - a.sampling).slice(0, Math.max(2, Math.ceil(list.length / 2)));
-  const largeHalf = (list: Deviation[]) =>
-    [...list].sort((a, b) => a.sampling - b.sampling).slice(0, Math.max(2, Math.ceil(list.length / 2)));
+function fit(
+  groups: SiblingGroup[],
+  keys: ReadonlySet<string>,
+  settings: DispersionSettings,
+): Map<string, Dispersion> {
   const tau2s = new Map<string, number>();
   let phi = 1;
   let excluded = new Map<string, Set<string>>();
@@ -213,6 +249,10 @@ function fit(groups: SiblingGroup[], settings: DispersionSettings): Map<string, 
     excluded = next;
     byKey = deviationsOf(groups, excluded);
   }
+  phi = Math.max(
+    1,
+    phi * upperBoundFactor(smallHalf([...byKey.values()].flat().filter((d) => !d.excluded)).length),
+  );
   const result = new Map<string, Dispersion>();
   for (const group of groups) {
     if (!result.has(group.key))
@@ -220,7 +260,65 @@ function fit(groups: SiblingGroup[], settings: DispersionSettings): Map<string, 
         phi,
         tau2: tau2s.get(group.key) ?? 0,
         deviations: byKey.get(group.key)?.filter((d) => !d.excluded).length ?? 0,
+        tau2Without: leaveOneValueOut(groups, group.key, excluded, phi, tau2s.get(group.key) ?? 0, settings),
       });
+  }
+  // A dimension without informative siblings still has the fleet's clustering of windows.
+  for (const key of keys) if (!result.has(key)) result.set(key, { phi, tau2: 0, deviations: 0 });
+  return result;
+}
+
+/**
+ * phi is read at its one-sided 90% upper confidence bound, a χ² with one degree of freedom per
+ * deviation it rests on (Wilson–Hilferty): in a small fleet it rests on a few deviations and an
+ * estimate near 1 by chance would let windows of one session pass for independent evidence.
+ * Without any deviation to estimate from, windows are taken as clustered by PHI_WITHOUT_EVIDENCE.
+ */
+function upperBoundFactor(deviations: number): number {
+  if (deviations < 1) return PHI_WITHOUT_EVIDENCE;
+  const z = -1.2815516; // Φ⁻¹(0.1)
+  const a = 2 / (9 * deviations);
+  const lowerQuantile = deviations * Math.max(1e-3, 1 - a + z * Math.sqrt(a)) ** 3;
+  return deviations / lowerQuantile;
+}
+
+/** phi when nothing informs it: windows of one session counted as two independent ones. */
+const PHI_WITHOUT_EVIDENCE = 2;
+
+/** Fewest deviations a leave-one-value-out tau2 rests on; with fewer it keeps the full estimate. */
+const MIN_LEAVE_ONE_OUT_DEVIATIONS = 6;
+
+/**
+ * tau2 of `key` re-fitted without each value in turn (as subject and as reference), at the fleet's
+ * phi. A value that is already an outlier keeps the full estimate (it is left out of it already).
+ */
+function leaveOneValueOut(
+  groups: SiblingGroup[],
+  key: string,
+  excluded: ReadonlyMap<string, ReadonlySet<string>>,
+  phi: number,
+  full: number,
+  settings: DispersionSettings,
+): Map<string, LeaveOneOut> {
+  const own = groups.filter((g) => g.key === key);
+  const values = new Set(own.flatMap((g) => g.siblings.map((s) => s.cell[g.dimension] ?? '')));
+  const out = excluded.get(key) ?? new Set<string>();
+  const result = new Map<string, LeaveOneOut>();
+  for (const value of values) {
+    if (out.has(value)) continue;
+    const list = (deviationsOf(own, new Map([[key, new Set([...out, value])]])).get(key) ?? []).filter(
+      (d) => !d.excluded,
+    );
+    if (list.length < MIN_LEAVE_ONE_OUT_DEVIATIONS) continue;
+    const tau2 = solve(
+      largeHalf(list),
+      (d, x) => d.squared / (d.variance * (phi * d.sampling + x * d.between)),
+      0,
+      settings.maxTau2,
+      TRUNCATED_MEAN,
+    );
+    const df = new Set(list.map((d) => d.value)).size - 1;
+    if (tau2 < full && df >= 1) result.set(value, { tau2, df });
   }
   return result;
 }
@@ -254,7 +352,9 @@ export function estimateDispersion(
     }
   }
   const groups: SiblingGroup[] = [];
+  const keys = new Set<string>();
   for (const entry of contexts.values()) {
+    keys.add(dispersionKey(entry.family, entry.dimension));
     const p = entry.context.n > 0 ? entry.context.k / entry.context.n : 0;
     const variance = p * (1 - p);
     if (variance <= 0) continue;
@@ -269,5 +369,5 @@ export function estimateDispersion(
       siblings: informative,
     });
   }
-  return fit(groups, settings);
+  return fit(groups, keys, settings);
 }

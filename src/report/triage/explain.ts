@@ -21,6 +21,7 @@ import {
 import { compare, comparisonOf, testAll, type ContrastTest, type TestSettings } from './contrasts.js';
 import {
   NO_DISPERSION,
+  dispersionFor,
   dispersionKey,
   estimateDispersion,
   type Dispersion,
@@ -87,7 +88,10 @@ function runRound(tables: CountTables, tails: OrdinalTails, settings: SearchSett
 }
 
 function dispersionOf(round: Round, counts: CellCounts, dimension: Dimension): Dispersion {
-  return round.dispersion.get(dispersionKey(counts.family, dimension)) ?? NO_DISPERSION;
+  return dispersionFor(
+    round.dispersion.get(dispersionKey(counts.family, dimension)) ?? NO_DISPERSION,
+    counts.cell[dimension],
+  );
 }
 
 /** Significant along every contrast dimension the cell names. */

@@ -28,6 +28,7 @@ describe('replay over random healthy fleets', () => {
   );
 
   it(`false-positive rate over ${FLEETS} fleets ≤ ${MAX_FALSE_POSITIVE_RATE * 100}%`, () => {
+    console.log(`replay: ${named.length} of ${FLEETS} healthy fleets name a culprit`);
     expect(named.length / FLEETS, named.join('\n')).toBeLessThanOrEqual(MAX_FALSE_POSITIVE_RATE);
   });
 });

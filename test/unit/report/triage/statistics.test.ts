@@ -6,6 +6,7 @@ import {
   normalQuantile,
   relativeRiskInterval,
   riskDifferenceInterval,
+  studentUpperTail,
   taroneCount,
   upperMidP,
   wilson,
@@ -83,5 +84,20 @@ describe('multiple comparisons', () => {
     // K = 1: two tests can reach 0.01; K = 2: one test can reach 0.005 ≤ 2.
     expect(taroneCount([1e-5, 1e-3, 0.5, 0.9], 0.01)).toBe(2);
     expect(taroneCount([0.5, 0.9], 0.01)).toBe(1);
+  });
+});
+
+describe("Student's t upper tail", () => {
+  it('matches table values and tends to the normal', () => {
+    expect(studentUpperTail(12.706, 1)).toBeCloseTo(0.025, 5);
+    expect(studentUpperTail(2.228, 10)).toBeCloseTo(0.025, 4);
+    expect(studentUpperTail(8, 3)).toBeCloseTo(0.00204, 4);
+    expect(studentUpperTail(-1.5, 5)).toBeCloseTo(1 - 0.097, 3);
+    expect(studentUpperTail(1.959964, 1e7)).toBeCloseTo(0.025, 5);
+  });
+
+  it('is never below the normal tail for a finite df', () => {
+    for (const t of [0.5, 2, 4, 8])
+      for (const df of [1, 3, 30, 300]) expect(studentUpperTail(t, df)).toBeGreaterThan(1 - normalCdf(t));
   });
 });
