@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { encodeExportMetricsServiceRequest } from '../otlp/index.js';
 import {
+  mayHaveBeenCounted,
   msToNanos,
   rejectedDataPoints,
   SampleLedger,
@@ -129,8 +130,8 @@ export class ClientFleet {
   }
 
   private async deliver(installId: string, pending: Pending): Promise<void> {
-    // An attempt without an answer (network error, timeout) or with a 5xx other than 503 may have
-    // been counted: a later acknowledgement of the same bytes may be the gateway's duplicate.
+    // An attempt without an answer (other than a refused connection) or with a 5xx other than 503
+    // may have been counted: a later acknowledgement of the same bytes may be the gateway's duplicate.
     let unknownOutcome = false;
     for (let attempt = 0; ; attempt++) {
       if (attempt > 0) {
@@ -158,8 +159,8 @@ export class ClientFleet {
         status = response.status;
         contentType = response.headers.get('content-type');
         body = new Uint8Array(await response.arrayBuffer());
-      } catch {
-        unknownOutcome = true;
+      } catch (error) {
+        unknownOutcome ||= mayHaveBeenCounted(error);
         continue; // gateway down or restarting: retry
       }
       if (status >= 200 && status < 300) {

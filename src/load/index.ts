@@ -39,3 +39,4 @@ export {
   type LossCause,
 } from './sample-ledger.js';
 export { rejectedDataPoints } from './partial-success.js';
+export { mayHaveBeenCounted } from './unanswered.js';

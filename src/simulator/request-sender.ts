@@ -2,7 +2,7 @@
 // on backpressure (429/503, honouring Retry-After up to a cap) and network errors, as a watchdog's
 // sender would, and the gateway's partial-success count of rejected points.
 import { Agent, request } from 'node:http';
-import { rejectedDataPoints, type LossCause } from '../load/index.js';
+import { mayHaveBeenCounted, rejectedDataPoints, type LossCause } from '../load/index.js';
 
 export interface SendOutcome {
   delivered: boolean;
@@ -14,7 +14,8 @@ export interface SendOutcome {
    */
   loss?: Extract<LossCause, 'refused' | 'failed' | 'gave-up'>;
   /**
-   * Delivered after an attempt that had no answer or a 5xx other than 503: the gateway may have
+   * Delivered after an attempt that had no answer (other than a refused connection) or a 5xx other
+   * than 503: the gateway may have
    * counted that attempt and acknowledged this one as a duplicate.
    */
   afterUnknownOutcome?: boolean;
@@ -40,6 +41,8 @@ interface Attempt {
   contentType?: string;
   retryAfter: string | undefined;
   error?: string;
+  /** A network failure after which the gateway may hold the request (not a refused connection). */
+  mayHaveBeenCounted?: boolean;
 }
 
 export function createHttpSender(
@@ -89,7 +92,13 @@ export function createHttpSender(
       );
       req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
       req.on('error', (error) =>
-        resolve({ status: 'network', body: Buffer.alloc(0), retryAfter: undefined, error: error.message }),
+        resolve({
+          status: 'network',
+          body: Buffer.alloc(0),
+          retryAfter: undefined,
+          error: error.message,
+          mayHaveBeenCounted: mayHaveBeenCounted(error),
+        }),
       );
       req.end(body);
     });
@@ -105,7 +114,11 @@ export function createHttpSender(
         return { delivered: true, retries, rejectedDataPoints: rejected, afterUnknownOutcome };
       }
       lastError = result.error ?? `HTTP ${result.status}: ${result.body.toString('utf8').slice(0, 200)}`;
-      if (result.status === 'network' || (result.status >= 500 && result.status !== 503)) {
+      if (
+        result.status === 'network'
+          ? result.mayHaveBeenCounted !== false
+          : result.status >= 500 && result.status !== 503
+      ) {
         afterUnknownOutcome = true;
       }
       const retryable = result.status === 'network' || result.status === 429 || result.status === 503;
