@@ -1,10 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { encodeExportMetricsServiceRequest } from '../otlp/index.js';
-import { msToNanos, sessionExportRequest, type LoadSessionIdentity } from '../load/index.js';
+import {
+  mayHaveBeenCounted,
+  msToNanos,
+  rejectedDataPoints,
+  SampleLedger,
+  sessionExportRequest,
+  type Batch,
+  type LedgerSnapshot,
+  type LoadSessionIdentity,
+} from '../load/index.js';
 
 // Simulated watchdog sessions that export DELTA intervals in real time and retry each export
 // (byte-identical) until the gateway acknowledges it, keeping the books a fault experiment compares
-// with Prometheus: samples recorded, acknowledged, given up; session windows acknowledged.
+// with Prometheus: a sample ledger (recorded, acknowledged, lost by cause, pending) and the session
+// windows acknowledged.
 
 export interface ClientFleetOptions {
   /** Where to send; read before every attempt (a restarted replica may move). */
@@ -26,11 +36,14 @@ export interface ClientFleetOptions {
 
 export interface FleetTotals {
   recordedSamples: number;
+  /** Answered 2xx (ledger.acknowledged.total). */
   acknowledgedSamples: number;
-  /** Recorded, but never acknowledged before the fleet gave up (the experiment's loss). */
+  /** Recorded, never acknowledged nor refused: still unanswered when the fleet's drain ran out. */
   lostSamples: number;
-  /** Refused by the gateway as invalid (400). */
+  /** Refused by the gateway: a 4xx other than 429, or rejected in a 2xx's partial success. */
   rejectedSamples: number;
+  /** Where every recorded sample went; pending is 0 once stop() returned. */
+  ledger: LedgerSnapshot;
   /** Distinct (session, window) of acknowledged exports: what the window counters must add up to. */
   windows: number;
   attempts: number;
@@ -39,7 +52,7 @@ export interface FleetTotals {
 
 interface Pending {
   bytes: Uint8Array;
-  samples: number;
+  batch: Batch;
   windowKey: string;
 }
 
@@ -49,14 +62,8 @@ export class ClientFleet {
   private giveUpAtMs = Infinity;
   private readonly loops: Array<Promise<void>> = [];
   private readonly windows = new Set<string>();
-  private readonly totals: Omit<FleetTotals, 'windows'> = {
-    recordedSamples: 0,
-    acknowledgedSamples: 0,
-    lostSamples: 0,
-    rejectedSamples: 0,
-    attempts: 0,
-    retries: 0,
-  };
+  private readonly ledger = new SampleLedger();
+  private readonly totals = { attempts: 0, retries: 0 };
 
   constructor(private readonly options: ClientFleetOptions) {}
 
@@ -77,7 +84,17 @@ export class ClientFleet {
   }
 
   snapshot(): FleetTotals {
-    return { ...this.totals, windows: this.windows.size };
+    const ledger = this.ledger.snapshot();
+    return {
+      recordedSamples: ledger.recorded,
+      acknowledgedSamples: ledger.acknowledged.total,
+      lostSamples: ledger.lost.total - ledger.lost.refused,
+      rejectedSamples:
+        ledger.acknowledged.rejected + ledger.acknowledged.partlyRejected + ledger.lost.refused,
+      ledger,
+      ...this.totals,
+      windows: this.windows.size,
+    };
   }
 
   private async session(index: number, delayMs: number): Promise<void> {
@@ -103,27 +120,32 @@ export class ClientFleet {
       ]);
       const pending: Pending = {
         bytes: encodeExportMetricsServiceRequest(request),
-        samples: samples.length,
+        batch: { samples: samples.length, points: 1 },
         windowKey: `${identity.sessionId}/${Math.floor(lastEndMs / this.options.windowMs)}`,
       };
-      this.totals.recordedSamples += pending.samples;
+      this.ledger.record(pending.batch);
       await this.deliver(identity.installId, pending);
       lastEndMs = endMs;
     }
   }
 
   private async deliver(installId: string, pending: Pending): Promise<void> {
+    // An attempt without an answer (other than a refused connection) or with a 5xx other than 503
+    // may have been counted: a later acknowledgement of the same bytes may be the gateway's duplicate.
+    let unknownOutcome = false;
     for (let attempt = 0; ; attempt++) {
       if (attempt > 0) {
         this.totals.retries++;
         if (Date.now() >= this.giveUpAtMs) {
-          this.totals.lostSamples += pending.samples;
+          this.ledger.lose(pending.batch, 'dropped-at-shutdown');
           return;
         }
         await sleep(this.options.retryDelayMs ?? 250);
       }
       this.totals.attempts++;
       let status: number;
+      let body: Uint8Array;
+      let contentType: string | null;
       try {
         const response = await fetch(`${this.options.gatewayUrl()}/v1/metrics`, {
           method: 'POST',
@@ -135,20 +157,23 @@ export class ClientFleet {
           signal: AbortSignal.timeout(10_000),
         });
         status = response.status;
-        await response.arrayBuffer();
-      } catch {
+        contentType = response.headers.get('content-type');
+        body = new Uint8Array(await response.arrayBuffer());
+      } catch (error) {
+        unknownOutcome ||= mayHaveBeenCounted(error);
         continue; // gateway down or restarting: retry
       }
-      if (status === 200) {
-        // The fleet's points are valid: a 200 acknowledges all of them.
-        this.totals.acknowledgedSamples += pending.samples;
-        this.windows.add(pending.windowKey);
+      if (status >= 200 && status < 300) {
+        const rejected = rejectedDataPoints(body, contentType ?? undefined);
+        this.ledger.acknowledge(pending.batch, rejected, unknownOutcome);
+        if (rejected === 0) this.windows.add(pending.windowKey);
         return;
       }
-      if (status === 400) {
-        this.totals.rejectedSamples += pending.samples;
+      if (status >= 400 && status < 500 && status !== 429) {
+        this.ledger.lose(pending.batch, 'refused');
         return;
       }
+      if (status >= 500 && status !== 503) unknownOutcome = true;
     }
   }
 }

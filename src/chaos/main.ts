@@ -3,6 +3,7 @@
 // Prometheus holds. Durations are flags: the defaults take a few minutes in all; the issue's
 // 10-minute outages are `--outage-seconds 600 --load-seconds 1200`.
 import { parseArgs } from 'node:util';
+import { formatLedger } from '../load/index.js';
 import { EXPERIMENTS, runExperiment, type ChaosSettings, type ExperimentResult } from './experiments.js';
 
 const HELP = `Usage: npm run chaos -- [options]
@@ -50,12 +51,15 @@ const chosen = EXPERIMENTS.filter(
 );
 
 const rows: string[] = [];
+const ledgers: string[] = [];
 const header =
   '| fault | samples recorded | acknowledged | in Prometheus | lost | duplicated | windows ack / in Prometheus | peak gateway RSS |';
 for (const experiment of chosen) {
   process.stderr.write(`running: ${experiment.name}…\n`);
   try {
-    rows.push(row(await runExperiment(experiment, settings)));
+    const result = await runExperiment(experiment, settings);
+    rows.push(row(result));
+    ledgers.push(`- ${result.name}: ${formatLedger(result.clients.ledger)}`);
   } catch (error) {
     rows.push(
       `| ${experiment.name} | failed: ${error instanceof Error ? error.message : String(error)} |||||||`,
@@ -69,6 +73,9 @@ console.log(
     header,
     '|---|---|---|---|---|---|---|---|',
     ...rows,
+    '',
+    "clients' books (where every recorded sample went):",
+    ...ledgers,
   ].join('\n'),
 );
 

@@ -6,7 +6,8 @@
 //
 // Each session's payload is encoded once as a template and patched per export (new start/end
 // timestamps; start = previous end), so every request is a genuine new DELTA interval and never a
-// deduplicated retry.
+// deduplicated retry. The driver never retries (it measures the gateway, it does not queue), so
+// its sample ledger puts every recorded export's samples either in acknowledged or in a named loss.
 import { randomInt } from 'node:crypto';
 import { createRandom, intervalSamples, loadSessionIdentity } from './load-fleet.js';
 import { HttpSender } from './http-sender.js';
@@ -18,6 +19,8 @@ import {
   protobufTemplate,
   type ProtobufTemplate,
 } from './payload-templates.js';
+import { rejectedDataPoints } from './partial-success.js';
+import { SampleLedger, type Batch, type LedgerSnapshot, type LossCause } from './sample-ledger.js';
 import { msToNanos } from './session-export.js';
 
 export type LoadMode = 'ingest' | 'attack' | 'soak';
@@ -63,6 +66,11 @@ export interface LoadRunResult {
   /** Requests sent during the join; undefined when joinMs is 0. */
   joining: WindowStats | undefined;
   windows: WindowStats[];
+  /**
+   * Where the samples of every due export went, join included: acknowledged (accepted or rejected
+   * by partial success) or lost by cause; pending is 0 once the run returned.
+   */
+  samples: LedgerSnapshot;
 }
 
 interface DriverSession {
@@ -70,6 +78,8 @@ interface DriverSession {
   token: string;
   sessionId: string;
   lastEndMs: number;
+  /** What one export carries: its samples and histogram points (one per stage). */
+  batch: Batch;
   protobuf: ProtobufTemplate | undefined;
   json: string | undefined;
 }
@@ -98,6 +108,7 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
       token: options.tokenFor(identity.installId),
       sessionId: identity.sessionId,
       lastEndMs: startMs - options.exportIntervalMs,
+      batch: { samples: samplesPerExport, points: stages.length },
       protobuf: format === 'protobuf' ? protobufTemplate(identity, stages) : undefined,
       json: format === 'json' ? jsonTemplate(identity, stages) : undefined,
     };
@@ -115,12 +126,16 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
   const windows: WindowStats[] = [];
   let inFlight = 0;
   const pending = new Set<Promise<void>>();
+  const ledger = new SampleLedger();
 
   const exportOnce = (session: DriverSession): void => {
     const recorder = joined ? total : (joining as WindowRecorder);
+    const batch = session.batch;
+    ledger.record(batch);
     if (inFlight >= maxInFlight) {
       window.skip();
       recorder.skip();
+      ledger.lose(batch, 'skipped');
       return;
     }
     const now = Date.now();
@@ -140,10 +155,22 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
     inFlight += 1;
     const sent = sender.post(body, contentType, session.token).then((result) => {
       inFlight -= 1;
-      const outcome = result.status === 'network' ? 'error' : classifyStatus(result.status);
+      let outcome = result.status === 'network' ? 'error' : classifyStatus(result.status);
+      let error = result.error;
+      if (outcome === 'ok') {
+        try {
+          ledger.acknowledge(batch, rejectedDataPoints(result.body, result.contentType));
+        } catch (decodeError) {
+          outcome = 'error';
+          error = `2xx answer without a readable partial success: ${(decodeError as Error).message}`;
+          ledger.lose(batch, 'failed');
+        }
+      } else {
+        ledger.lose(batch, lossCause(result.status));
+      }
       const bytes = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-      window.record(outcome, result.status, result.latencyMs, bytes, result.error);
-      recorder.record(outcome, result.status, result.latencyMs, bytes, result.error);
+      window.record(outcome, result.status, result.latencyMs, bytes, error);
+      recorder.record(outcome, result.status, result.latencyMs, bytes, error);
     });
     const tracked = sent.finally(() => pending.delete(tracked));
     pending.add(tracked);
@@ -200,7 +227,15 @@ export async function runLoad(options: LoadRunOptions): Promise<LoadRunResult> {
     total: total.take(),
     joining: joining === undefined ? undefined : overPeriod(joining.take(), joinMs),
     windows,
+    samples: ledger.snapshot(),
   };
+}
+
+/** Why a non-2xx answer's samples are lost: the driver does not retry. */
+export function lossCause(status: number | 'network'): LossCause {
+  if (status === 'network') return 'failed';
+  const outcome = classifyStatus(status);
+  return outcome === 'throttled' ? 'throttled' : outcome === 'rejected' ? 'refused' : 'failed';
 }
 
 /** The join's stats over the join itself (its recorder also waited for the join's late answers). */

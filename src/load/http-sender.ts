@@ -5,8 +5,13 @@ import { Agent, request } from 'node:http';
 export interface PostResult {
   status: number | 'network';
   latencyMs: number;
+  /** The body of a 2xx answer (its partial success); empty otherwise, the rest is discarded. */
+  body: Uint8Array;
+  contentType: string | undefined;
   error?: string;
 }
+
+const EMPTY = new Uint8Array(0);
 
 export class HttpSender {
   private readonly agent: Agent;
@@ -37,19 +42,23 @@ export class HttpSender {
           },
         },
         (res) => {
-          res.resume();
+          const status = res.statusCode ?? 0;
+          const chunks: Buffer[] = [];
+          if (status >= 200 && status < 300) res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          else res.resume();
           res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, latencyMs: performance.now() - started }),
+            resolve({
+              status,
+              latencyMs: performance.now() - started,
+              body: chunks.length ? Buffer.concat(chunks) : EMPTY,
+              contentType: res.headers['content-type'],
+            }),
           );
-          res.on('error', (error) =>
-            resolve({ status: 'network', latencyMs: performance.now() - started, error: error.message }),
-          );
+          res.on('error', (error) => resolve(networkFailure(started, error)));
         },
       );
       req.on('timeout', () => req.destroy(new Error(`timeout after ${this.timeoutMs} ms`)));
-      req.on('error', (error) =>
-        resolve({ status: 'network', latencyMs: performance.now() - started, error: error.message }),
-      );
+      req.on('error', (error) => resolve(networkFailure(started, error)));
       req.end(body);
     });
   }
@@ -57,4 +66,14 @@ export class HttpSender {
   close(): void {
     this.agent.destroy();
   }
+}
+
+function networkFailure(started: number, error: Error): PostResult {
+  return {
+    status: 'network',
+    latencyMs: performance.now() - started,
+    body: EMPTY,
+    contentType: undefined,
+    error: error.message,
+  };
 }

@@ -28,3 +28,15 @@ export {
 } from './session-export.js';
 export { loadSessionIdentity, intervalSamples, LOAD_VERSIONS } from './load-fleet.js';
 export { formatWindow, formatRamp, formatRampStep, gatewayCpuMsPerRequest } from './report-format.js';
+export {
+  SampleLedger,
+  LOSS_CAUSES,
+  ledgerBalances,
+  addLedgers,
+  formatLedger,
+  type Batch,
+  type LedgerSnapshot,
+  type LossCause,
+} from './sample-ledger.js';
+export { rejectedDataPoints } from './partial-success.js';
+export { mayHaveBeenCounted } from './unanswered.js';

@@ -11,6 +11,7 @@ import { runLoad, type LoadMode } from './driver.js';
 import { generatePayloadFiles } from './payload-files.js';
 import { rampSessions } from './ramp.js';
 import { formatRamp, formatRampStep, formatWindow } from './report-format.js';
+import { formatLedger } from './sample-ledger.js';
 
 const HELP = `Usage: npm run load -- <generate|ingest|attack|soak|ramp> [options]
 generate:
@@ -168,7 +169,12 @@ async function main(): Promise<number> {
       signal: abort.signal,
     });
     console.log(
-      values.json ? JSON.stringify(result, null, 2) : `[load] ${mode} total: ${formatWindow(result.total)}`,
+      values.json
+        ? JSON.stringify(result, null, 2)
+        : [
+            `[load] ${mode} total: ${formatWindow(result.total)}`,
+            `[load] ${mode} ${formatLedger(result.samples)}`,
+          ].join('\n'),
     );
     return result.total.errors + result.total.rejected > 0 ? 1 : 0;
   } finally {

@@ -3,6 +3,7 @@
 // driver itself falling behind — and report the last step that held and what gave out.
 import { runLoad, type LoadRunOptions } from './driver.js';
 import type { WindowStats } from './latency.js';
+import type { LedgerSnapshot } from './sample-ledger.js';
 import { ProcessCpuMonitor, type CpuReading, type WatchedProcess } from './process-cpu.js';
 
 export interface RampOptions extends Omit<
@@ -32,6 +33,8 @@ export interface RampStep {
   /** The join: one export interval in which every session of the step's new fleet starts. */
   joining: WindowStats | undefined;
   cpu: CpuReading[];
+  /** Where the step's recorded samples went (join included). */
+  samples: LedgerSnapshot;
   /** Why the step failed; undefined = it held. */
   limit: string | undefined;
 }
@@ -84,6 +87,7 @@ export async function rampSessions(options: RampOptions): Promise<RampResult> {
         stats: result.total,
         joining: result.joining,
         cpu: await monitor.take(),
+        samples: result.samples,
         limit: undefined,
       };
       step.limit = stepLimit(step, options);

@@ -2,12 +2,23 @@
 // on backpressure (429/503, honouring Retry-After up to a cap) and network errors, as a watchdog's
 // sender would, and the gateway's partial-success count of rejected points.
 import { Agent, request } from 'node:http';
-import { decodeExportMetricsServiceResponse } from '../otlp/index.js';
+import { mayHaveBeenCounted, rejectedDataPoints, type LossCause } from '../load/index.js';
 
 export interface SendOutcome {
   delivered: boolean;
   retries: number;
   rejectedDataPoints: number;
+  /**
+   * Not delivered: refused (4xx other than 429), failed (another answer not worth a retry, e.g. a
+   * 500) or gave up (retried until the attempts ran out).
+   */
+  loss?: Extract<LossCause, 'refused' | 'failed' | 'gave-up'>;
+  /**
+   * Delivered after an attempt that had no answer (other than a refused connection) or a 5xx other
+   * than 503: the gateway may have
+   * counted that attempt and acknowledged this one as a duplicate.
+   */
+  afterUnknownOutcome?: boolean;
   error?: string;
 }
 
@@ -27,8 +38,11 @@ export interface HttpSenderOptions {
 interface Attempt {
   status: number | 'network';
   body: Buffer;
+  contentType?: string;
   retryAfter: string | undefined;
   error?: string;
+  /** A network failure after which the gateway may hold the request (not a refused connection). */
+  mayHaveBeenCounted?: boolean;
 }
 
 export function createHttpSender(
@@ -62,6 +76,7 @@ export function createHttpSender(
             resolve({
               status: res.statusCode ?? 0,
               body: Buffer.concat(chunks),
+              contentType: res.headers['content-type'],
               retryAfter: res.headers['retry-after'],
             }),
           );
@@ -77,7 +92,13 @@ export function createHttpSender(
       );
       req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
       req.on('error', (error) =>
-        resolve({ status: 'network', body: Buffer.alloc(0), retryAfter: undefined, error: error.message }),
+        resolve({
+          status: 'network',
+          body: Buffer.alloc(0),
+          retryAfter: undefined,
+          error: error.message,
+          mayHaveBeenCounted: mayHaveBeenCounted(error),
+        }),
       );
       req.end(body);
     });
@@ -85,28 +106,42 @@ export function createHttpSender(
   const send: RequestSender = async (body, token) => {
     let retries = 0;
     let lastError = '';
+    let afterUnknownOutcome = false;
     for (let n = 1; n <= maxAttempts; n++) {
       const result = await attempt(body, token);
       if (result.status === 200) {
-        return { delivered: true, retries, rejectedDataPoints: rejectedPoints(result.body) };
+        const rejected = rejectedPoints(result.body, result.contentType);
+        return { delivered: true, retries, rejectedDataPoints: rejected, afterUnknownOutcome };
       }
       lastError = result.error ?? `HTTP ${result.status}: ${result.body.toString('utf8').slice(0, 200)}`;
+      if (
+        result.status === 'network'
+          ? result.mayHaveBeenCounted !== false
+          : result.status >= 500 && result.status !== 503
+      ) {
+        afterUnknownOutcome = true;
+      }
       const retryable = result.status === 'network' || result.status === 429 || result.status === 503;
-      if (!retryable || n === maxAttempts) break;
+      if (!retryable) {
+        const { status } = result;
+        const loss = typeof status === 'number' && status >= 400 && status < 500 ? 'refused' : 'failed';
+        return { delivered: false, retries, rejectedDataPoints: 0, loss, error: lastError };
+      }
+      if (n === maxAttempts) break;
       retries += 1;
       const hinted = Number(result.retryAfter) * 1000;
       const backoff = Number.isFinite(hinted) && hinted > 0 ? hinted : 50 * 2 ** Math.min(n, 10);
       await new Promise((resolve) => setTimeout(resolve, Math.min(maxBackoffMs, backoff)));
     }
-    return { delivered: false, retries, rejectedDataPoints: 0, error: lastError };
+    return { delivered: false, retries, rejectedDataPoints: 0, loss: 'gave-up', error: lastError };
   };
   return { send, close: () => agent.destroy() };
 }
 
-function rejectedPoints(body: Buffer): number {
-  if (body.length === 0) return 0;
+/** A 200 whose body does not decode still delivered the request; its partial success is unknown. */
+function rejectedPoints(body: Buffer, contentType: string | undefined): number {
   try {
-    return decodeExportMetricsServiceResponse(body).partialSuccess?.rejectedDataPoints ?? 0;
+    return rejectedDataPoints(body, contentType);
   } catch {
     return 0;
   }

@@ -7,6 +7,7 @@
 // session's requests go out in time order with at most one in flight. A request carries whole
 // session windows, so the gateway never closes a window (by housekeeping) before all of its points
 // arrived. The ground truth is computed from exactly the points sent (ground-truth.ts).
+import { SampleLedger, type LedgerSnapshot } from '../load/index.js';
 import { windowOf } from '../model/index.js';
 import { encodeSessionRequest } from './otlp-request.js';
 import { createRandom, type Random } from './random.js';
@@ -74,6 +75,11 @@ export interface SimulatedClockStats {
   exportsFailed: number;
   rejectedDataPoints: number;
   lastError: string | undefined;
+  /**
+   * Where every sample went: pending while its point waits for its request (or the request for
+   * its answer), then acknowledged or lost by cause.
+   */
+  ledger: LedgerSnapshot;
 }
 
 export interface SimulatedClockProgress extends SimulatedClockStats {
@@ -122,6 +128,7 @@ export async function runSimulatedClock(options: SimulatedClockOptions): Promise
     ? undefined
     : createHttpSender(requireEndpoint(options.endpoint), { maxSockets: inFlight });
   const send = options.send ?? http?.send ?? acceptAll;
+  const ledger = new SampleLedger();
 
   const stats: SimulatedClockStats = {
     sessionsStarted: 0,
@@ -137,12 +144,14 @@ export async function runSimulatedClock(options: SimulatedClockOptions): Promise
     exportsFailed: 0,
     rejectedDataPoints: 0,
     lastError: undefined,
+    ledger: ledger.snapshot(),
   };
   const started = performance.now();
   let installsDone = 0;
   const progress = (): SimulatedClockProgress => ({
     ...stats,
     faultSessionsByFault: { ...stats.faultSessionsByFault },
+    ledger: ledger.snapshot(),
     elapsedMs: performance.now() - started,
     installsDone,
     installs,
@@ -151,7 +160,10 @@ export async function runSimulatedClock(options: SimulatedClockOptions): Promise
 
   const flush = async (identity: SessionIdentity, token: string, points: SimulatedPoint[]): Promise<void> => {
     if (points.length === 0) return;
+    const batch = { samples: points.reduce((sum, p) => sum + p.samples, 0), points: points.length };
     const outcome = await send(encodeSessionRequest(identity, points), token);
+    if (outcome.delivered) ledger.acknowledge(batch, outcome.rejectedDataPoints, outcome.afterUnknownOutcome);
+    else ledger.lose(batch, outcome.loss ?? 'failed');
     stats.requests += 1;
     stats.points += points.length;
     stats.exportRetries += outcome.retries;
@@ -174,6 +186,7 @@ export async function runSimulatedClock(options: SimulatedClockOptions): Promise
     const closeInterval = (end: number) => {
       const points = interval.close(BigInt(intervalStart) * NS_PER_S, BigInt(end) * NS_PER_S);
       for (const point of points) {
+        ledger.record({ samples: point.samples, points: 1 });
         pending.push(point);
         sent.push(truthPoint(point));
       }

@@ -1,5 +1,6 @@
 // Text of a simulated-clock run: the progress line and the end summary with the ground truth's
 // headline numbers (fleet and per-version session-window over-rates).
+import { formatLedger } from '../load/index.js';
 import { formatDuration } from './duration.js';
 import { truthOverRate, truthTotals } from './ground-truth.js';
 import { formatCulprits } from './progress.js';
@@ -33,6 +34,7 @@ export function formatSimulatedSummary(result: SimulatedClockResult): string {
     `samples             ${result.samples} (${result.faultySamples} from injected faults) = ${result.sessionHours.toFixed(1)} session-hours`,
     `fault sessions      ${result.faultSessions}${faults ? ` (${faults})` : ''}`,
     `requests            ${result.requests} (${result.points} points): ${result.exportsDelivered} delivered, ${result.exportRetries} retries, ${result.exportsFailed} failed, ${result.rejectedDataPoints} points rejected${result.lastError ? ` (last error: ${result.lastError})` : ''}`,
+    `delivery            ${formatLedger(result.ledger)}`,
     `wall time           ${formatDuration(result.wallMs)} (${result.sessionHoursPerWallSecond.toFixed(0)} session-hours per second)`,
   ];
   for (const threshold of truth.thresholds) {

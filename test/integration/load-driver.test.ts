@@ -1,9 +1,10 @@
 // The Node load driver at CI size against the real stack: an ingest run is delivered exactly once
 // (every accepted export's samples and every session window the gateway counted reach Prometheus),
 // and a cardinality attack is absorbed (no server errors) while Prometheus stays within the version
-// bound. Short session windows (5 s, 1 s grace) close within the test.
+// bound. Short session windows (5 s, 1 s grace) close within the test. Every run's sample ledger
+// balances cause by cause, and what it says was accepted is what Prometheus holds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runLoad } from '../../src/load/index.js';
+import { LOSS_CAUSES, ledgerBalances, runLoad, type LedgerSnapshot } from '../../src/load/index.js';
 import { startStack, type Stack } from '../../src/stack/index.js';
 import { gatewayMetric } from './gateway-pipeline-fixtures.js';
 
@@ -54,6 +55,16 @@ async function deliveredWindows(lastWindows: number, samples?: number): Promise<
   );
 }
 
+/** recorded = acknowledged + lost + pending, with lost summed cause by cause. */
+function expectBalanced(ledger: LedgerSnapshot): void {
+  const lostByCause = LOSS_CAUSES.reduce((sum, cause) => sum + ledger.lost[cause], 0);
+  expect(lostByCause).toBe(ledger.lost.total);
+  expect(ledger.recorded).toBe(ledger.acknowledged.total + lostByCause + ledger.pending);
+  expect(ledgerBalances(ledger)).toBe(true);
+  // runLoad waits for every answer: nothing is left in flight.
+  expect(ledger.pending).toBe(0);
+}
+
 let ingestWindows = 0;
 /** Sessions sent by the tests so far (each one's last window closes by the clock). */
 let sessionsBefore = 0;
@@ -77,8 +88,14 @@ describe('load driver against the real stack', () => {
     expect(total.requests).toBeGreaterThanOrEqual(sessions * 2);
     expect(total.ok + total.throttled).toBe(total.requests);
     expect(total.latencyMs.p99).toBeGreaterThan(0);
+    const ledger = result.samples;
+    expectBalanced(ledger);
+    expect(ledger.recorded).toBe(total.requests * 4);
+    expect(ledger.acknowledged).toMatchObject({ total: total.ok * 4, accepted: total.ok * 4, rejected: 0 });
+    expect(ledger.lost).toMatchObject({ total: total.throttled * 4, throttled: total.throttled * 4 });
 
-    const windows = await deliveredWindows(sessions, total.ok * 4);
+    // What the driver's books say was accepted is exactly what Prometheus holds.
+    const windows = await deliveredWindows(sessions, ledger.acknowledged.accepted);
     // Every session reported in at least one window, and a 6 s run spans at most three 5 s windows.
     expect(windows).toBeGreaterThanOrEqual(sessions);
     expect(windows).toBeLessThanOrEqual(sessions * 3);
@@ -98,6 +115,10 @@ describe('load driver against the real stack', () => {
     });
     expect(result.total.requests).toBeGreaterThanOrEqual(100);
     expect(result.total.errors).toBe(0);
+    expectBalanced(result.samples);
+    // One sample per export; bounded versions are relabelled, never rejected.
+    expect(result.samples.acknowledged.total).toBe(result.total.ok);
+    expect(result.samples.lost.failed).toBe(0);
     // Each accepted attack export is a new session with one point: one session window.
     const windows = await deliveredWindows(sessionsBefore + result.total.ok);
     expect(windows).toBe(ingestWindows + result.total.ok);
@@ -133,5 +154,9 @@ describe('load driver against the real stack', () => {
     // Two more intervals after the join, counted only in the steady state.
     expect(result.total.requests).toBeGreaterThanOrEqual(2 * sessions - 2);
     expect(result.total.errors + result.total.rejected + joining!.errors + joining!.rejected).toBe(0);
+    // The run's books cover the join and the steady state alike.
+    expectBalanced(result.samples);
+    const requests = joining!.requests + joining!.skipped + result.total.requests + result.total.skipped;
+    expect(result.samples.recorded).toBe(requests * 2);
   });
 });

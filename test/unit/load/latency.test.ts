@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WindowRecorder, classifyStatus } from '../../../src/load/latency.js';
 import { stepLimit, type RampOptions, type RampStep } from '../../../src/load/ramp.js';
+import { SampleLedger } from '../../../src/load/sample-ledger.js';
 
 describe('WindowRecorder', () => {
   it('counts outcomes and computes latency percentiles per window', () => {
@@ -54,6 +55,7 @@ describe('ramp step limits', () => {
       stats: { ...recorder.take(), ...stats },
       joining: undefined,
       cpu: [{ name: 'gateway-0', cores: gatewayCores }],
+      samples: new SampleLedger().snapshot(),
       limit: undefined,
     };
   };

@@ -47,7 +47,13 @@ describe('createHttpSender', () => {
     const sender = createHttpSender(url, { maxSockets: 2, maxBackoffMs: 10 });
     const outcome = await sender.send(new Uint8Array([1, 2, 3]), 'tok');
     sender.close();
-    expect(outcome).toEqual({ delivered: true, retries: 2, rejectedDataPoints: 3 });
+    // Neither 429 nor 503 can have been counted: the acknowledgement is no possible duplicate.
+    expect(outcome).toEqual({
+      delivered: true,
+      retries: 2,
+      rejectedDataPoints: 3,
+      afterUnknownOutcome: false,
+    });
     expect(seen).toHaveLength(3);
     expect(seen[0]).toEqual({
       path: '/v1/metrics',
@@ -63,13 +69,44 @@ describe('createHttpSender', () => {
     const outcome = await sender.send(new Uint8Array([1]), 'tok');
     expect(outcome.delivered).toBe(false);
     expect(outcome.retries).toBe(0);
+    expect(outcome.loss).toBe('refused');
     expect(outcome.error).toMatch(/HTTP 400: bad point/);
     sender.close();
     await new Promise((resolve) => server?.close(resolve));
     const busy = await serve([{ status: 503 }]);
     const patient = createHttpSender(busy.url, { maxSockets: 1, maxAttempts: 4, maxBackoffMs: 5 });
-    expect(await patient.send(new Uint8Array([1]), 'tok')).toMatchObject({ delivered: false, retries: 3 });
+    expect(await patient.send(new Uint8Array([1]), 'tok')).toMatchObject({
+      delivered: false,
+      retries: 3,
+      loss: 'gave-up',
+    });
     expect(busy.seen).toHaveLength(4);
     patient.close();
+  });
+
+  it('marks an acknowledgement after an unanswered or 5xx attempt as a possible duplicate, and a 500 alone as failed', async () => {
+    const flaky = await serve([{ status: 502 }, { status: 200 }]);
+    const sender = createHttpSender(flaky.url, { maxSockets: 1, maxBackoffMs: 5 });
+    // A 502 is not retried by the watchdog's policy either: the request failed, outcome unknown.
+    expect(await sender.send(new Uint8Array([1]), 'tok')).toMatchObject({ delivered: false, loss: 'failed' });
+    sender.close();
+    await new Promise((resolve) => server?.close(resolve));
+    let calls = 0;
+    server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => (calls++ === 0 ? res.socket?.destroy() : res.end()));
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const retried = createHttpSender(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, {
+      maxSockets: 1,
+      maxBackoffMs: 5,
+    });
+    expect(await retried.send(new Uint8Array([1]), 'tok')).toEqual({
+      delivered: true,
+      retries: 1,
+      rejectedDataPoints: 0,
+      afterUnknownOutcome: true,
+    });
+    retried.close();
   });
 });
