@@ -29,7 +29,8 @@ export type KnownStage = (typeof KNOWN_STAGES)[number];
 /** The stage used before the app reports one. */
 export const INITIAL_STAGE: KnownStage = 'starting';
 
-export const KNOWN_OS_TYPES: readonly string[] = Object.freeze(['linux', 'darwin', 'windows']);
+export const KNOWN_OS_TYPES = Object.freeze(['linux', 'darwin', 'windows'] as const);
+export type KnownOsType = (typeof KNOWN_OS_TYPES)[number];
 
 export const SERVICE_NAME = 'filesfu-desktop';
 export const SCOPE_NAME = 'filesfu-watchdog';

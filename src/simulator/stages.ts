@@ -2,13 +2,13 @@
 // produces values the contract allows, so a scenario cannot accidentally test the gateway's
 // "other" folding instead of the triage. Stages come from the watchdog's copy of the contract.
 
-import { KNOWN_STAGES, type KnownStage } from '../model/index.js';
+import { KNOWN_OS_TYPES, KNOWN_STAGES, type KnownOsType, type KnownStage } from '../model/index.js';
 
 export const APP_STAGES = KNOWN_STAGES;
 export type AppStage = KnownStage;
 
-export const OS_TYPES = ['linux', 'darwin', 'windows'] as const;
-export type OsType = (typeof OS_TYPES)[number];
+export const OS_TYPES = KNOWN_OS_TYPES;
+export type OsType = KnownOsType;
 
 export const HOST_ARCHES = ['amd64', 'arm64'] as const;
 export type HostArch = (typeof HOST_ARCHES)[number];
