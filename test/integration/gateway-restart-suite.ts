@@ -5,7 +5,7 @@ import { freshSum, promSum } from './gateway-pipeline-fixtures.js';
 
 // The restart experiments through the REAL chain — gateway process, collector, Prometheus — under
 // load from simulated sessions that retry until acknowledged: a SIGTERM restart, a SIGKILL at a
-// random moment and a collector outage longer than maxUnexportedMs leave Prometheus with exactly
+// random moment and a collector killed for longer than maxUnexportedMs leave Prometheus with exactly
 // the samples and session windows the clients recorded, and no counter reset. A request is answered
 // only once a checkpoint holds what it added; with Redis, a commit that reached Redis before the
 // crash is replayed from the replica's journal there.
@@ -97,11 +97,11 @@ export function restartSuite(state: 'in-memory' | 'redis'): void {
     await expectExact(versionOf('restart-sigkill'), totals);
   });
 
-  it('collector down longer than maxUnexportedMs: the gateway keeps accepting and exports it all', async () => {
+  it('collector killed (SIGKILL) for longer than maxUnexportedMs: the gateway keeps accepting and exports it all', async () => {
     const clients = fleet(versionOf('collector-outage'));
     clients.start();
     await sleep(2_000);
-    await stack.stopCollector();
+    await stack.stopCollector('SIGKILL');
     await sleep(MAX_UNEXPORTED_MS * 5);
     const duringOutage = clients.snapshot();
     await stack.startCollector();
