@@ -113,6 +113,8 @@ const DEFAULT_SHUTDOWN_DRAIN_TIMEOUT_MS = 5_000;
  */
 export function createSessionTelemetry(options: SessionTelemetryOptions): SessionTelemetry {
   const logger = options.logger ?? silentLogger;
+  if (options.spoolDir === '')
+    throw new Error('spoolDir is empty: pass a directory, false (in-memory queue), or omit it (default dir)');
   const spoolDir =
     options.spoolDir === false
       ? undefined
@@ -206,12 +208,15 @@ export function createSessionTelemetry(options: SessionTelemetryOptions): Sessio
 
   /** Final export, bounded drain, stop; what is not delivered stays in a disk spool. */
   const stop = async (): Promise<void> => {
-    await provider.shutdown();
+    // A failed final export (a spool that never opened) must not leave the sender running.
+    let exportFailure: { error: unknown } | undefined;
+    await provider.shutdown().catch((error: unknown) => (exportFailure = { error }));
     // A spool that never opened has nothing to drain (ready() reported why).
     const spool = await spoolReady.catch(() => undefined);
     const drained = spool ? await sender.drain(drainTimeoutMs) : true;
     await sender.stop();
     journal?.close();
+    if (exportFailure) throw exportFailure.error;
     if (spool && !drained) {
       logger.warn('export.shutdown_undelivered', {
         entries: spool.backlog().entries,

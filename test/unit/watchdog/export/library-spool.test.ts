@@ -214,9 +214,12 @@ describe('createSessionTelemetry default disk spool', () => {
     expect(gateway.samples()).toBe(0);
   });
 
-  it('refuses an install id that cannot name a directory, naming the fix', () => {
+  it('refuses an install id that cannot name a directory, and an empty spoolDir, naming the fix', () => {
     expect(() => createSessionTelemetry({ ...base(), identity: identityOf('s', '../escape') })).toThrow(
       /pass spoolDir explicitly, or spoolDir: false/,
+    );
+    expect(() => createSessionTelemetry({ ...base(), spoolDir: '', identity: identityOf('s') })).toThrow(
+      /spoolDir is empty/,
     );
   });
 
