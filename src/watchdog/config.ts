@@ -44,6 +44,9 @@ function size(description: string, defaultBytes: number, minBytes: number) {
     .describe(description);
 }
 
+/** The watchdog's state dir unless configured; also the base of the library's default spool. */
+export const DEFAULT_STATE_DIR = join(homedir(), '.filesfu-watchdog');
+
 function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
@@ -90,7 +93,7 @@ export const watchdogConfigSchema = z
     stateDir: z
       .string()
       .min(1)
-      .default(join(homedir(), '.filesfu-watchdog'))
+      .default(DEFAULT_STATE_DIR)
       .describe('Directory for install-id, session state, spool and the stage socket'),
     socket: z
       .string()

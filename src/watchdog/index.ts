@@ -9,7 +9,12 @@ export type {
   WatchdogStats,
   WatchdogEndReason,
 } from './watchdog.js';
-export { parseWatchdogConfig, watchdogConfigSchema, WatchdogConfigError } from './config.js';
+export {
+  parseWatchdogConfig,
+  watchdogConfigSchema,
+  WatchdogConfigError,
+  DEFAULT_STATE_DIR,
+} from './config.js';
 export type { WatchdogConfig, WatchdogConfigInput } from './config.js';
 export * from '../model/index.js';
 export {
@@ -41,6 +46,13 @@ export {
   type StageDetailAttributes,
 } from './stage/index.js';
 export type { SessionIdentity } from './session/index.js';
+export {
+  defaultLibrarySpoolDir,
+  LIBRARY_SPOOL_DIR,
+  SPOOL_LOCK_FILE,
+  SpoolDirInUseError,
+  STATE_DIR_ENV,
+} from './spool/index.js';
 export { createStageReporter } from './stage/index.js';
 export type { StageReporter, StageReporterOptions } from './stage/index.js';
 export { createLogger, silentLogger } from './log.js';

@@ -12,7 +12,7 @@ import {
   PeriodicExportingMetricReader,
   type MeterProviderOptions,
 } from '@opentelemetry/sdk-metrics';
-import { silentLogger, type Logger } from '../log.js';
+import { describeError, silentLogger, type Logger } from '../log.js';
 import {
   CPU_BUCKETS,
   CPU_METRIC_NAME,
@@ -24,7 +24,16 @@ import { resourceAttributes, type SessionIdentity } from '../session/index.js';
 import { validDetailAttributes } from '../stage/stage-details.js';
 import { JOURNAL_FILE, SampleJournal } from '../spool/sample-journal.js';
 import { CPU_METRIC_DESCRIPTION } from './cpu-points.js';
-import { DiskSpool, MemorySpool, type Spool, type SpoolStats } from '../spool/index.js';
+import {
+  defaultLibrarySpoolDir,
+  DiskSpool,
+  lockSpoolDir,
+  MemorySpool,
+  SpoolDirInUseError,
+  type Spool,
+  type SpoolDirLock,
+  type SpoolStats,
+} from '../spool/index.js';
 import { createHttpPoster, otlpMetricsUrl } from './http-poster.js';
 import { OrderedSender, type SenderStats } from './ordered-sender.js';
 import { createReplayConsentGate, type ReplayConsentHook } from './replay-consent.js';
@@ -38,8 +47,15 @@ export interface SessionTelemetryOptions {
   /** Install token, sent as `Authorization: Bearer <token>`. */
   token?: string | undefined;
   exportIntervalMs: number;
-  /** Directory of the durable spool; false (default) = in-memory ordered queue, same sender. */
+  /**
+   * Directory of the durable spool, locked while this telemetry lives (a second live telemetry on it
+   * throws SpoolDirInUseError). Default: `<stateDir>/library-spool/<installId>`, so the next run of
+   * the install replays what this one left. false = in-memory ordered queue (same sender; what is
+   * undelivered at shutdown is lost), for simulators and load tools running many sessions at once.
+   */
   spoolDir?: string | false;
+  /** Base of the default spool dir. Default: $FILESFU_WATCHDOG_STATE_DIR, else ~/.filesfu-watchdog. */
+  stateDir?: string;
   fetch?: typeof fetch;
   logger?: Logger;
   /** Spool bounds. Defaults: 50 MiB, 24 h. */
@@ -76,7 +92,10 @@ export interface SessionTelemetry {
   recordCpu(utilization: number, stage: string, details?: Readonly<Record<string, number>>): void;
   /** Exports what was recorded so far and waits (bounded) until the spool is delivered. */
   forceFlush(): Promise<void>;
-  /** Final export, bounded drain, stop. Undelivered disk-spool entries stay for the next run. */
+  /**
+   * Final export, bounded drain, stop, spool dir unlocked. Undelivered disk-spool entries stay for the
+   * next telemetry on the same spool dir (by default: the next run of the same install).
+   */
   shutdown(): Promise<void>;
   /** Samples recorded by this instance (the exactly-once accounting unit). */
   readonly samplesRecorded: number;
@@ -88,8 +107,30 @@ export const DEFAULT_SPOOL_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 const DEFAULT_SHUTDOWN_DRAIN_TIMEOUT_MS = 5_000;
 
+/**
+ * Throws SpoolDirInUseError when another live telemetry (in this or another process) holds the spool
+ * dir, and an Error when the default spool dir cannot be derived from the install id.
+ */
 export function createSessionTelemetry(options: SessionTelemetryOptions): SessionTelemetry {
   const logger = options.logger ?? silentLogger;
+  if (options.spoolDir === '')
+    throw new Error('spoolDir is empty: pass a directory, false (in-memory queue), or omit it (default dir)');
+  const spoolDir =
+    options.spoolDir === false
+      ? undefined
+      : (options.spoolDir ?? defaultLibrarySpoolDir(options.identity.installId, options.stateDir));
+  // Taken before anything else exists, so a refused telemetry leaves nothing running. Other I/O
+  // failures (an unwritable dir) surface through ready(), like a spool that cannot open.
+  let lockFailure: unknown;
+  let lock: SpoolDirLock | undefined;
+  if (spoolDir) {
+    try {
+      lock = lockSpoolDir(spoolDir);
+    } catch (err) {
+      if (err instanceof SpoolDirInUseError) throw err;
+      lockFailure = err;
+    }
+  }
   const bounds = {
     maxBytes: options.spoolMaxBytes ?? DEFAULT_SPOOL_MAX_BYTES,
     maxAgeMs: options.spoolMaxAgeMs ?? DEFAULT_SPOOL_MAX_AGE_MS,
@@ -99,22 +140,30 @@ export function createSessionTelemetry(options: SessionTelemetryOptions): Sessio
 
   let gate: (() => Promise<void>) | undefined;
   const journal =
-    options.spoolDir && options.sampleJournal !== false
-      ? new SampleJournal(join(options.spoolDir, JOURNAL_FILE), options.identity, logger)
+    spoolDir && options.sampleJournal !== false
+      ? new SampleJournal(join(spoolDir, JOURNAL_FILE), options.identity, logger)
       : undefined;
-  const spoolReady: Promise<Spool> = options.spoolDir
-    ? DiskSpool.open({ dir: options.spoolDir, ...bounds, fsync: options.spoolFsync ?? true, onDrop }).then(
-        async (spool) => {
-          await journal?.open(spool);
-          const backlog = spool.backlog();
-          if (backlog.entries > 0)
-            logger.info('spool.replay', { entries: backlog.entries, bytes: backlog.bytes });
-          if (options.replayConsent)
-            gate = createReplayConsentGate(spool, { ...options.replayConsent, logger });
-          return spool;
-        },
-      )
-    : Promise.resolve(new MemorySpool(bounds, onDrop));
+  const spoolReady: Promise<Spool> = !spoolDir
+    ? Promise.resolve(new MemorySpool(bounds, onDrop))
+    : lockFailure !== undefined
+      ? Promise.reject(
+          new Error(
+            `cannot lock the spool dir ${spoolDir}: ${describeError(lockFailure)}; ` +
+              'pass a writable spoolDir, or spoolDir: false',
+            { cause: lockFailure },
+          ),
+        )
+      : DiskSpool.open({ dir: spoolDir, ...bounds, fsync: options.spoolFsync ?? true, onDrop }).then(
+          async (spool) => {
+            await journal?.open(spool);
+            const backlog = spool.backlog();
+            if (backlog.entries > 0)
+              logger.info('spool.replay', { entries: backlog.entries, bytes: backlog.bytes });
+            if (options.replayConsent)
+              gate = createReplayConsentGate(spool, { ...options.replayConsent, logger });
+            return spool;
+          },
+        );
   // The sender awaits this itself; avoid an unhandled rejection in the meantime.
   spoolReady.catch(() => {});
 
@@ -157,6 +206,26 @@ export function createSessionTelemetry(options: SessionTelemetryOptions): Sessio
   let shutdownPromise: Promise<void> | undefined;
   const drainTimeoutMs = options.shutdownDrainTimeoutMs ?? DEFAULT_SHUTDOWN_DRAIN_TIMEOUT_MS;
 
+  /** Final export, bounded drain, stop; what is not delivered stays in a disk spool. */
+  const stop = async (): Promise<void> => {
+    // A failed final export (a spool that never opened) must not leave the sender running.
+    let exportFailure: { error: unknown } | undefined;
+    await provider.shutdown().catch((error: unknown) => (exportFailure = { error }));
+    // A spool that never opened has nothing to drain (ready() reported why).
+    const spool = await spoolReady.catch(() => undefined);
+    const drained = spool ? await sender.drain(drainTimeoutMs) : true;
+    await sender.stop();
+    journal?.close();
+    if (exportFailure) throw exportFailure.error;
+    if (spool && !drained) {
+      logger.warn('export.shutdown_undelivered', {
+        entries: spool.backlog().entries,
+        bytes: spool.backlog().bytes,
+        persisted: Boolean(spoolDir),
+      });
+    }
+  };
+
   return {
     async ready() {
       await spoolReady;
@@ -175,18 +244,10 @@ export function createSessionTelemetry(options: SessionTelemetryOptions): Sessio
     },
     shutdown() {
       shutdownPromise ??= (async () => {
-        await provider.shutdown();
-        // A spool that never opened has nothing to drain (ready() reported why).
-        const spool = await spoolReady.catch(() => undefined);
-        const drained = spool ? await sender.drain(drainTimeoutMs) : true;
-        await sender.stop();
-        journal?.close();
-        if (spool && !drained) {
-          logger.warn('export.shutdown_undelivered', {
-            entries: spool.backlog().entries,
-            bytes: spool.backlog().bytes,
-            persisted: Boolean(options.spoolDir),
-          });
+        try {
+          await stop();
+        } finally {
+          lock?.release();
         }
       })();
       return shutdownPromise;

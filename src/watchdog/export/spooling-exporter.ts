@@ -73,15 +73,16 @@ export class SpoolingMetricExporter implements PushMetricExporter {
   private async spool(metrics: ResourceMetrics): Promise<void> {
     const payload = ProtobufMetricsSerializer.serializeRequest(metrics);
     if (!payload) throw new Error('ProtobufMetricsSerializer produced no bytes');
-    const spool = await this.options.spool;
     const journal = this.options.journal;
     const { samples, endNs } = batchExtent(metrics);
     const id = journal && endNs !== undefined ? journal.beginBatch(samples, endNs) : undefined;
     try {
+      const spool = await this.options.spool;
       await spool.append(payload, id);
     } finally {
       // Synchronously after the append resolved, before the sender can deliver and delete the segment.
-      // A failed append lost the batch with the SDK (DELTA): the journal lets its samples go as well.
+      // A failed append (or a spool that never opened) lost the batch with the SDK (DELTA): the
+      // journal lets its samples go as well, so it does not grow without bound in memory.
       if (journal && id !== undefined) journal.endBatch(id);
     }
     this.options.onSpooled?.();

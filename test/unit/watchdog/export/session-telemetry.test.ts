@@ -63,6 +63,7 @@ describe('createSessionTelemetry', () => {
       endpoint: 'http://127.0.0.1:9',
       token: 'tok-123',
       exportIntervalMs: 600_000,
+      spoolDir: false,
       fetch: fetchImpl,
     });
     for (const value of [0.02, 0.35, 0.95]) telemetry.recordCpu(value, 'indexing');
@@ -108,6 +109,7 @@ describe('createSessionTelemetry', () => {
       identity,
       endpoint: 'http://127.0.0.1:9',
       exportIntervalMs: 600_000,
+      spoolDir: false,
       fetch: fetchImpl,
     });
     telemetry.recordCpu(0.5, 'syncing');
@@ -167,6 +169,7 @@ describe('createSessionTelemetry', () => {
       identity: { ...identity, cpuLogicalCount: 8 },
       endpoint: 'http://127.0.0.1:9',
       exportIntervalMs: 600_000,
+      spoolDir: false,
       fetch: fetchImpl,
     });
     telemetry.recordCpu(0.1, 'idle');
@@ -181,6 +184,7 @@ describe('createSessionTelemetry', () => {
       identity,
       endpoint: 'http://127.0.0.1:9',
       exportIntervalMs: 600_000,
+      spoolDir: false,
       fetch: fetchImpl,
     });
     telemetry.recordCpu(0.9, 'receiving', { 'filesfu.file.name.length': 57 });
@@ -222,6 +226,7 @@ describe('createSessionTelemetry', () => {
       identity,
       endpoint: 'http://127.0.0.1:9',
       exportIntervalMs: 600_000,
+      spoolDir: false,
       fetch: fetchImpl,
     });
     telemetry.recordCpu(Number.NaN, 'idle');
