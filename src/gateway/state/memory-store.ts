@@ -32,6 +32,12 @@ const MAX_SESSION_EXPIRIES_PER_RUN = 10_000;
 export class MemoryStateStore implements StateStore, CheckpointableStore {
   /** Session records in least-recently-seen order (Map order: a commit re-inserts its session). */
   private readonly sessions = new Map<string, SessionRecord>();
+  /**
+   * Walks `sessions` oldest first across evictions; every entry it has passed is deleted, so its next
+   * entry is the least recently seen. A fresh iterator per eviction would rescan the deleted entries
+   * a Map keeps at its head until it rehashes: tens of thousands per eviction in a full store.
+   */
+  private oldest: MapIterator<[string, SessionRecord]> = this.sessions.entries();
   private readonly due = new DueQueue();
   /** Windows of forgotten sessions, closed, waiting for closeDueWindows. */
   private pendingClosed: ClosedWindow[] = [];
@@ -142,6 +148,7 @@ export class MemoryStateStore implements StateStore, CheckpointableStore {
 
   restore(checkpoint: MemoryStoreCheckpoint): void {
     this.sessions.clear();
+    this.oldest = this.sessions.entries();
     this.openWindows = 0;
     for (const [key, record] of checkpoint.sessions) {
       this.sessions.set(key, record);
@@ -174,11 +181,19 @@ export class MemoryStateStore implements StateStore, CheckpointableStore {
     if (dueMs !== undefined && (result.newSession || prev?.open?.window !== record.open!.window)) {
       this.due.push({ dueMs, sessionKey: commit.sessionKey, window: record.open!.window });
     }
-    while (this.sessions.size > this.options.maxTrackedSessions) {
-      const [key, oldest] = this.sessions.entries().next().value!;
-      this.forget(key, oldest, true);
-    }
+    while (this.sessions.size > this.options.maxTrackedSessions) this.evictOldest();
     return result;
+  }
+
+  private evictOldest(): void {
+    let next = this.oldest.next();
+    if (next.done) {
+      // An iterator that reached the end stays done: start over from the (new) head.
+      this.oldest = this.sessions.entries();
+      next = this.oldest.next();
+    }
+    const [key, record] = next.value!;
+    this.forget(key, record, true);
   }
 
   private replace(key: string, before: SessionRecord, after: SessionRecord): void {
