@@ -21,6 +21,13 @@ import { rankVersions, versionBucketIndex } from './version-window.js';
 
 /** Sessions forgotten per housekeeping run at most (bounds one run's work). */
 const MAX_SESSION_EXPIRIES_PER_RUN = 10_000;
+/**
+ * Due-queue entries beyond those of open windows that are tolerated before the stale ones (windows
+ * closed early by a later point, an eviction or an expiry) are dropped: a full store evicts a session
+ * per new one, and each stale entry would otherwise hold its session key until the window's close
+ * time. Dropping them when they outnumber the open windows keeps that linear pass amortised O(1).
+ */
+const MIN_STALE_DUE_ENTRIES = 4_096;
 
 /**
  * The embedded store for a single replica. Bounded: at most maxTrackedSessions sessions (least
@@ -182,6 +189,9 @@ export class MemoryStateStore implements StateStore, CheckpointableStore {
       this.due.push({ dueMs, sessionKey: commit.sessionKey, window: record.open!.window });
     }
     while (this.sessions.size > this.options.maxTrackedSessions) this.evictOldest();
+    if (this.due.size > 2 * this.openWindows + MIN_STALE_DUE_ENTRIES) {
+      this.due.retain((entry) => this.sessions.get(entry.sessionKey)?.open?.window === entry.window);
+    }
     return result;
   }
 

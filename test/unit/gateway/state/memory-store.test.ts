@@ -34,6 +34,17 @@ describe('MemoryStateStore', () => {
     expect(again.duplicate).toEqual([false]);
   });
 
+  it('closes every window once when most of the due queue went stale through evictions', async () => {
+    const store = new MemoryStateStore({ ...options, maxTrackedSessions: 100 });
+    const sessions = 20_000;
+    for (let i = 0; i < sessions; i++) {
+      await store.commitSession(commitOf(`session-${i}`, [point(1, 2)]), 0);
+    }
+    const later = HOUR + 1;
+    expect((await store.closeDueWindows(later)).length).toBe(sessions);
+    expect(await store.closeDueWindows(later)).toEqual([]);
+  });
+
   it('evicts the least recently seen session, over many random commits, evictions and restores', async () => {
     for (let seed = 1; seed <= 20; seed++) {
       const random = seeded(seed);
