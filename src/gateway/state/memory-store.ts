@@ -1,8 +1,8 @@
 import { DueQueue } from './due-queue.js';
+import { closedWindow } from './open-window.js';
 import {
   checkRecordOptions,
   closeIfDue,
-  closeOpenWindow,
   commitRecord,
   openWindowCloseMs,
   type SessionRecord,
@@ -215,9 +215,8 @@ export class MemoryStateStore implements StateStore, CheckpointableStore {
   private forget(key: string, record: SessionRecord, forGood: boolean): void {
     this.sessions.delete(key);
     if (record.open) this.openWindows--;
-    if (!forGood) return;
-    const { closed } = closeOpenWindow(record);
-    if (closed) this.pendingClosed.push(closed);
+    // The record itself is dropped: only its window is closed (as closeOpenWindow would).
+    if (forGood && record.open) this.pendingClosed.push(closedWindow(record.open, record.labels));
   }
 
   /** Sessions last seen before the cutoff, oldest first (the Map's order), bounded per run. */
