@@ -1,8 +1,8 @@
 import { DueQueue } from './due-queue.js';
+import { closedWindow } from './open-window.js';
 import {
   checkRecordOptions,
   closeIfDue,
-  closeOpenWindow,
   commitRecord,
   openWindowCloseMs,
   type SessionRecord,
@@ -21,6 +21,13 @@ import { rankVersions, versionBucketIndex } from './version-window.js';
 
 /** Sessions forgotten per housekeeping run at most (bounds one run's work). */
 const MAX_SESSION_EXPIRIES_PER_RUN = 10_000;
+/**
+ * Due-queue entries beyond those of open windows that are tolerated before the stale ones (windows
+ * closed early by a later point, an eviction or an expiry) are dropped: a full store evicts a session
+ * per new one, and each stale entry would otherwise hold its session key until the window's close
+ * time. Dropping them when they outnumber the open windows keeps that linear pass amortised O(1).
+ */
+const MIN_STALE_DUE_ENTRIES = 4_096;
 
 /**
  * The embedded store for a single replica. Bounded: at most maxTrackedSessions sessions (least
@@ -32,6 +39,12 @@ const MAX_SESSION_EXPIRIES_PER_RUN = 10_000;
 export class MemoryStateStore implements StateStore, CheckpointableStore {
   /** Session records in least-recently-seen order (Map order: a commit re-inserts its session). */
   private readonly sessions = new Map<string, SessionRecord>();
+  /**
+   * Walks `sessions` oldest first across evictions; every entry it has passed is deleted, so its next
+   * entry is the least recently seen. A fresh iterator per eviction would rescan the deleted entries
+   * a Map keeps at its head until it rehashes: tens of thousands per eviction in a full store.
+   */
+  private oldest: MapIterator<[string, SessionRecord]> = this.sessions.entries();
   private readonly due = new DueQueue();
   /** Windows of forgotten sessions, closed, waiting for closeDueWindows. */
   private pendingClosed: ClosedWindow[] = [];
@@ -142,6 +155,7 @@ export class MemoryStateStore implements StateStore, CheckpointableStore {
 
   restore(checkpoint: MemoryStoreCheckpoint): void {
     this.sessions.clear();
+    this.oldest = this.sessions.entries();
     this.openWindows = 0;
     for (const [key, record] of checkpoint.sessions) {
       this.sessions.set(key, record);
@@ -174,11 +188,22 @@ export class MemoryStateStore implements StateStore, CheckpointableStore {
     if (dueMs !== undefined && (result.newSession || prev?.open?.window !== record.open!.window)) {
       this.due.push({ dueMs, sessionKey: commit.sessionKey, window: record.open!.window });
     }
-    while (this.sessions.size > this.options.maxTrackedSessions) {
-      const [key, oldest] = this.sessions.entries().next().value!;
-      this.forget(key, oldest, true);
+    while (this.sessions.size > this.options.maxTrackedSessions) this.evictOldest();
+    if (this.due.size > 2 * this.openWindows + MIN_STALE_DUE_ENTRIES) {
+      this.due.retain((entry) => this.sessions.get(entry.sessionKey)?.open?.window === entry.window);
     }
     return result;
+  }
+
+  private evictOldest(): void {
+    let next = this.oldest.next();
+    if (next.done) {
+      // An iterator that reached the end stays done: start over from the (new) head.
+      this.oldest = this.sessions.entries();
+      next = this.oldest.next();
+    }
+    const [key, record] = next.value!;
+    this.forget(key, record, true);
   }
 
   private replace(key: string, before: SessionRecord, after: SessionRecord): void {
@@ -190,9 +215,8 @@ export class MemoryStateStore implements StateStore, CheckpointableStore {
   private forget(key: string, record: SessionRecord, forGood: boolean): void {
     this.sessions.delete(key);
     if (record.open) this.openWindows--;
-    if (!forGood) return;
-    const { closed } = closeOpenWindow(record);
-    if (closed) this.pendingClosed.push(closed);
+    // The record itself is dropped: only its window is closed (as closeOpenWindow would).
+    if (forGood && record.open) this.pendingClosed.push(closedWindow(record.open, record.labels));
   }
 
   /** Sessions last seen before the cutoff, oldest first (the Map's order), bounded per run. */

@@ -92,9 +92,9 @@ export function commitRecord(
   const max = options.maxZeroWidthStreams;
   const duplicate = duplicateIntervals(points, watermarkBefore, zeroWidthBefore, max);
   let watermark = watermarkBefore;
-  for (const [i, point] of points.entries()) {
-    if (!duplicate[i] && (watermark === undefined || point.timeUnixNano > watermark))
-      watermark = point.timeUnixNano;
+  for (let i = 0; i < points.length; i++) {
+    const end = points[i]!.timeUnixNano;
+    if (!duplicate[i] && (watermark === undefined || end > watermark)) watermark = end;
   }
   const labels = prev?.labels ?? { ...commit.labels };
   const state = new SessionWindows(prev, options);
@@ -149,12 +149,19 @@ export function openWindowCloseMs(
   return record.open && windowCloseMs(record.open.window, options.windowMs, options.windowGraceMs);
 }
 
+/** A StreamRun while a commit extends it: its end as a bigint, formatted once when stored. */
+interface LiveRun {
+  stream: string;
+  end: bigint;
+  totals: number[];
+}
+
 /** The runs and the open window of one commit as they change point by point. */
 class SessionWindows {
   open: OpenWindow | undefined;
   closedThrough: number | undefined;
   late = 0;
-  private readonly runs: Map<string, StreamRun>;
+  private readonly runs = new Map<string, LiveRun>();
   private readonly windowNanos: bigint;
 
   constructor(
@@ -163,7 +170,9 @@ class SessionWindows {
   ) {
     this.open = prev?.open && copyWindow(prev.open);
     this.closedThrough = prev?.closedThrough;
-    this.runs = new Map((prev?.runs ?? []).map((run) => [run.stream, run]));
+    for (const run of prev?.runs ?? []) {
+      this.runs.set(run.stream, { stream: run.stream, end: BigInt(run.end), totals: run.totals });
+    }
     this.windowNanos = BigInt(options.windowMs) * 1_000_000n;
   }
 
@@ -188,22 +197,31 @@ class SessionWindows {
 
   /** Runs that a later accepted point (it starts at `watermark` or later) can still continue. */
   continuableRuns(watermark: bigint | undefined): StreamRun[] {
-    return [...this.runs.values()].filter(
-      (run) => (watermark === undefined || BigInt(run.end) >= watermark) && run.totals.some((n) => n > 0),
-    );
+    const runs: StreamRun[] = [];
+    for (const run of this.runs.values()) {
+      if ((watermark === undefined || run.end >= watermark) && run.totals.some((n) => n > 0)) {
+        runs.push({ stream: run.stream, end: run.end.toString(), totals: run.totals });
+      }
+    }
+    return runs;
   }
 
   /** The point's run per threshold, and whether it is high there (its run has reached episodeMinSamples). */
   private extendRun(point: SessionPoint): boolean[] {
     const previous = this.runs.get(point.stream);
-    const continues = previous !== undefined && BigInt(previous.end) === point.startTimeUnixNano;
-    const totals = this.options.thresholds.map((_, t) => {
+    const continues = previous !== undefined && previous.end === point.startTimeUnixNano;
+    const thresholds = this.options.thresholds.length;
+    const totals = new Array<number>(thresholds);
+    const high = new Array<boolean>(thresholds);
+    for (let t = 0; t < thresholds; t++) {
       const above = point.above[t] ?? 0;
-      if (!isHot(point.samples, above)) return 0;
-      return (continues ? previous.totals[t]! : 0) + above;
-    });
-    this.runs.set(point.stream, { stream: point.stream, end: point.timeUnixNano.toString(), totals });
-    return totals.map((n) => n >= this.options.episodeMinSamples);
+      const total = isHot(point.samples, above) ? (continues ? previous.totals[t]! : 0) + above : 0;
+      totals[t] = total;
+      high[t] = total >= this.options.episodeMinSamples;
+    }
+    // A new run object: `previous` may be the stored record's (records are values).
+    this.runs.set(point.stream, { stream: point.stream, end: point.timeUnixNano, totals });
+    return high;
   }
 }
 
