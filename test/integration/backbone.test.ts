@@ -82,7 +82,15 @@ describe('backbone: watchdog → gateway → collector → Prometheus', () => {
         const counts = await stack.queryPrometheus(
           'sum by (version) (process_cpu_utilization_count{stage="indexing"})',
         );
-        const enough = counts.length === 2 && counts.every((sample) => Number(sample.value[1]) >= 6);
+        // Two queries: the means must hold both versions too, not only the later counts.
+        const enough =
+          counts.length === 2 &&
+          counts.every((sample) => Number(sample.value[1]) >= 6) &&
+          [BUSY_VERSION, IDLE_VERSION].every((version) =>
+            samples.some(
+              (sample) => sample.metric.version === version && Number.isFinite(Number(sample.value[1])),
+            ),
+          );
         return enough ? samples : undefined;
       },
       { timeoutMs: 90_000, intervalMs: 1000, what: 'CPU samples of both versions in Prometheus' },

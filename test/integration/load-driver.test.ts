@@ -19,7 +19,7 @@ beforeAll(async () => {
       pipeline: {
         export: { flushIntervalMs: 1000 },
         limits: { maxVersions: MAX_VERSIONS },
-        // The default housekeeping (10 s) closes them; it also re-ranks the versions, so the
+        // Housekeeping (every flush here) closes them; it also re-ranks the versions, so the
         // version bound holds over the short attack too.
         sessions: { windowSeconds: 5, windowGraceSeconds: 1 },
       },
@@ -36,20 +36,21 @@ async function scalar(promql: string): Promise<number | undefined> {
 }
 
 /**
- * Once the gateway has closed `lastWindows` windows by the clock (a session's last window is never
- * closed by a later point, so that many means every session's last window is counted) and all its
- * windows reached Prometheus (their sum equals the gateway's own count): how many it counted.
+ * Once the gateway has no session window open (each closed by progress or by the clock), at least
+ * `lastWindows` closed, and every window it closed reached Prometheus (their sum equals the gateway's
+ * own count): how many it counted. Windows closed by the clock are not one per session: housekeeping
+ * can close a window before the session's next point arrives.
  */
 async function deliveredWindows(lastWindows: number, samples?: number): Promise<number> {
   return stack.waitFor(
     async () => {
       const url = stack.gatewayUrl;
-      const byClock = await gatewayMetric(url, 'filesfu_gateway_session_windows_closed_total{by="timeout"}');
+      const open = await gatewayMetric(url, 'filesfu_gateway_session_windows_open');
       const closed = await gatewayMetric(url, 'filesfu_gateway_session_windows_closed_total');
       const stored = await scalar('sum(filesfu_session_windows_total)');
       const storedSamples = await scalar('sum(process_cpu_utilization_count)');
       const samplesIn = samples === undefined || storedSamples === samples;
-      return byClock >= lastWindows && stored === closed && samplesIn ? closed : undefined;
+      return open === 0 && closed >= lastWindows && stored === closed && samplesIn ? closed : undefined;
     },
     { timeoutMs: 60_000, intervalMs: 1000, what: 'every session window and sample in Prometheus' },
   );
