@@ -146,6 +146,17 @@ const smallHalf = (list: Deviation[]) =>
 const largeHalf = (list: Deviation[]) =>
   [...list].sort((a, b) => a.sampling - b.sampling).slice(0, Math.max(2, Math.ceil(list.length / 2)));
 
+/** tau2 at which the deviations' summary meets its expected value, at a given phi. */
+function fitTau2(list: Deviation[], phi: number, settings: DispersionSettings, target: Target): number {
+  return solve(
+    list,
+    (d, x) => d.squared / (d.variance * (phi * d.sampling + x * d.between)),
+    0,
+    settings.maxTau2,
+    target,
+  );
+}
+
 interface SiblingGroup {
   key: string;
   dimension: Dimension;
@@ -215,16 +226,7 @@ function fit(
     const target = round === 0 ? LOWER_QUARTILE : TRUNCATED_MEAN;
     for (const [key, all] of byKey) {
       const list = all.filter((d) => !d.excluded);
-      const tau2 =
-        list.length < 3
-          ? 0
-          : solve(
-              round === 0 ? list : largeHalf(list),
-              (d, x) => d.squared / (d.variance * (phi * d.sampling + x * d.between)),
-              0,
-              settings.maxTau2,
-              target,
-            );
+      const tau2 = list.length < 3 ? 0 : fitTau2(round === 0 ? list : largeHalf(list), phi, settings, target);
       tau2s.set(key, tau2);
     }
     const keyOf = new Map<Deviation, string>();
@@ -310,13 +312,7 @@ function leaveOneValueOut(
       (d) => !d.excluded,
     );
     if (list.length < MIN_LEAVE_ONE_OUT_DEVIATIONS) continue;
-    const tau2 = solve(
-      largeHalf(list),
-      (d, x) => d.squared / (d.variance * (phi * d.sampling + x * d.between)),
-      0,
-      settings.maxTau2,
-      TRUNCATED_MEAN,
-    );
+    const tau2 = fitTau2(largeHalf(list), phi, settings, TRUNCATED_MEAN);
     const df = new Set(list.map((d) => d.value)).size - 1;
     if (tau2 < full && df >= 1) result.set(value, { tau2, df });
   }
