@@ -99,10 +99,7 @@ async function expectRates(target: Stack, result: SimulatedClockResult, range: s
 }
 
 /** Scenarios whose triage check is a known gap of issue #19, with why (docs/report.md, "Known gaps"). */
-const TRIAGE_KNOWN_GAPS: Record<string, string> = {
-  'mild-regression':
-    'with three versions the healthy spread between versions cannot be estimated, so +8 points is not significant',
-};
+const TRIAGE_KNOWN_GAPS: Record<string, string> = {};
 
 interface ScenarioRun {
   scenario: Scenario;

@@ -102,7 +102,7 @@ function studentized(dispersion: Dispersion, mean: number, sampling: number): (p
   const df = dispersion.tau2Df;
   // The share of the estimated part is read at the full estimate: an estimate without the value
   // can be near 0 by chance, and then its own share would hide how uncertain it is.
-  const between = (dispersion.tau2WithValue ?? dispersion.tau2) * mean * (1 - mean);
+  const between = (dispersion.shareTau2 ?? dispersion.tau2) * mean * (1 - mean);
   if (df === undefined || between <= 0) return (p) => p;
   const share = between / (between + sampling);
   const effectiveDf = df / (share * share);

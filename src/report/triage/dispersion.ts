@@ -4,10 +4,10 @@
 //            not independent), seen in small cells;
 //   tau2 ≥ 0: healthy sibling cells' true rates differ on the logit scale with variance tau2, so their
 //            rates with variance tau2 · (p(1 − p))², seen in large ones.
-// Each sibling's rate is compared with the median of its OTHER siblings (so one culprit among four
-// or more siblings moves no healthy deviation), and phi, tau2 are the values at which the median
-// squared standardised deviation is the lower quartile of χ²₁ (a culprit is an outlier it ignores);
-// then, with the outliers beyond OUTLIER_Z left out, where their mean is its expected value.
+// phi and tau2 are first the values at which the lower quartile of the squared standardised
+// deviations (sibling-deviations.ts) is that of χ²₁ (a culprit is an outlier it ignores); then, with
+// the outliers beyond OUTLIER_Z left out, where their mean is its expected value. healthy-spread.ts
+// turns the estimates into the spread each test allows for.
 import { isTestable } from './contrasts.js';
 import {
   CONTRAST_DIMENSIONS,
@@ -17,191 +17,58 @@ import {
   type Dimension,
   type FamilyName,
 } from './cells.js';
+import { leaveOneValueOut, withBorrowedSpread } from './healthy-spread.js';
+import {
+  LOWER_QUARTILE,
+  OUTLIER_Z,
+  TRUNCATED_MEAN,
+  deviationsOf,
+  fitTau2,
+  largeHalf,
+  smallHalf,
+  solve,
+  type Deviation,
+  type DispersionSettings,
+  type SiblingGroup,
+} from './sibling-deviations.js';
+
+export type { DispersionSettings } from './sibling-deviations.js';
+export { dispersionFor } from './healthy-spread.js';
 
 export interface Dispersion {
   phi: number;
   tau2: number;
   /** Sibling deviations the estimate rests on (0 = nothing to estimate from: phi 1, tau2 0). */
   deviations: number;
+  /** Distinct values of the dimension among those deviations. */
+  values: number;
   /**
    * tau2 estimated without one value of the dimension (a version, an OS…), by value: a cell's test
    * uses the spread of its siblings, so a culprit's own deviation does not widen its own test.
    */
   tau2Without?: ReadonlyMap<string, LeaveOneOut>;
+  /** The fleet's healthy spread along its other dimensions (healthy-spread.ts). */
+  borrowed?: LeaveOneOut;
   /**
-   * Degrees of freedom of tau2 when it was fitted without the tested value (its siblings' values
-   * less one): the test then allows for the estimate's own uncertainty (a t tail). Absent: the
-   * estimate includes the tested value, which is conservative.
+   * Degrees of freedom of the tau2 a test uses when it is an estimate of few values (without the
+   * tested value, or borrowed): the test then allows for the estimate's own uncertainty (a t tail).
+   * Absent: the estimate includes the tested value, which is conservative.
    */
   tau2Df?: number;
-  /** The estimate with the tested value among the siblings (the full one), when tau2 is without it. */
-  tau2WithValue?: number;
+  /** The tau2 at which that uncertainty's share of the variance is read (Satterthwaite). */
+  shareTau2?: number;
 }
 
+/** A tau2 estimate and its degrees of freedom (the values it rests on, less one). */
 export interface LeaveOneOut {
   tau2: number;
   df: number;
 }
 
-/** The dispersion a test of `value` along the dimension uses (its leave-one-value-out tau2). */
-export function dispersionFor(dispersion: Dispersion, value: string | undefined): Dispersion {
-  const own = value === undefined ? undefined : dispersion.tau2Without?.get(value);
-  return own === undefined
-    ? dispersion
-    : { ...dispersion, tau2: own.tau2, tau2Df: own.df, tau2WithValue: dispersion.tau2 };
-}
-
-export const NO_DISPERSION: Dispersion = Object.freeze({ phi: 1, tau2: 0, deviations: 0 });
-
-/** Lower quartile of the χ² distribution with one degree of freedom. */
-const CHI2_1_LOWER_QUARTILE = 0.101531;
-
-/** Standardised deviations beyond this are outliers (culprits), left out of the estimate. */
-const OUTLIER_Z = 3.5;
-
-interface Deviation {
-  /** The sibling's value of the dimension (its version, OS, …). */
-  value: string;
-  /** An outlier value: not a reference, and left out of the fit (still checked each round). */
-  excluded: boolean;
-  squared: number;
-  /** p(1 − p) of the context. */
-  variance: number;
-  /** Weight of phi in the deviation's variance (1/n of the cell plus the reference's share). */
-  sampling: number;
-  /** Weight of tau2: (p(1 − p))² times one plus the reference's share. */
-  between: number;
-}
-
-export interface DispersionSettings {
-  /** A sibling informs the estimate when it expects at least this many high and this many other windows. */
-  minExpected: number;
-  /** Largest tau2 the estimate may reach (variance on the logit scale). */
-  maxTau2: number;
-}
+export const NO_DISPERSION: Dispersion = Object.freeze({ phi: 1, tau2: 0, deviations: 0, values: 0 });
 
 export function dispersionKey(family: FamilyName, dimension: Dimension): string {
   return `${family}/${dimension}`;
-}
-
-/** The median of sorted `values` without the element at `skip`. */
-function medianWithout(values: readonly number[], skip: number): number {
-  const m = skip < 0 ? values.length : values.length - 1;
-  const at = (i: number) => values[skip < 0 || i < skip ? i : i + 1]!;
-  return m % 2 ? at((m - 1) / 2) : (at(m / 2 - 1) + at(m / 2)) / 2;
-}
-
-/** How a set of squared standardised deviations is summarised, and its value under the model. */
-interface Target {
-  summary: (values: number[]) => number;
-  expected: number;
-}
-
-/**
- * First fit: the lower quartile, robust even when a large culprit is a quarter or more of the
- * deviations (a dominant release is the largest sibling in every context).
- */
-const LOWER_QUARTILE: Target = {
-  summary: (values) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    return sorted[Math.floor((sorted.length - 1) / 4)]!;
-  },
-  expected: CHI2_1_LOWER_QUARTILE,
-};
-
-/**
- * Later fits, on the inliers: the mean, far less noisy than a median; E[z² | |z| ≤ c] for a
- * standard normal z is 1 − 2cφ(c) / (2Φ(c) − 1).
- */
-const TRUNCATED_MEAN: Target = {
-  summary: (values) => values.reduce((a, b) => a + b, 0) / values.length,
-  expected: 1 - (2 * OUTLIER_Z * Math.exp(-(OUTLIER_Z ** 2) / 2)) / Math.sqrt(2 * Math.PI) / 0.99953,
-};
-
-/** The value x in [low, high] where the summary of f(x) meets its expected value (f decreasing in x). */
-function solve(
-  deviations: Deviation[],
-  z2: (d: Deviation, x: number) => number,
-  low: number,
-  high: number,
-  target: Target,
-): number {
-  const at = (x: number) => target.summary(deviations.map((d) => z2(d, x)));
-  if (deviations.length === 0 || at(low) <= target.expected) return low;
-  if (at(high) > target.expected) return high;
-  let a = low;
-  let b = high;
-  for (let i = 0; i < 50; i++) {
-    const mid = (a + b) / 2;
-    if (at(mid) > target.expected) a = mid;
-    else b = mid;
-  }
-  return (a + b) / 2;
-}
-
-/** The half of the deviations with the most sampling noise (small cells): they inform phi. */
-const smallHalf = (list: Deviation[]) =>
-  [...list].sort((a, b) => b.sampling - a.sampling).slice(0, Math.max(2, Math.ceil(list.length / 2)));
-/** The half with the least sampling noise (large cells): they inform tau2. */
-const largeHalf = (list: Deviation[]) =>
-  [...list].sort((a, b) => a.sampling - b.sampling).slice(0, Math.max(2, Math.ceil(list.length / 2)));
-
-/** tau2 at which the deviations' summary meets its expected value, at a given phi. */
-function fitTau2(list: Deviation[], phi: number, settings: DispersionSettings, target: Target): number {
-  return solve(
-    list,
-    (d, x) => d.squared / (d.variance * (phi * d.sampling + x * d.between)),
-    0,
-    settings.maxTau2,
-    target,
-  );
-}
-
-interface SiblingGroup {
-  key: string;
-  dimension: Dimension;
-  variance: number;
-  siblings: CellCounts[];
-}
-
-/**
- * Each informative sibling's deviation from the median of the other informative siblings, leaving
- * out the siblings whose value is in `excluded` (as subjects and as references).
- */
-function deviationsOf(
-  groups: SiblingGroup[],
-  excluded: ReadonlyMap<string, ReadonlySet<string>>,
-): Map<string, Deviation[]> {
-  const byKey = new Map<string, Deviation[]>();
-  for (const group of groups) {
-    const out = excluded.get(group.key);
-    const references = out
-      ? group.siblings.filter((s) => !out.has(s.cell[group.dimension] ?? ''))
-      : group.siblings;
-    if (references.length < 3) continue;
-    const list = byKey.get(group.key) ?? [];
-    byKey.set(group.key, list);
-    const rates = references.map((s) => s.k / s.n).sort((a, b) => a - b);
-    const inverseSum = references.reduce((sum, s) => sum + 1 / s.n, 0);
-    for (const sibling of group.siblings) {
-      const isReference = references.includes(sibling);
-      const others = isReference ? references.length - 1 : references.length;
-      // A median of m estimates varies about π/2 times as much as their mean.
-      const referenceShare = Math.PI / 2 / others;
-      const rate = sibling.k / sibling.n;
-      const reference = isReference ? medianWithout(rates, rates.indexOf(rate)) : medianWithout(rates, -1);
-      const meanInverseN = (inverseSum - (isReference ? 1 / sibling.n : 0)) / others;
-      list.push({
-        value: sibling.cell[group.dimension] ?? '',
-        excluded: !isReference,
-        squared: (rate - reference) ** 2,
-        variance: group.variance,
-        sampling: 1 / sibling.n + referenceShare * meanInverseN,
-        between: group.variance * (1 + referenceShare),
-      });
-    }
-  }
-  return byKey;
 }
 
 /**
@@ -257,17 +124,19 @@ function fit(
   );
   const result = new Map<string, Dispersion>();
   for (const group of groups) {
-    if (!result.has(group.key))
-      result.set(group.key, {
-        phi,
-        tau2: tau2s.get(group.key) ?? 0,
-        deviations: byKey.get(group.key)?.filter((d) => !d.excluded).length ?? 0,
-        tau2Without: leaveOneValueOut(groups, group.key, excluded, phi, tau2s.get(group.key) ?? 0, settings),
-      });
+    if (result.has(group.key)) continue;
+    const inliers = byKey.get(group.key)?.filter((d) => !d.excluded) ?? [];
+    result.set(group.key, {
+      phi,
+      tau2: tau2s.get(group.key) ?? 0,
+      deviations: inliers.length,
+      values: new Set(inliers.map((d) => d.value)).size,
+      tau2Without: leaveOneValueOut(groups, group.key, excluded, phi, tau2s.get(group.key) ?? 0, settings),
+    });
   }
   // A dimension without informative siblings still has the fleet's clustering of windows.
-  for (const key of keys) if (!result.has(key)) result.set(key, { phi, tau2: 0, deviations: 0 });
-  return result;
+  for (const key of keys) if (!result.has(key)) result.set(key, { phi, tau2: 0, deviations: 0, values: 0 });
+  return withBorrowedSpread(result);
 }
 
 /**
@@ -286,38 +155,6 @@ function upperBoundFactor(deviations: number): number {
 
 /** phi when nothing informs it: windows of one session counted as two independent ones. */
 const PHI_WITHOUT_EVIDENCE = 2;
-
-/** Fewest deviations a leave-one-value-out tau2 rests on; with fewer it keeps the full estimate. */
-const MIN_LEAVE_ONE_OUT_DEVIATIONS = 6;
-
-/**
- * tau2 of `key` re-fitted without each value in turn (as subject and as reference), at the fleet's
- * phi. A value that is already an outlier keeps the full estimate (it is left out of it already).
- */
-function leaveOneValueOut(
-  groups: SiblingGroup[],
-  key: string,
-  excluded: ReadonlyMap<string, ReadonlySet<string>>,
-  phi: number,
-  full: number,
-  settings: DispersionSettings,
-): Map<string, LeaveOneOut> {
-  const own = groups.filter((g) => g.key === key);
-  const values = new Set(own.flatMap((g) => g.siblings.map((s) => s.cell[g.dimension] ?? '')));
-  const out = excluded.get(key) ?? new Set<string>();
-  const result = new Map<string, LeaveOneOut>();
-  for (const value of values) {
-    if (out.has(value)) continue;
-    const list = (deviationsOf(own, new Map([[key, new Set([...out, value])]])).get(key) ?? []).filter(
-      (d) => !d.excluded,
-    );
-    if (list.length < MIN_LEAVE_ONE_OUT_DEVIATIONS) continue;
-    const tau2 = fitTau2(largeHalf(list), phi, settings, TRUNCATED_MEAN);
-    const df = new Set(list.map((d) => d.value)).size - 1;
-    if (tau2 < full && df >= 1) result.set(value, { tau2, df });
-  }
-  return result;
-}
 
 /**
  * phi and tau2 per family and contrast dimension, from base (non-tail) sibling cells: the cells
