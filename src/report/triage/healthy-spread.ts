@@ -57,23 +57,43 @@ export function leaveOneValueOut(
 const BORROWED_DF = 2;
 
 /**
+ * An estimate without the value that widens it most. A culprit cell deviates along several dimensions
+ * at once (a fault of one OS in one version lifts that OS in the version's contexts), so a spread
+ * taken whole from another dimension can be the culprit's own.
+ */
+function withoutMostDeviant(dispersion: Dispersion): number {
+  return Math.min(dispersion.tau2, ...[...(dispersion.tau2Without?.values() ?? [])].map((l) => l.tau2));
+}
+
+/**
  * Each estimate with the fleet's spread along its other dimensions beside it: the largest tau2 among
  * the other dimensions' estimates that rest on enough deviations, with its values less one as its
- * degrees of freedom (at most BORROWED_DF). A dimension whose own estimate rests on too few deviations (two versions) takes
- * that spread as its own, and its test allows for the uncertainty of it.
+ * degrees of freedom (at most BORROWED_DF). A dimension whose own estimate rests on too few
+ * deviations (two versions) takes that spread as its own, each estimate without its most deviant
+ * value (nothing of its own dilutes a culprit's trace there), and its test allows for the
+ * uncertainty of it.
  */
 export function withBorrowedSpread(estimates: ReadonlyMap<string, Dispersion>): Map<string, Dispersion> {
   const informative = [...estimates].filter(([, d]) => d.deviations >= MIN_SPREAD_DEVIATIONS);
   const dimensionOf = (key: string) => key.slice(key.indexOf('/') + 1);
   const result = new Map<string, Dispersion>();
-  for (const [key, dispersion] of estimates) {
+  const largest = (key: string, estimate: (d: Dispersion) => number): LeaveOneOut | undefined => {
     let borrowed: LeaveOneOut | undefined;
     for (const [other, d] of informative) {
-      if (dimensionOf(other) === dimensionOf(key) || (borrowed && d.tau2 < borrowed.tau2)) continue;
-      borrowed = { tau2: d.tau2, df: Math.min(BORROWED_DF, Math.max(1, d.values - 1)) };
+      const tau2 = estimate(d);
+      if (dimensionOf(other) === dimensionOf(key) || (borrowed && tau2 < borrowed.tau2)) continue;
+      borrowed = { tau2, df: Math.min(BORROWED_DF, Math.max(1, d.values - 1)) };
     }
-    if (!borrowed || dispersion.deviations >= MIN_SPREAD_DEVIATIONS)
+    return borrowed;
+  };
+  for (const [key, dispersion] of estimates) {
+    if (dispersion.deviations >= MIN_SPREAD_DEVIATIONS) {
+      const borrowed = largest(key, (d) => d.tau2);
       result.set(key, borrowed ? { ...dispersion, borrowed } : dispersion);
+      continue;
+    }
+    const borrowed = largest(key, withoutMostDeviant);
+    if (!borrowed) result.set(key, dispersion);
     else {
       const tau2 = Math.max(dispersion.tau2, borrowed.tau2);
       result.set(key, { ...dispersion, tau2, tau2Df: borrowed.df, shareTau2: tau2 });

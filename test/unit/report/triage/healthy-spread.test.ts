@@ -50,6 +50,33 @@ describe('the borrowed spread', () => {
     );
     expect(result.get('session/version')).toMatchObject({ tau2: 0.04, tau2Df: 1, shareTau2: 0.04 });
   });
+
+  it('stands in without the most deviant value of the dimension it comes from', () => {
+    // darwin's deviation is a culprit's trace in the OS estimate, not healthy spread.
+    const os: Dispersion = {
+      ...estimate(0.6, 30, 3),
+      tau2Without: new Map([
+        ['darwin', { tau2: 0.02, df: 1 }],
+        ['linux', { tau2: 0.5, df: 1 }],
+      ]),
+    };
+    const result = withBorrowedSpread(
+      new Map([
+        ['stage/version', estimate(0, 0, 0)],
+        ['stage/os', os],
+      ]),
+    );
+    expect(result.get('stage/version')).toMatchObject({ tau2: 0.02, tau2Df: 2 });
+    // A dimension with deviations of its own pools with the whole estimate.
+    expect(
+      withBorrowedSpread(
+        new Map([
+          ['stage/version', estimate(0.01, 40, 8)],
+          ['stage/os', os],
+        ]),
+      ).get('stage/version')!.borrowed,
+    ).toEqual({ tau2: 0.6, df: 2 });
+  });
 });
 
 describe('the dispersion a test uses', () => {
