@@ -16,6 +16,8 @@ const SETTINGS = parseSearchSettings();
 const SEEDS = 20;
 /** Share of seeds in which the class must be localised exactly. */
 const REQUIRED = 0.9;
+/** Misses allowed: 2 of 20 (rounded, so that 20 · 0.1 in floating point does not allow only 1). */
+const MAX_MISSES = Math.round(SEEDS * (1 - REQUIRED));
 
 function matches(found: Cell, expected: Cell): boolean {
   const keys = new Set([...Object.keys(found), ...Object.keys(expected)]) as Set<keyof Cell>;
@@ -277,7 +279,7 @@ describe('fault classes on synthetic count tables (many seeds each)', () => {
         console.log(
           `fault class "${faultClass.name}": localised in ${SEEDS - misses.length} of ${SEEDS} seeds`,
         );
-        expect(misses.length, misses.join('\n')).toBeLessThanOrEqual(SEEDS * (1 - REQUIRED));
+        expect(misses.length, misses.join('\n')).toBeLessThanOrEqual(MAX_MISSES);
       },
       300_000,
     );
