@@ -6,6 +6,7 @@ import { defineConfig } from 'vitest/config';
 const CALIBRATION = [
   'test/unit/report/triage/replay.test.ts',
   'test/unit/report/triage/fault-classes.test.ts',
+  'test/unit/report/triage/scenario-seeds.test.ts',
 ];
 
 export default defineConfig({
