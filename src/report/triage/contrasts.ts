@@ -100,8 +100,9 @@ function betweenShare(dispersion: Dispersion, mean: number): number {
  */
 function studentized(dispersion: Dispersion, mean: number, sampling: number): (p: number) => number {
   const df = dispersion.tau2Df;
-  // The share of the estimated part is read at the full estimate: an estimate without the value
-  // can be near 0 by chance, and then its own share would hide how uncertain it is.
+  // The share of the estimated part is read at `shareTau2` (healthy-spread.ts), never below the
+  // siblings' own estimate: an estimate can be near 0 by chance, and then its own share would hide
+  // how uncertain it is.
   const between = (dispersion.shareTau2 ?? dispersion.tau2) * mean * (1 - mean);
   if (df === undefined || between <= 0) return (p) => p;
   const share = between / (between + sampling);

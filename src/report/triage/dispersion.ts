@@ -46,9 +46,9 @@ export interface Dispersion {
    * tau2 estimated without one value of the dimension (a version, an OS…), by value: a cell's test
    * uses the spread of its siblings, so a culprit's own deviation does not widen its own test.
    */
-  tau2Without?: ReadonlyMap<string, LeaveOneOut>;
+  tau2Without?: ReadonlyMap<string, SpreadEstimate>;
   /** The fleet's healthy spread along its other dimensions (healthy-spread.ts). */
-  borrowed?: LeaveOneOut;
+  borrowed?: SpreadEstimate;
   /**
    * Degrees of freedom of the tau2 a test uses when it is an estimate of few values (without the
    * tested value, or borrowed): the test then allows for the estimate's own uncertainty (a t tail).
@@ -60,7 +60,7 @@ export interface Dispersion {
 }
 
 /** A tau2 estimate and its degrees of freedom (the values it rests on, less one). */
-export interface LeaveOneOut {
+export interface SpreadEstimate {
   tau2: number;
   df: number;
 }

@@ -4,7 +4,7 @@
 // versions, three OSes) says little about its own healthy spread once the tested value is left out;
 // how much a healthy fleet varies along its other dimensions is the best evidence left, pooled
 // with the siblings' own by degrees of freedom (as a scaled-χ² prior is).
-import type { Dispersion, LeaveOneOut } from './dispersion.js';
+import type { Dispersion, SpreadEstimate } from './dispersion.js';
 import {
   TRUNCATED_MEAN,
   deviationsOf,
@@ -29,11 +29,11 @@ export function leaveOneValueOut(
   phi: number,
   full: number,
   settings: DispersionSettings,
-): Map<string, LeaveOneOut> {
+): Map<string, SpreadEstimate> {
   const own = groups.filter((g) => g.key === key);
   const values = new Set(own.flatMap((g) => g.siblings.map((s) => s.cell[g.dimension] ?? '')));
   const out = excluded.get(key) ?? new Set<string>();
-  const result = new Map<string, LeaveOneOut>();
+  const result = new Map<string, SpreadEstimate>();
   for (const value of values) {
     if (out.has(value)) continue;
     const leaveOut = new Map([[key, new Set([...out, value])]]);
@@ -69,16 +69,16 @@ function withoutMostDeviant(dispersion: Dispersion): number {
  * Each estimate with the fleet's spread along its other dimensions beside it: the largest tau2 among
  * the other dimensions' estimates that rest on enough deviations, with its values less one as its
  * degrees of freedom (at most BORROWED_DF). A dimension whose own estimate rests on too few
- * deviations (two versions) takes that spread as its own, each estimate without its most deviant
- * value (nothing of its own dilutes a culprit's trace there), and its test allows for the
- * uncertainty of it.
+ * deviations (two versions) takes that spread as its own, with its uncertainty; there each estimate
+ * is taken without its most deviant value, because no estimate of the dimension's own is pooled
+ * with it to outweigh a culprit's trace.
  */
 export function withBorrowedSpread(estimates: ReadonlyMap<string, Dispersion>): Map<string, Dispersion> {
   const informative = [...estimates].filter(([, d]) => d.deviations >= MIN_SPREAD_DEVIATIONS);
   const dimensionOf = (key: string) => key.slice(key.indexOf('/') + 1);
   const result = new Map<string, Dispersion>();
-  const largest = (key: string, estimate: (d: Dispersion) => number): LeaveOneOut | undefined => {
-    let borrowed: LeaveOneOut | undefined;
+  const largest = (key: string, estimate: (d: Dispersion) => number): SpreadEstimate | undefined => {
+    let borrowed: SpreadEstimate | undefined;
     for (const [other, d] of informative) {
       const tau2 = estimate(d);
       if (dimensionOf(other) === dimensionOf(key) || (borrowed && tau2 < borrowed.tau2)) continue;
