@@ -1,6 +1,7 @@
 // Count tables → the report's statistics: the search (explain.ts) and its results as report rows.
 // No Prometheus here, so the replay test, the fault-class tests and the power table run it directly.
-import type { CountTables, Dimension, FamilyName } from './cells.js';
+import type { CountTables } from './cells.js';
+import { parseDispersionKey } from './dispersion.js';
 import { intervalsOf, type ContrastTest } from './contrasts.js';
 import { searchCauses, type Cause, type SearchSettings } from './explain.js';
 import type { Culprit, DispersionRow, TestRow } from './report.js';
@@ -65,7 +66,7 @@ export function analyzeCounts(tables: CountTables, settings: SearchSettings): An
   const n = tables.session.reduce((sum, row) => sum + row.n, 0);
   const k = tables.session.reduce((sum, row) => sum + row.k, 0);
   const dispersion: DispersionRow[] = [...result.dispersion].map(([key, d]) => {
-    const [family, dimension] = key.split('/') as [FamilyName, Dimension];
+    const { family, dimension } = parseDispersionKey(key);
     return { family, dimension, phi: d.phi, tau2: d.tau2, deviations: d.deviations };
   });
   return {

@@ -11,7 +11,8 @@ import {
   type FamilyName,
 } from './cells.js';
 import { generalityLevel, generalityWeights } from './generality-weights.js';
-import { NO_DISPERSION, dispersionFor, dispersionKey, type Dispersion } from './dispersion.js';
+import { NO_DISPERSION, dispersionKey, type Dispersion } from './dispersion.js';
+import { dispersionFor } from './healthy-spread.js';
 import {
   benjaminiHochberg,
   normalQuantile,

@@ -33,7 +33,6 @@ import {
 } from './sibling-deviations.js';
 
 export type { DispersionSettings } from './sibling-deviations.js';
-export { dispersionFor } from './healthy-spread.js';
 
 export interface Dispersion {
   phi: number;
@@ -69,6 +68,12 @@ export const NO_DISPERSION: Dispersion = Object.freeze({ phi: 1, tau2: 0, deviat
 
 export function dispersionKey(family: FamilyName, dimension: Dimension): string {
   return `${family}/${dimension}`;
+}
+
+/** The family and dimension of a dispersionKey. */
+export function parseDispersionKey(key: string): { family: FamilyName; dimension: Dimension } {
+  const [family, dimension] = key.split('/') as [FamilyName, Dimension];
+  return { family, dimension };
 }
 
 /**

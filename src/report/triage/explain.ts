@@ -21,12 +21,12 @@ import {
 import { compare, comparisonOf, testAll, type ContrastTest, type TestSettings } from './contrasts.js';
 import {
   NO_DISPERSION,
-  dispersionFor,
   dispersionKey,
   estimateDispersion,
   type Dispersion,
   type DispersionSettings,
 } from './dispersion.js';
+import { dispersionFor } from './healthy-spread.js';
 
 export interface SearchSettings extends TestSettings, DispersionSettings {
   /** Most causes named (count). */

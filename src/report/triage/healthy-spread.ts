@@ -4,7 +4,7 @@
 // versions, three OSes) says little about its own healthy spread once the tested value is left out;
 // how much a healthy fleet varies along its other dimensions is the best evidence left, pooled
 // with the siblings' own by degrees of freedom (as a scaled-χ² prior is).
-import type { Dispersion, SpreadEstimate } from './dispersion.js';
+import { parseDispersionKey, type Dispersion, type SpreadEstimate } from './dispersion.js';
 import {
   TRUNCATED_MEAN,
   deviationsOf,
@@ -75,7 +75,7 @@ function withoutMostDeviant(dispersion: Dispersion): number {
  */
 export function withBorrowedSpread(estimates: ReadonlyMap<string, Dispersion>): Map<string, Dispersion> {
   const informative = [...estimates].filter(([, d]) => d.deviations >= MIN_SPREAD_DEVIATIONS);
-  const dimensionOf = (key: string) => key.slice(key.indexOf('/') + 1);
+  const dimensionOf = (key: string) => parseDispersionKey(key).dimension;
   const result = new Map<string, Dispersion>();
   const largest = (key: string, estimate: (d: Dispersion) => number): SpreadEstimate | undefined => {
     let borrowed: SpreadEstimate | undefined;
